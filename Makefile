@@ -1,0 +1,122 @@
+# latch — build, test, install.  See README.md.
+#
+#   make              build ./latch
+#   make test         unit + integration tests (Criterion)
+#   make asan         build and run the tests under ASan+UBSan
+#   make valgrind     unit tests under valgrind
+#   make fuzz         build and briefly run the libFuzzer targets (clang)
+#   make bench        launch-overhead benchmark against bare and bwrap
+#   make lint         clang-tidy + cppcheck
+#   make install PREFIX=/usr/local
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/latch
+MANDIR     ?= $(PREFIX)/share/man
+CC         ?= cc
+BUILD      ?= build
+CSTD       := -std=c17 -D_GNU_SOURCE
+WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+CFLAGS     ?= -O2 -g
+ALL_CFLAGS := $(CSTD) $(WARN) $(CFLAGS) -DLATCH_VERSION='"$(VERSION)"' \
+              -DLATCH_DATADIR='"$(DATADIR)"'
+# The default build puts the binary at ./latch; other builds (asan) keep
+# theirs inside their build directory.
+LATCH_BIN  := $(if $(filter build,$(BUILD)),latch,$(BUILD)/latch)
+LIBS       := -lyaml -lcjson
+
+COMMON_SRC := $(wildcard common/*.c)
+POLICY_SRC := $(wildcard policy/*.c)
+KERNEL_SRC := $(wildcard kernel/*.c)
+LAUNCH_SRC := $(filter-out launcher/main.c,$(wildcard launcher/*.c))
+LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(KERNEL_SRC) $(LAUNCH_SRC)
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ   := $(BUILD)/launcher/main.o
+
+UNIT_SRC   := $(wildcard tests/unit/*.c)
+INTEG_SRC  := $(wildcard tests/integration/*.c)
+TESTLIB_SRC:= $(wildcard tests/lib/*.c)
+
+.PHONY: all test unit integration asan valgrind fuzz bench lint install clean \
+	deps check demo
+
+all: $(LATCH_BIN)
+
+$(LATCH_BIN): $(LIB_OBJ) $(MAIN_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcriterion
+
+$(BUILD)/integration-tests: $(INTEG_SRC:%.c=$(BUILD)/%.o) $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcriterion
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+# Integration tests start real sandboxes; as root they run a second time as
+# an unprivileged user (tests/run-integration).
+integration: $(LATCH_BIN) $(BUILD)/integration-tests
+	LATCH_BIN=$(abspath $(LATCH_BIN)) tests/run-integration $(BUILD)/integration-tests
+
+test: unit integration
+
+# What CI runs (README): the tests, the unit tests under valgrind, and the
+# whole suite again under ASan+UBSan.
+check: test valgrind asan
+
+# latch's main job on a scratch tree: see examples/demo.sh.
+demo: latch
+	examples/demo.sh
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  test
+
+valgrind: $(BUILD)/unit-tests
+	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+	  --trace-children=no $(BUILD)/unit-tests --jobs=1 --no-early-exit
+
+fuzz:
+	$(MAKE) -C fuzz run
+
+bench: latch
+	bench/run
+
+lint:
+	clang-tidy --quiet $(LIB_SRC) launcher/main.c -- $(CSTD) -DLATCH_VERSION='""' -DLATCH_DATADIR='""'
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE $(LIB_SRC) launcher/main.c
+
+install: latch
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles/groups \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 755 latch $(DESTDIR)$(BINDIR)/latch
+	install -m 644 profiles/*.yaml $(DESTDIR)$(DATADIR)/profiles/
+	install -m 644 profiles/groups/*.yaml $(DESTDIR)$(DATADIR)/profiles/groups/
+	install -m 644 docs/latch.1 $(DESTDIR)$(MANDIR)/man1/latch.1
+	install -m 644 completions/latch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/latch
+	install -m 644 completions/_latch $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_latch
+
+# Debian packages latch needs to build and test (README's first commands).
+deps:
+	@missing=""; for p in build-essential pkg-config libyaml-dev libcjson-dev \
+	  libpcre2-dev libcriterion-dev libseccomp-dev libssl-dev clang valgrind; do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; fi
+
+clean:
+	rm -rf build build-asan latch
+	$(MAKE) -C fuzz clean 2>/dev/null || true
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

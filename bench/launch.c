@@ -1,0 +1,350 @@
+/* launch.c — how much does latch add to starting a program?
+ *
+ * Times N sequential spawns (posix_spawn + waitpid, CLOCK_MONOTONIC) of:
+ *   bare   /bin/true
+ *   latch  LATCH run --profile default -- /bin/true
+ *   bwrap  bwrap --ro-bind / / --dev /dev --proc /proc /bin/true
+ * The variants are interleaved round-robin (the starting variant rotates each
+ * round) so that drift — CPU frequency, cache state, other load — affects all
+ * of them equally. Each variant gets warm-up runs that are not counted.
+ * Children get /dev/null as stdin, stdout and stderr; every run must exit 0.
+ *
+ * Usage: launch [-n RUNS] [-w WARMUP] [-l LATCH]
+ *   RUNS    timed runs per variant (default 50, minimum 20)
+ *   WARMUP  untimed runs per variant first (default 3)
+ *   LATCH   the latch binary (default $LATCH, else ./latch); run this
+ *           from the repository root (bench/run does)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define MAX_ARGS 16
+
+struct variant {
+	const char *name;
+	const char *argv[MAX_ARGS];
+	bool skipped;
+	char why_skipped[2048];
+	double *ms; /* samples */
+	size_t n;
+};
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("launch: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Search PATH for an executable; returns a static buffer or NULL. */
+static const char *which(const char *name)
+{
+	static char buf[PATH_MAX];
+	const char *path = getenv("PATH");
+
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		if (n > 0 && (size_t)snprintf(buf, sizeof(buf), "%.*s/%s", (int)n,
+					      path, name) < sizeof(buf) &&
+		    access(buf, X_OK) == 0)
+			return buf;
+		path += n + (path[n] == ':');
+	}
+	return NULL;
+}
+
+static void describe(const struct variant *v, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; v->argv[i] && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s",
+					 i ? " " : "", v->argv[i]);
+}
+
+/* Spawn once with stdin/stdout from /dev/null and stderr to `err_fd` (or
+ * /dev/null if -1); return the wait status. */
+static int spawn_wait(const struct variant *v, int err_fd, double *elapsed)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int rc, status;
+	double t0;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (err_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+	else
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+
+	t0 = now_ms();
+	rc = posix_spawn(&pid, v->argv[0], &fa, NULL, (char *const *)v->argv,
+			 environ);
+	if (rc != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		die("%s: cannot start %s: %s", v->name, v->argv[0], strerror(rc));
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("%s: waitpid: %s", v->name, strerror(errno));
+	*elapsed = now_ms() - t0;
+	posix_spawn_file_actions_destroy(&fa);
+	return status;
+}
+
+static void status_str(int status, char *out, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(out, len, "exit status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(out, len, "killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else
+		snprintf(out, len, "wait status 0x%x", status);
+}
+
+/* One untimed run with stderr captured, so a failure can be shown. Returns
+ * true on success; on failure fills `msg` with the status and stderr. */
+static bool preflight(const struct variant *v, char *msg, size_t len)
+{
+	FILE *tmp = tmpfile();
+	char st[64], errbuf[512] = "";
+	double dummy;
+	int status;
+	size_t n;
+
+	if (tmp == NULL)
+		die("tmpfile: %s", strerror(errno));
+	status = spawn_wait(v, fileno(tmp), &dummy);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		fclose(tmp);
+		return true;
+	}
+	rewind(tmp);
+	n = fread(errbuf, 1, sizeof(errbuf) - 1, tmp);
+	errbuf[n] = '\0';
+	while (n > 0 && (errbuf[n - 1] == '\n' || errbuf[n - 1] == ' '))
+		errbuf[--n] = '\0';
+	fclose(tmp);
+	status_str(status, st, sizeof(st));
+	snprintf(msg, len, "%s%s%s", st, n ? "; its stderr:\n    " : "",
+		 errbuf);
+	return false;
+}
+
+static void run_timed(struct variant *v, bool record)
+{
+	double ms;
+	int status = spawn_wait(v, -1, &ms);
+
+	if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		char st[64], cmd[512];
+
+		status_str(status, st, sizeof(st));
+		describe(v, cmd, sizeof(cmd));
+		die("%s: '%s' failed (%s) after %zu good runs; aborting",
+		    v->name, cmd, st, v->n);
+	}
+	if (record)
+		v->ms[v->n++] = ms;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Percentile with linear interpolation between closest ranks (q in 0..1);
+ * `s` must be sorted. */
+static double pct(const double *s, size_t n, double q)
+{
+	double pos = q * (double)(n - 1);
+	size_t lo = (size_t)pos;
+
+	if (lo + 1 >= n)
+		return s[n - 1];
+	return s[lo] + (pos - (double)lo) * (s[lo + 1] - s[lo]);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: launch [-n RUNS] [-w WARMUP] [-l LATCH]\n"
+		"  -n RUNS    timed runs per variant (default 50, minimum 20)\n"
+		"  -w WARMUP  untimed warm-up runs per variant (default 3)\n"
+		"  -l LATCH   latch binary (default $LATCH, else ./latch)\n"
+		"Run from the repository root (bench/run does).\n");
+	exit(2);
+}
+
+static long parse_count(const char *s, const char *what, long min)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > 100000)
+		die("%s must be a whole number from %ld to 100000, not '%s'",
+		    what, min, s);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	long runs = 50, warmup = 3;
+	const char *latch = getenv("LATCH");
+	const char *bwrap;
+	struct variant vs[3];
+	size_t nv = 3;
+	int opt;
+
+	if (latch == NULL || *latch == '\0')
+		latch = "./latch";
+	while ((opt = getopt(argc, argv, "n:w:l:h")) != -1) {
+		switch (opt) {
+		case 'n': runs = parse_count(optarg, "-n RUNS", 20); break;
+		case 'w': warmup = parse_count(optarg, "-w WARMUP", 0); break;
+		case 'l': latch = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	memset(vs, 0, sizeof(vs));
+	vs[0] = (struct variant){ .name = "bare",
+				  .argv = { "/bin/true", NULL } };
+	vs[1] = (struct variant){ .name = "latch",
+				  .argv = { latch, "run", "--profile", "default",
+					    "--", "/bin/true", NULL } };
+	vs[2] = (struct variant){ .name = "bwrap",
+				  .argv = { NULL, "--ro-bind", "/", "/",
+					    "--dev", "/dev", "--proc", "/proc",
+					    "/bin/true", NULL } };
+
+	/* Check every variant can run at all before timing anything. */
+	if (access("/bin/true", X_OK) != 0)
+		die("/bin/true is not executable: %s", strerror(errno));
+	if (access(latch, X_OK) != 0)
+		die("latch binary '%s' is not executable (%s); build it with "
+		    "'make latch' in the repository root, or pass -l PATH / "
+		    "set LATCH=PATH", latch, strerror(errno));
+	bwrap = which("bwrap");
+	if (bwrap == NULL) {
+		vs[2].skipped = true;
+		snprintf(vs[2].why_skipped, sizeof(vs[2].why_skipped),
+			 "bwrap (bubblewrap) is not installed or not in PATH");
+		vs[2].argv[0] = "bwrap";
+	} else {
+		vs[2].argv[0] = strdup(bwrap);
+	}
+	for (size_t i = 0; i < nv; i++) {
+		char msg[1024], cmd[512];
+
+		if (vs[i].skipped)
+			continue;
+		if (preflight(&vs[i], msg, sizeof(msg)))
+			continue;
+		describe(&vs[i], cmd, sizeof(cmd));
+		if (i == 2) { /* bwrap: the environment may not allow it */
+			vs[i].skipped = true;
+			snprintf(vs[i].why_skipped, sizeof(vs[i].why_skipped),
+				 "'%s' failed: %s", cmd, msg);
+			continue;
+		}
+		die("%s: '%s' failed: %s%s", vs[i].name, cmd, msg,
+		    i == 1 ? "\n  (is latch built and working? try the command by hand)"
+			   : "");
+	}
+
+	for (size_t i = 0; i < nv; i++)
+		if (!vs[i].skipped && !(vs[i].ms = calloc((size_t)runs, sizeof(double))))
+			die("out of memory");
+
+	for (long w = 0; w < warmup; w++)
+		for (size_t i = 0; i < nv; i++)
+			if (!vs[i].skipped)
+				run_timed(&vs[i], false);
+	for (long r = 0; r < runs; r++)
+		for (size_t k = 0; k < nv; k++) {
+			struct variant *v = &vs[((size_t)r + k) % nv];
+
+			if (!v->skipped)
+				run_timed(v, true);
+		}
+
+	/* Report. */
+	double med[3] = { 0 }, p90[3] = { 0 }, lo[3] = { 0 };
+
+	for (size_t i = 0; i < nv; i++) {
+		if (vs[i].skipped)
+			continue;
+		qsort(vs[i].ms, vs[i].n, sizeof(double), cmp_double);
+		med[i] = pct(vs[i].ms, vs[i].n, 0.5);
+		p90[i] = pct(vs[i].ms, vs[i].n, 0.9);
+		lo[i] = vs[i].ms[0];
+	}
+
+	printf("launch overhead: %ld timed runs per variant (+%ld warm-up), "
+	       "interleaved round-robin; times in ms\n\n", runs, warmup);
+	for (size_t i = 0; i < nv; i++) {
+		char cmd[512];
+
+		describe(&vs[i], cmd, sizeof(cmd));
+		printf("  %-6s %s\n", vs[i].name, cmd);
+	}
+	printf("\n%-8s %9s %9s %9s %9s %11s\n", "variant", "median", "p90",
+	       "min", "x bare", "+ms vs bare");
+	printf("%-8s %9s %9s %9s %9s %11s\n", "--------", "---------",
+	       "---------", "---------", "---------", "-----------");
+	for (size_t i = 0; i < nv; i++) {
+		if (vs[i].skipped) {
+			printf("%-8s skipped: %s\n", vs[i].name, vs[i].why_skipped);
+			continue;
+		}
+		printf("%-8s %9.2f %9.2f %9.2f %8.2fx %+11.2f\n", vs[i].name,
+		       med[i], p90[i], lo[i], med[i] / med[0], med[i] - med[0]);
+	}
+	if (!vs[2].skipped)
+		printf("\nlatch vs bwrap: %.2f ms vs %.2f ms median, %.2fx, %+.2f ms\n",
+		       med[1], med[2], med[1] / med[2], med[1] - med[2]);
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* xalloc.h — allocation that cannot return NULL.
+ *
+ * latch's inputs are small (profiles, argv); running out of memory is not a
+ * recoverable condition for a security wrapper, so these print one line and
+ * exit 125 instead of letting a NULL travel.
+ */
+#ifndef LATCH_XALLOC_H
+#define LATCH_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a fresh string. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# latch's main job in one minute, on a scratch tree: an "agent" with full
+# access to a fake home directory still cannot read its SSH key, while its
+# work in the workspace and home goes through.
+set -euo pipefail
+exec 2>&1
+here=$(cd "$(dirname "$0")/.." && pwd)
+latch="$here/latch"
+scratch=$(mktemp -d "${HOME:-/root}/.latch-demo.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
+mkdir -p "$scratch/home/.ssh" "$scratch/project"
+echo "-----BEGIN OPENSSH PRIVATE KEY----- (demo)" > "$scratch/home/.ssh/id_ed25519"
+echo "notes the agent may read" > "$scratch/home/notes.txt"
+cd "$scratch/project"
+export HOME="$scratch/home"
+unset XDG_CONFIG_HOME XDG_STATE_HOME XDG_DATA_HOME XDG_CACHE_HOME
+
+run() { echo; echo "\$ $*"; "$@" || echo "(exit $?)"; }
+
+run "$latch" run --allow "$HOME" -- sh -c '
+  echo "workspace write:"; echo ok > result.txt && cat result.txt
+  echo "home read:";       cat ~/notes.txt
+  echo "ssh key read:";    cat ~/.ssh/id_ed25519 || echo "  -> refused"
+  echo "system write:";    touch /etc/latch-demo 2>&1 || echo "  -> refused"'
+run "$latch" why --allow "$HOME" --path "$HOME/.ssh/id_ed25519" --op read
+run "$latch" run -- sh -c 'cat ~/notes.txt'

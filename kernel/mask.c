@@ -1,0 +1,150 @@
+#include "mask.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int write_file(const char *path, const char *text, struct err *e)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return err_sys(e, "mask: open %s", path);
+	n = write(fd, text, strlen(text));
+	close(fd);
+	if (n != (ssize_t)strlen(text))
+		return err_sys(e, "mask: write '%s' to %s", text, path);
+	return 0;
+}
+
+/* A private mount namespace; as a non-root user inside a new user namespace
+ * that maps only the caller's own uid and gid. */
+static int enter_namespaces(struct err *e)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	char map[64];
+
+	if (uid == 0) {
+		if (unshare(CLONE_NEWNS) < 0)
+			return err_sys(e, "mask: unshare(CLONE_NEWNS)");
+	} else {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+			return err_sys(e, "mask: unshare(CLONE_NEWUSER|CLONE_NEWNS) (unprivileged user namespaces are needed to hide denied paths inside a grant)");
+		if (write_file("/proc/self/setgroups", "deny", e) < 0)
+			return -1;
+		snprintf(map, sizeof(map), "%u %u 1", uid, uid);
+		if (write_file("/proc/self/uid_map", map, e) < 0)
+			return -1;
+		snprintf(map, sizeof(map), "%u %u 1", gid, gid);
+		if (write_file("/proc/self/gid_map", map, e) < 0)
+			return -1;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return err_sys(e, "mask: mount(/, MS_REC|MS_PRIVATE)");
+	return 0;
+}
+
+/* A detached, read-only tmpfs holding an empty mode-000 directory "d" and
+ * file "f": the covers for denied paths. */
+static int make_covers(struct err *e)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	int fs, mnt, fd;
+
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return err_sys(e, "mask: fsopen(tmpfs)");
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		err_sys(e, "mask: fsconfig(tmpfs)");
+		close(fs);
+		return -1;
+	}
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	close(fs);
+	if (mnt < 0)
+		return err_sys(e, "mask: fsmount(tmpfs)");
+	fd = openat(mnt, "f", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
+	if (fd < 0 || mkdirat(mnt, "d", 0) < 0) {
+		err_sys(e, "mask: creating the cover file and directory");
+		if (fd >= 0)
+			close(fd);
+		close(mnt);
+		return -1;
+	}
+	close(fd);
+	if (mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0) {
+		err_sys(e, "mask: mount_setattr(cover, MOUNT_ATTR_RDONLY)");
+		close(mnt);
+		return -1;
+	}
+	return mnt;
+}
+
+static int attach(int tree, const char *path, struct err *e)
+{
+	int rc = move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH);
+
+	if (rc < 0)
+		err_sys(e, "mask: move_mount onto '%s'", path);
+	close(tree);
+	return rc;
+}
+
+static int hide(int covers, const struct mask *m, struct err *e)
+{
+	int tree = open_tree(covers, m->is_dir ? "d" : "f",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+	if (tree < 0)
+		return err_sys(e, "mask: open_tree(cover for '%s')", m->path);
+	return attach(tree, m->path, e);
+}
+
+static int freeze(const struct mask *m, struct err *e)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	unsigned rec = m->is_dir ? AT_RECURSIVE : 0;
+	int tree = open_tree(AT_FDCWD, m->path,
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+
+	if (tree < 0)
+		return err_sys(e, "mask: open_tree('%s')", m->path);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | rec, &ro, sizeof(ro)) < 0) {
+		err_sys(e, "mask: mount_setattr('%s', MOUNT_ATTR_RDONLY)", m->path);
+		close(tree);
+		return -1;
+	}
+	return attach(tree, m->path, e);
+}
+
+int mask_apply(const struct mask *m, size_t n, struct err *e)
+{
+	int covers = -1, rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (enter_namespaces(e) < 0)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (m[i].readonly) {
+			rc = freeze(&m[i], e);
+			continue;
+		}
+		if (covers < 0 && (covers = make_covers(e)) < 0)
+			return -1;
+		rc = hide(covers, &m[i], e);
+	}
+	if (covers >= 0)
+		close(covers);
+	return rc;
+}

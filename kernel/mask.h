@@ -1,0 +1,28 @@
+/* mask.h — hide or freeze paths that lie inside a Landlock grant.
+ *
+ * Landlock can only allow, so a deny inside an allowed tree is enforced in a
+ * private mount namespace: a denied directory or file is covered by an empty,
+ * read-only, mode-000 tmpfs object; a deny_write path is bind-mounted onto
+ * itself read-only. Done in the child before Landlock, which then forbids
+ * the sandbox from changing mounts. As root this needs only CLONE_NEWNS; as
+ * another user it first enters a new user namespace mapping its own uid/gid.
+ */
+#ifndef LATCH_MASK_H
+#define LATCH_MASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../common/err.h"
+
+struct mask {
+	const char *path;
+	bool readonly; /* true: freeze; false: hide */
+	bool is_dir;
+};
+
+/* Enter the namespaces and apply masks in order (callers sort outermost
+ * first). n == 0 is a no-op. */
+int mask_apply(const struct mask *m, size_t n, struct err *e);
+
+#endif

@@ -1,0 +1,137 @@
+/* cmd_run.c — `latch run` and `latch shell`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+#include "../policy/envpolicy.h"
+#include "cmd.h"
+#include "opts.h"
+#include "plan.h"
+#include "report.h"
+#include "sandbox.h"
+#include "supervise.h"
+
+extern char **environ;
+
+static void print_warnings(const struct capset *cs, const struct sandbox *sb)
+{
+	for (size_t i = 0; i < cs->warnings.n; i++)
+		fprintf(stderr, "latch: warning: %s\n", cs->warnings.v[i]);
+	for (size_t i = 0; i < cs->n_unprotected; i++)
+		fprintf(stderr, "latch: notice: sensitive path '%s' is unprotected by %s\n",
+			cs->unprotected[i].path, cs->unprotected[i].origin);
+	for (size_t i = 0; i < sb->gaps.n; i++)
+		fprintf(stderr, "latch: best effort: NOT enforced: %s\n",
+			sb->gaps.v[i]);
+}
+
+static int run_argv(struct opts *o, char **argv, const char *name)
+{
+	struct plan pl;
+	struct sandbox sb = { 0 };
+	struct strv env = { 0 }, stripped = { 0 };
+	struct err e;
+	int rc = EXIT_LATCH;
+
+	if (!o->dry_run && plan_ensure_state_dir(&e) < 0) {
+		die_msg(e.msg);
+		return EXIT_LATCH;
+	}
+	if (plan_build(&pl, o->profile, o->workdir, &o->cli, &e) < 0) {
+		die_msg(e.msg);
+		goto out;
+	}
+	if (o->best_effort)
+		pl.cs.best_effort = true;
+	if (sandbox_plan(&sb, &pl.cs, &e) < 0) {
+		die_msg(e.msg);
+		goto out;
+	}
+	env_apply(&pl.cs, environ, &env, &stripped);
+	strv_push_owned(&env, xasprintf("LATCH_PROFILE=%s", pl.cs.profile));
+	if (o->dry_run) {
+		struct report r = { .cs = &pl.cs, .sb = &sb, .argv = argv,
+				    .stripped = &stripped };
+
+		if (o->json)
+			report_json(stdout, &r);
+		else
+			report_text(stdout, &r);
+		rc = 0;
+		goto out;
+	}
+	print_warnings(&pl.cs, &sb);
+	{
+		struct child_spec spec = { .argv = argv, .envp = env.v,
+					   .sb = &sb, .cs = &pl.cs };
+
+		rc = supervise_run(&spec);
+	}
+out:
+	(void)name;
+	strv_free(&env);
+	strv_free(&stripped);
+	sandbox_free(&sb);
+	plan_free(&pl);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct opts o;
+	int rc;
+
+	if (opts_parse(&o, argc, argv, OPT_GRANTS | OPT_RUN | OPT_JSON) < 0) {
+		opts_free(&o);
+		return EXIT_LATCH;
+	}
+	if (o.help) {
+		usage(stdout, "run");
+		opts_free(&o);
+		return 0;
+	}
+	if (o.n_rest == 0) {
+		fprintf(stderr, "latch run: no command given (usage: latch run [OPTIONS] -- CMD [ARGS...])\n");
+		opts_free(&o);
+		return EXIT_LATCH;
+	}
+	if (o.json && !o.dry_run) {
+		fprintf(stderr, "latch run: --json only applies with --dry-run\n");
+		opts_free(&o);
+		return EXIT_LATCH;
+	}
+	rc = run_argv(&o, o.rest, "run");
+	opts_free(&o);
+	return rc;
+}
+
+int cmd_shell(int argc, char **argv)
+{
+	struct opts o;
+	const char *sh = getenv("SHELL");
+	char *shell_argv[3];
+	int rc;
+
+	if (opts_parse(&o, argc, argv, OPT_GRANTS | OPT_RUN | OPT_JSON) < 0) {
+		opts_free(&o);
+		return EXIT_LATCH;
+	}
+	if (o.help) {
+		usage(stdout, "shell");
+		opts_free(&o);
+		return 0;
+	}
+	if (o.n_rest > 0) {
+		fprintf(stderr, "latch shell: unexpected argument '%s' (to run a command use 'latch run')\n",
+			o.rest[0]);
+		opts_free(&o);
+		return EXIT_LATCH;
+	}
+	shell_argv[0] = (char *)(sh && sh[0] == '/' ? sh : "/bin/sh");
+	shell_argv[1] = (char *)"-i";
+	shell_argv[2] = NULL;
+	rc = run_argv(&o, shell_argv, "shell");
+	opts_free(&o);
+	return rc;
+}

@@ -1,0 +1,13 @@
+/* datadir.h — where latch's shipped data (profiles/, profiles/groups/) is.
+ *
+ * Search order: $LATCH_DATA_DIR; the directory of the running binary (a build
+ * tree: ./latch beside ./profiles); <bindir>/../share/latch (an install); the
+ * compiled-in LATCH_DATADIR. The first that holds profiles/default.yaml wins.
+ */
+#ifndef LATCH_DATADIR_H
+#define LATCH_DATADIR_H
+
+/* A static string; NULL if no data directory was found. */
+const char *datadir(void);
+
+#endif

@@ -1,0 +1,90 @@
+#include "opts.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+enum {
+	O_ALLOW = 256, O_READ, O_WRITE, O_EXEC, O_DENY, O_ENV, O_BEST,
+	O_JSON, O_PATH, O_OP,
+};
+
+static const struct {
+	struct option opt;
+	unsigned group;
+} table[] = {
+	{ { "profile", required_argument, NULL, 'p' }, 0 },
+	{ { "workdir", required_argument, NULL, 'w' }, 0 },
+	{ { "help", no_argument, NULL, 'h' }, 0 },
+	{ { "allow", required_argument, NULL, O_ALLOW }, OPT_GRANTS },
+	{ { "read", required_argument, NULL, O_READ }, OPT_GRANTS },
+	{ { "write", required_argument, NULL, O_WRITE }, OPT_GRANTS },
+	{ { "exec", required_argument, NULL, O_EXEC }, OPT_GRANTS },
+	{ { "deny", required_argument, NULL, O_DENY }, OPT_GRANTS },
+	{ { "env", required_argument, NULL, O_ENV }, OPT_GRANTS },
+	{ { "best-effort", no_argument, NULL, O_BEST }, OPT_RUN },
+	{ { "dry-run", no_argument, NULL, 'n' }, OPT_RUN },
+	{ { "json", no_argument, NULL, O_JSON }, OPT_JSON },
+	{ { "path", required_argument, NULL, O_PATH }, OPT_WHY },
+	{ { "op", required_argument, NULL, O_OP }, OPT_WHY },
+};
+
+#define N_OPTS (sizeof(table) / sizeof(table[0]))
+
+int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
+{
+	struct option longs[N_OPTS + 1];
+	char shorts[16] = "+:p:w:h";
+	size_t n = 0;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->profile = "default";
+	for (size_t i = 0; i < N_OPTS; i++)
+		if (table[i].group == 0 || (table[i].group & accept))
+			longs[n++] = table[i].opt;
+	memset(&longs[n], 0, sizeof(longs[n]));
+	if (accept & OPT_RUN)
+		strcat(shorts, "n");
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->profile = optarg; break;
+		case 'w': o->workdir = optarg; break;
+		case 'h': o->help = true; break;
+		case 'n': o->dry_run = true; break;
+		case O_ALLOW: strv_push(&o->cli.allow, optarg); break;
+		case O_READ: strv_push(&o->cli.read, optarg); break;
+		case O_WRITE: strv_push(&o->cli.write, optarg); break;
+		case O_EXEC: strv_push(&o->cli.exec, optarg); break;
+		case O_DENY: strv_push(&o->cli.deny, optarg); break;
+		case O_ENV: strv_push(&o->cli.env_allow, optarg); break;
+		case O_BEST: o->best_effort = true; break;
+		case O_JSON: o->json = true; break;
+		case O_PATH: o->path = optarg; break;
+		case O_OP: o->op = optarg; break;
+		case ':':
+			fprintf(stderr, "latch %s: option '%s' needs a value\n",
+				argv[0], argv[optind - 1]);
+			return -1;
+		default:
+			fprintf(stderr, "latch %s: unknown option '%s' (see 'latch %s --help')\n",
+				argv[0], argv[optind - 1], argv[0]);
+			return -1;
+		}
+	}
+	o->rest = argv + optind;
+	o->n_rest = argc - optind;
+	return 0;
+}
+
+void opts_free(struct opts *o)
+{
+	strv_free(&o->cli.allow);
+	strv_free(&o->cli.read);
+	strv_free(&o->cli.write);
+	strv_free(&o->cli.exec);
+	strv_free(&o->cli.deny);
+	strv_free(&o->cli.env_allow);
+}

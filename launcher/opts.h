@@ -1,0 +1,32 @@
+/* opts.h — the options shared by `run`, `shell`, `why` and `profile show`. */
+#ifndef LATCH_OPTS_H
+#define LATCH_OPTS_H
+
+#include <stdbool.h>
+
+#include "../policy/capset.h"
+
+struct opts {
+	const char *profile;    /* default "default" */
+	const char *workdir;    /* NULL: the cwd */
+	struct cli_grants cli;
+	bool best_effort, dry_run, json, help;
+	const char *path, *op;  /* why */
+	char **rest;            /* operands after the options */
+	int n_rest;
+};
+
+/* Which options a command accepts. */
+enum {
+	OPT_GRANTS = 1 << 0,  /* --allow --read --write --exec --deny --env */
+	OPT_RUN = 1 << 1,     /* --best-effort --dry-run */
+	OPT_WHY = 1 << 2,     /* --path --op */
+	OPT_JSON = 1 << 3,
+};
+
+/* Parse argv (argv[0] is the command name). Stops at the first operand or
+ * "--". Prints "latch CMD: …" and returns -1 on a bad option. */
+int opts_parse(struct opts *o, int argc, char **argv, unsigned accept);
+void opts_free(struct opts *o);
+
+#endif

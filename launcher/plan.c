@@ -1,0 +1,131 @@
+#include "plan.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+#include "resolve.h"
+
+static const char *env_abs(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && v[0] == '/' ? v : NULL;
+}
+
+static char *home_dir(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h && h[0] == '/')
+		return xstrdup(h);
+	pw = getpwuid(getuid());
+	return pw && pw->pw_dir && pw->pw_dir[0] == '/' ? xstrdup(pw->pw_dir)
+							: NULL;
+}
+
+char *plan_user_config_dir(void)
+{
+	const char *x = env_abs("XDG_CONFIG_HOME");
+	char *home;
+	char *dir;
+
+	if (x)
+		return xasprintf("%s/latch", x);
+	home = home_dir();
+	dir = xasprintf("%s/.config/latch", home ? home : "/nonexistent");
+	free(home);
+	return dir;
+}
+
+int plan_ensure_state_dir(struct err *e)
+{
+	const char *x = env_abs("XDG_STATE_HOME");
+	char *home = home_dir();
+	char *dir = x ? xasprintf("%s/latch", x)
+		      : xasprintf("%s/.local/state/latch", home ? home : "/");
+	int rc = 0;
+
+	for (char *p = dir + 1; rc == 0; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			rc = err_sys(e, "cannot create latch's state directory '%s'",
+				     dir);
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(dir);
+	free(home);
+	return rc;
+}
+
+int plan_build(struct plan *pl, const char *profile, const char *workdir,
+	       const struct cli_grants *cli, struct err *e)
+{
+	char cwd[PATH_MAX];
+
+	memset(pl, 0, sizeof(*pl));
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return err_sys(e, "cannot determine the current directory");
+	pl->home = home_dir();
+	if (pl->home == NULL)
+		return err_set(e, "HOME is not set to an absolute path and the password database has no home for uid %u",
+			       (unsigned)getuid());
+	pl->cwd = xstrdup(cwd);
+	if (workdir == NULL)
+		pl->workdir = xstrdup(cwd);
+	else if (workdir[0] == '/')
+		pl->workdir = xstrdup(workdir);
+	else
+		pl->workdir = xasprintf("%s/%s", cwd, workdir);
+	pl->uid = xasprintf("%u", (unsigned)getuid());
+	pl->tmpdir = xstrdup(env_abs("TMPDIR") ? env_abs("TMPDIR") : "/tmp");
+	pl->config_dir = plan_user_config_dir();
+	pl->vs = (struct vars){
+		.home = pl->home, .workdir = pl->workdir, .tmpdir = pl->tmpdir,
+		.uid = pl->uid,
+		.xdg_config_home = env_abs("XDG_CONFIG_HOME"),
+		.xdg_cache_home = env_abs("XDG_CACHE_HOME"),
+		.xdg_data_home = env_abs("XDG_DATA_HOME"),
+		.xdg_state_home = env_abs("XDG_STATE_HOME"),
+		.xdg_runtime_dir = env_abs("XDG_RUNTIME_DIR"),
+	};
+	if (store_load(profile, pl->config_dir, &pl->loaded, e) < 0)
+		return -1;
+	{
+		struct cli_grants none = { .cwd = pl->cwd };
+		struct cli_grants with_cwd = cli ? *cli : none;
+
+		with_cwd.cwd = pl->cwd;
+		if (capset_build(&pl->cs, pl->loaded.chain, pl->loaded.n_chain,
+				 pl->loaded.groups, pl->loaded.n_groups,
+				 &with_cwd, &pl->vs, resolve_real, NULL, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void plan_free(struct plan *pl)
+{
+	capset_free(&pl->cs);
+	store_free(&pl->loaded);
+	free(pl->home);
+	free(pl->cwd);
+	free(pl->workdir);
+	free(pl->uid);
+	free(pl->tmpdir);
+	free(pl->config_dir);
+	resolve_forget();
+	memset(pl, 0, sizeof(*pl));
+}

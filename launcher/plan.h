@@ -1,0 +1,32 @@
+/* plan.h — from a profile reference and command-line additions to a
+ * capability set, with the variables taken from this process's environment.
+ * Shared by `run`, `shell`, `why` and `profile show`. */
+#ifndef LATCH_PLAN_H
+#define LATCH_PLAN_H
+
+#include "../common/err.h"
+#include "../policy/capset.h"
+#include "../policy/vars.h"
+#include "store.h"
+
+struct plan {
+	struct loaded loaded;
+	struct capset cs;
+	struct vars vs;
+	char *home, *cwd, *workdir, *uid, *tmpdir, *config_dir;
+};
+
+/* `workdir` NULL means the cwd; `cli` may be NULL. Call plan_free() after,
+ * whether it succeeded or not. */
+int plan_build(struct plan *pl, const char *profile, const char *workdir,
+	       const struct cli_grants *cli, struct err *e);
+void plan_free(struct plan *pl);
+
+/* Create latch's state directory ($XDG_STATE_HOME/latch, mode 0700) so that
+ * it exists to be hidden from the sandbox. */
+int plan_ensure_state_dir(struct err *e);
+
+/* $XDG_CONFIG_HOME/latch (user profiles and groups), freshly allocated. */
+char *plan_user_config_dir(void);
+
+#endif

@@ -1,0 +1,41 @@
+/* sandbox.h — from a capability set to the kernel layers, and their order.
+ *
+ * sandbox_plan() (parent, before fork) decides what this kernel will enforce
+ * and refuses when something the profile needs is missing, unless best
+ * effort was accepted. sandbox_enter() (child, after fork) applies, in order:
+ * masks (mount namespace) → no_new_privs → capability drop → Landlock.
+ */
+#ifndef LATCH_SANDBOX_H
+#define LATCH_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../common/err.h"
+#include "../common/strv.h"
+#include "../kernel/landlock.h"
+#include "../kernel/mask.h"
+#include "../policy/capset.h"
+
+struct sandbox {
+	int abi;                   /* Landlock ABI in use (0: none) */
+	char kernel[128];          /* uname -r, for messages */
+	struct ll_spec ll;
+	struct ll_path *paths;
+	struct mask *masks;        /* outermost first */
+	size_t n_masks;
+	struct strv enforced;      /* what will hold, one line each */
+	struct strv not_enforced;  /* what will not, informational lines too */
+	struct strv gaps;          /* missing kernel features accepted by best effort */
+};
+
+/* Fails closed: -1 with `e` naming each missing feature and the kernel
+ * version, unless cs->best_effort. */
+int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e);
+void sandbox_free(struct sandbox *sb);
+
+/* Child side: apply every layer. On failure `e` names the operation. */
+int sandbox_enter(const struct sandbox *sb, const struct capset *cs,
+		  struct err *e);
+
+#endif

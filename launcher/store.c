@@ -1,0 +1,300 @@
+#include "store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+#include "datadir.h"
+
+#define MAX_DEPTH 10
+#define MAX_FILE (1 << 20)
+
+static char *read_file(const char *path, size_t *len, struct err *e)
+{
+	FILE *f = fopen(path, "re");
+	struct stat st;
+	char *buf;
+
+	if (f == NULL)
+		return err_sys(e, "cannot open '%s'", path), NULL;
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return err_set(e, "'%s' is not a regular file", path), NULL;
+	}
+	if (st.st_size > MAX_FILE) {
+		fclose(f);
+		return err_set(e, "'%s' is larger than 1 MiB; not a profile", path),
+		       NULL;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	*len = fread(buf, 1, (size_t)st.st_size, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static struct profile *load(const char *path, const char *name, bool group,
+			    struct err *e)
+{
+	size_t len;
+	char *buf = read_file(path, &len, e);
+	struct profile *p;
+
+	if (buf == NULL)
+		return NULL;
+	p = profile_parse(buf, len, path, name, group, e);
+	free(buf);
+	return p;
+}
+
+static char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	char *name = xstrdup(s ? s + 1 : path);
+	char *dot = strrchr(name, '.');
+
+	if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0))
+		*dot = '\0';
+	return name;
+}
+
+struct profile *store_load_file(const char *path, struct err *e)
+{
+	char *name = base_name(path);
+	struct profile *p = load(path, name, false, e);
+
+	free(name);
+	return p;
+}
+
+static bool is_path(const char *ref)
+{
+	size_t n = strlen(ref);
+
+	return strchr(ref, '/') != NULL ||
+	       (n > 5 && strcmp(ref + n - 5, ".yaml") == 0);
+}
+
+static void list_dir(const char *dir, struct strv *names, struct strv *origins,
+		     const char *origin)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		char *name;
+
+		if (n <= 5 || strcmp(de->d_name + n - 5, ".yaml") != 0 ||
+		    de->d_name[0] == '.')
+			continue;
+		name = xstrndup(de->d_name, n - 5);
+		if (strv_contains(names, name)) {
+			free(name);
+			continue;
+		}
+		strv_push_owned(names, name);
+		if (origins)
+			strv_push(origins, origin);
+	}
+	closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void store_list(const char *user_config_dir, struct strv *names,
+		struct strv *origins)
+{
+	struct strv user = { 0 }, shipped = { 0 };
+	char *dir = xasprintf("%s/profiles", user_config_dir);
+
+	list_dir(dir, &user, NULL, NULL);
+	free(dir);
+	if (datadir()) {
+		dir = xasprintf("%s/profiles", datadir());
+		list_dir(dir, &shipped, NULL, NULL);
+		free(dir);
+	}
+	if (user.n)
+		qsort(user.v, user.n, sizeof(char *), cmp_str);
+	if (shipped.n)
+		qsort(shipped.v, shipped.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < user.n; i++) {
+		strv_push(names, user.v[i]);
+		strv_push(origins, "user");
+	}
+	for (size_t i = 0; i < shipped.n; i++) {
+		if (strv_contains(&user, shipped.v[i]))
+			continue;
+		strv_push(names, shipped.v[i]);
+		strv_push(origins, "shipped");
+	}
+	strv_free(&user);
+	strv_free(&shipped);
+}
+
+/* Path of profile `name`, or NULL with the list of available ones in `e`. */
+static char *find_profile(const char *name, const char *user_config_dir,
+			  struct err *e)
+{
+	char *p = xasprintf("%s/profiles/%s.yaml", user_config_dir, name);
+	struct strv names = { 0 }, origins = { 0 };
+	char list[512] = "";
+
+	if (access(p, F_OK) == 0)
+		return p;
+	free(p);
+	if (datadir()) {
+		p = xasprintf("%s/profiles/%s.yaml", datadir(), name);
+		if (access(p, F_OK) == 0)
+			return p;
+		free(p);
+	}
+	store_list(user_config_dir, &names, &origins);
+	for (size_t i = 0; i < names.n; i++) {
+		size_t n = strlen(list);
+
+		snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "",
+			 names.v[i]);
+	}
+	err_set(e, "no profile named '%s' (available: %s; or give a path to a .yaml file)",
+		name, names.n ? list : "none: latch's data directory was not found");
+	strv_free(&names);
+	strv_free(&origins);
+	return NULL;
+}
+
+static int load_chain(const char *ref, const char *user_config_dir,
+		      struct strv *seen, struct loaded *out, struct err *e)
+{
+	char *path, *name;
+	struct profile *p;
+
+	if (seen->n >= MAX_DEPTH)
+		return err_set(e, "profile '%s': 'extends' is nested deeper than %d",
+			       seen->v[0], MAX_DEPTH);
+	if (is_path(ref)) {
+		path = xstrdup(ref);
+		name = base_name(ref);
+	} else {
+		path = find_profile(ref, user_config_dir, e);
+		if (path == NULL)
+			return -1;
+		name = xstrdup(ref);
+	}
+	if (strv_contains(seen, path)) {
+		err_set(e, "profile '%s' extends itself through a cycle (%s)",
+			name, path);
+		free(path);
+		free(name);
+		return -1;
+	}
+	strv_push(seen, path);
+	p = load(path, name, false, e);
+	free(path);
+	free(name);
+	if (p == NULL)
+		return -1;
+	/* Parents first, in the order listed: the leaf is merged last. */
+	for (size_t i = 0; i < p->extends.n; i++) {
+		if (load_chain(p->extends.v[i], user_config_dir, seen, out, e) < 0) {
+			size_t n = strlen(e->msg);
+
+			snprintf(e->msg + n, sizeof(e->msg) - n,
+				 " (extended from %s:%d)", p->file,
+				 p->extends_src[i].line);
+			profile_free(p);
+			return -1;
+		}
+	}
+	seen->n--;
+	free(seen->v[seen->n]);
+	seen->v[seen->n] = NULL;
+	out->chain = xrealloc(out->chain, (out->n_chain + 1) * sizeof(*out->chain));
+	out->chain[out->n_chain++] = p;
+	return 0;
+}
+
+static int load_groups(const char *dir, bool user, struct loaded *out,
+		       struct err *e)
+{
+	struct strv names = { 0 };
+	int rc = 0;
+
+	list_dir(dir, &names, NULL, NULL);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < names.n && rc == 0; i++) {
+		char *path = xasprintf("%s/%s.yaml", dir, names.v[i]);
+		struct profile *g = load(path, names.v[i], true, e);
+
+		free(path);
+		if (g == NULL) {
+			rc = -1;
+			break;
+		}
+		for (size_t j = 0; j < out->n_groups; j++) {
+			if (strcmp(out->groups[j]->name, g->name) == 0) {
+				rc = err_set(e, "%s: group '%s' is already defined in %s%s",
+					     g->file, g->name, out->groups[j]->file,
+					     user ? " (user groups cannot replace shipped ones)" : "");
+				break;
+			}
+		}
+		if (rc < 0) {
+			profile_free(g);
+			break;
+		}
+		out->groups = xrealloc(out->groups,
+				       (out->n_groups + 1) * sizeof(*out->groups));
+		out->groups[out->n_groups++] = g;
+	}
+	strv_free(&names);
+	return rc;
+}
+
+int store_load(const char *ref, const char *user_config_dir,
+	       struct loaded *out, struct err *e)
+{
+	struct strv seen = { 0 };
+	char *dir;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = load_chain(ref, user_config_dir, &seen, out, e);
+	strv_free(&seen);
+	if (rc == 0 && datadir()) {
+		dir = xasprintf("%s/profiles/groups", datadir());
+		rc = load_groups(dir, false, out, e);
+		free(dir);
+	}
+	if (rc == 0) {
+		dir = xasprintf("%s/groups", user_config_dir);
+		rc = load_groups(dir, true, out, e);
+		free(dir);
+	}
+	if (rc < 0)
+		store_free(out);
+	return rc;
+}
+
+void store_free(struct loaded *l)
+{
+	for (size_t i = 0; i < l->n_chain; i++)
+		profile_free(l->chain[i]);
+	for (size_t i = 0; i < l->n_groups; i++)
+		profile_free(l->groups[i]);
+	free(l->chain);
+	free(l->groups);
+	memset(l, 0, sizeof(*l));
+}

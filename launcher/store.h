@@ -1,0 +1,38 @@
+/* store.h — finding and loading profiles and groups from disk.
+ *
+ * A profile reference is a path (contains '/' or ends in .yaml) or a name,
+ * looked up as $XDG_CONFIG_HOME/latch/profiles/NAME.yaml, then in the shipped
+ * profiles. Groups come from the shipped profiles/groups/ and the user's
+ * $XDG_CONFIG_HOME/latch/groups/; a user group may not reuse a shipped name.
+ */
+#ifndef LATCH_STORE_H
+#define LATCH_STORE_H
+
+#include <stddef.h>
+
+#include "../common/err.h"
+#include "../common/strv.h"
+#include "../policy/profile.h"
+
+struct loaded {
+	struct profile **chain;  /* base first, leaf last */
+	size_t n_chain;
+	struct profile **groups; /* every known group */
+	size_t n_groups;
+};
+
+/* Load `ref` and its `extends` ancestors (depth <= 10, cycles refused), and
+ * all groups. On error nothing needs freeing. */
+int store_load(const char *ref, const char *user_config_dir,
+	       struct loaded *out, struct err *e);
+void store_free(struct loaded *l);
+
+/* Load one file as a profile (for `latch profile validate`). */
+struct profile *store_load_file(const char *path, struct err *e);
+
+/* Names of available profiles: user ones first, then shipped, sorted, each
+ * once. `origins` (parallel) gets "user" or "shipped". */
+void store_list(const char *user_config_dir, struct strv *names,
+		struct strv *origins);
+
+#endif

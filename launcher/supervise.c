@@ -1,0 +1,245 @@
+#include "supervise.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+
+#define TERM_GRACE_MS 1000
+#define LEFTOVER_GRACE_MS 500
+
+extern char **environ;
+
+static const int handled[] = { SIGCHLD, SIGTERM, SIGHUP, SIGINT,
+			       SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static _Noreturn void child(const struct child_spec *s, const sigset_t *old,
+			    pid_t parent)
+{
+	struct err e;
+	int er;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(125);
+	sigprocmask(SIG_SETMASK, old, NULL);
+	if (sandbox_enter(s->sb, s->cs, &e) < 0) {
+		fprintf(stderr, "latch: cannot enter the sandbox: %s\n", e.msg);
+		_exit(125);
+	}
+	environ = (char **)s->envp;
+	execvp(s->argv[0], s->argv);
+	er = errno;
+	if (er == ENOENT) {
+		fprintf(stderr, "latch: %s: command not found\n", s->argv[0]);
+		_exit(127);
+	}
+	fprintf(stderr, "latch: cannot execute '%s': %s%s\n", s->argv[0],
+		strerror(er),
+		er == EACCES ? " (is it under an 'exec' grant of the profile?)"
+			     : "");
+	_exit(126);
+}
+
+/* ---- leftovers ---- */
+
+struct proc {
+	pid_t pid, ppid;
+};
+
+static pid_t ppid_of(const char *pid)
+{
+	char path[64], buf[512];
+	FILE *f;
+	char *rp;
+	long ppid = -1;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')) != NULL)
+		if (sscanf(rp + 1, " %*c %ld", &ppid) != 1)
+			ppid = -1;
+	fclose(f);
+	return (pid_t)ppid;
+}
+
+/* Signal every descendant of this process; returns how many. */
+static size_t signal_descendants(int sig)
+{
+	struct proc *ps = NULL;
+	size_t n = 0, cap = 0, hit = 0;
+	pid_t *tree;
+	size_t nt = 1;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			ps = xrealloc(ps, cap * sizeof(*ps));
+		}
+		ps[n].pid = (pid_t)atol(de->d_name);
+		ps[n].ppid = ppid_of(de->d_name);
+		n++;
+	}
+	closedir(d);
+	tree = xcalloc(n + 1, sizeof(*tree));
+	tree[0] = getpid();
+	for (size_t i = 0; i < nt; i++) {
+		for (size_t j = 0; j < n; j++) {
+			if (ps[j].ppid != tree[i])
+				continue;
+			tree[nt++] = ps[j].pid;
+			if (kill(ps[j].pid, sig) == 0)
+				hit++;
+		}
+	}
+	free(tree);
+	free(ps);
+	return hit;
+}
+
+/* Reap whatever has exited; true once no child at all is left. */
+static bool reap_all(pid_t main_pid, int *main_status, bool *main_done)
+{
+	for (;;) {
+		int st;
+		pid_t w = waitpid(-1, &st, WNOHANG);
+
+		if (w == 0)
+			return false;
+		if (w < 0)
+			return errno == ECHILD;
+		if (w == main_pid) {
+			*main_status = st;
+			*main_done = true;
+		}
+	}
+}
+
+static void wait_children(const sigset_t *set, long deadline_ms)
+{
+	while (now_ms() < deadline_ms) {
+		long left = deadline_ms - now_ms();
+		struct timespec ts = { left / 1000, (left % 1000) * 1000000L };
+		int dummy_status;
+		bool dummy_done = false;
+
+		if (reap_all(-1, &dummy_status, &dummy_done))
+			return;
+		sigtimedwait(set, NULL, &ts);
+	}
+}
+
+static void end_leftovers(const sigset_t *set)
+{
+	int status;
+	bool done = false;
+
+	if (reap_all(-1, &status, &done))
+		return;
+	if (signal_descendants(SIGTERM) > 0)
+		wait_children(set, now_ms() + LEFTOVER_GRACE_MS);
+	for (int round = 0; round < 50 && !reap_all(-1, &status, &done);
+	     round++) {
+		signal_descendants(SIGKILL);
+		wait_children(set, now_ms() + 100);
+	}
+}
+
+/* ---- the loop ---- */
+
+static bool from_process(const siginfo_t *si)
+{
+	return si->si_code == SI_USER || si->si_code == SI_QUEUE ||
+	       si->si_code == SI_TKILL;
+}
+
+int supervise_run(const struct child_spec *spec)
+{
+	sigset_t set, old;
+	pid_t pid, self = getpid();
+	int status = 0;
+	bool done = false;
+	long kill_at = 0;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
+		sigaddset(&set, handled[i]);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		perror("latch: prctl(PR_SET_CHILD_SUBREAPER)");
+		return 125;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		perror("latch: fork");
+		return 125;
+	}
+	if (pid == 0)
+		child(spec, &old, self);
+	while (!done) {
+		siginfo_t si;
+		struct timespec ts = { 0, 0 };
+		int sig;
+
+		if (kill_at) {
+			long left = kill_at - now_ms();
+
+			if (left <= 0) {
+				kill(pid, SIGKILL);
+				signal_descendants(SIGKILL);
+				kill_at = 0;
+				continue;
+			}
+			ts.tv_sec = left / 1000;
+			ts.tv_nsec = (left % 1000) * 1000000L;
+		}
+		sig = kill_at ? sigtimedwait(&set, &si, &ts)
+			      : sigwaitinfo(&set, &si);
+		if (sig < 0)
+			continue;
+		switch (sig) {
+		case SIGCHLD:
+			reap_all(pid, &status, &done);
+			break;
+		case SIGTERM:
+		case SIGHUP:
+			kill(pid, sig);
+			if (!kill_at)
+				kill_at = now_ms() + TERM_GRACE_MS;
+			break;
+		default:
+			if (from_process(&si))
+				kill(pid, sig);
+			break;
+		}
+	}
+	end_leftovers(&set);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

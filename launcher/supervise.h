@@ -1,0 +1,34 @@
+/* supervise.h — the parent half of `latch run`.
+ *
+ * Forks; the child enters the sandbox and execs the command; the parent
+ * stays outside and:
+ *  - leaves the terminal to the child (same process group: Ctrl-C, Ctrl-Z
+ *    and SIGWINCH reach it directly; latch ignores terminal-generated ones);
+ *  - forwards SIGTERM, SIGHUP and (when sent by a process rather than the
+ *    terminal) SIGINT, SIGQUIT, SIGUSR1, SIGUSR2 to the command; after a
+ *    SIGTERM/SIGHUP the command has 1 s before it is killed;
+ *  - is a child subreaper, so every descendant stays in its tree; when the
+ *    command ends, whatever it left running is sent SIGTERM, then SIGKILL
+ *    after 500 ms: latch leaves no orphans;
+ *  - the child has PR_SET_PDEATHSIG(SIGKILL): if latch itself is killed with
+ *    SIGKILL, the command dies too (its own children are not reached).
+ */
+#ifndef LATCH_SUPERVISE_H
+#define LATCH_SUPERVISE_H
+
+#include "../policy/capset.h"
+#include "sandbox.h"
+
+struct child_spec {
+	char *const *argv;
+	char *const *envp;
+	const struct sandbox *sb;
+	const struct capset *cs;
+};
+
+/* Run to completion. Returns latch's exit status: the command's own, 128+N
+ * if a signal N ended it, 125 if the sandbox could not be entered, 126 if
+ * the command could not be executed, 127 if it was not found. */
+int supervise_run(const struct child_spec *spec);
+
+#endif

@@ -1,0 +1,83 @@
+#include <string.h>
+
+#include "cmd.h"
+
+static const char overview[] =
+	"usage: latch COMMAND [OPTIONS] [-- CMD [ARGS...]]\n"
+	"\n"
+	"Run an AI coding agent (or any command) in a sandbox built from a profile.\n"
+	"\n"
+	"commands:\n"
+	"  run        run a command in the sandbox\n"
+	"  shell      an interactive $SHELL in the sandbox\n"
+	"  why        explain whether a path may be read, written or executed\n"
+	"  profile    list, show or validate profiles\n"
+	"  setup      check what this kernel can enforce (--check)\n"
+	"  completion print a shell completion script (bash, zsh)\n"
+	"  help       help for a command\n"
+	"\n"
+	"  latch --version    latch --help    latch help COMMAND\n"
+	"\n"
+	"exit status: the command's own; 128+N if signal N ended it; 125 for\n"
+	"latch's errors; 126 if the command cannot run; 127 if it is not found.\n";
+
+static const char grants_help[] =
+	"  -p, --profile NAME|FILE  profile to use (default: default)\n"
+	"  -w, --workdir DIR        the workspace (default: the current directory)\n"
+	"      --allow PATH         grant read+write (repeatable)\n"
+	"      --read PATH          grant read\n"
+	"      --write PATH         grant write\n"
+	"      --exec PATH          grant execute\n"
+	"      --deny PATH          deny all access, even inside a grant\n"
+	"      --env NAME           keep environment variable NAME despite the\n"
+	"                           profile's secret patterns\n";
+
+static const struct {
+	const char *name, *synopsis, *body;
+	int with_grants;
+} commands[] = {
+	{ "run", "latch run [OPTIONS] [--] CMD [ARGS...]",
+	  "Run CMD with the capability set of the profile plus the grants given\n"
+	  "here. latch stays outside as the supervisor and exits with CMD's status.\n\n",
+	  1 },
+	{ "shell", "latch shell [OPTIONS]",
+	  "Start $SHELL (or /bin/sh) interactively inside the sandbox.\n\n", 1 },
+	{ "why", "latch why [OPTIONS] --path PATH --op read|write|exec [--json]",
+	  "Say whether PATH may be opened for OP under the profile, and which grant\n"
+	  "or deny decides. Exit 0 allowed, 1 denied, 125 error.\n\n",
+	  1 },
+	{ "profile", "latch profile list [--json]\n"
+		     "       latch profile show NAME [--json] [--workdir DIR]\n"
+		     "       latch profile validate FILE...",
+	  "list      available profiles (yours in ~/.config/latch/profiles first)\n"
+	  "show      the resolved capability set of a profile\n"
+	  "validate  parse and check profile files; exit 0 if all are valid\n", 0 },
+	{ "setup", "latch setup --check [--json]",
+	  "Report the kernel's Landlock ABI, seccomp user notification and user\n"
+	  "namespace support, and what latch will enforce on this machine.\n", 0 },
+	{ "completion", "latch completion bash|zsh",
+	  "Print a completion script: eval \"$(latch completion bash)\".\n", 0 },
+};
+
+int usage(FILE *out, const char *command)
+{
+	if (command == NULL) {
+		fputs(overview, out);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, command) != 0)
+			continue;
+		fprintf(out, "usage: %s\n\n%s", commands[i].synopsis,
+			commands[i].body);
+		if (commands[i].with_grants)
+			fputs(grants_help, out);
+		if (strcmp(command, "run") == 0)
+			fputs("      --best-effort        run even if the kernel cannot enforce everything\n"
+			      "  -n, --dry-run            print the resolved capability set; run nothing\n"
+			      "      --json               with --dry-run: as JSON\n",
+			      out);
+		return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,606 @@
+#include "capset.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+#include "capnames.h"
+#include "suggest.h"
+
+bool path_within(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+
+	if (strcmp(outer, "/") == 0)
+		return inner[0] == '/';
+	return strncmp(inner, outer, n) == 0 &&
+	       (inner[n] == '\0' || inner[n] == '/');
+}
+
+/* ---- building blocks ---- */
+
+struct builder {
+	struct capset *cs;
+	const struct vars *vs;
+	resolve_fn resolve;
+	void *ctx;
+	struct err *e;
+};
+
+static void warn(struct capset *cs, char *line)
+{
+	strv_push_owned(&cs->warnings, line);
+}
+
+static char *origin_of(const struct profile *p, struct src s)
+{
+	return xasprintf("%s %s, %s:%d", p->is_group ? "group" : "profile",
+			 p->name, s.file, s.line);
+}
+
+/* Expand variables, make absolute against `base`, and resolve. */
+static char *canonical(struct builder *b, const char *raw, const char *base,
+		       const char *origin, enum path_state *st)
+{
+	char *exp = vars_expand(b->vs, raw, b->e), *abs, *res;
+
+	if (exp == NULL) {
+		size_t n = strlen(b->e->msg);
+
+		snprintf(b->e->msg + n, sizeof(b->e->msg) - n, " (%s)", origin);
+		return NULL;
+	}
+	if (exp[0] == '/')
+		abs = exp;
+	else {
+		abs = xasprintf("%s/%s", base, exp);
+		free(exp);
+	}
+	res = b->resolve(abs, st, b->ctx);
+	if (res == NULL)
+		err_set(b->e, "cannot resolve '%s' (%s)", raw, origin);
+	free(abs);
+	return res;
+}
+
+static void add_grant(struct capset *cs, char *path, unsigned acc, bool is_dir,
+		      char *origin)
+{
+	for (size_t i = 0; i < cs->n_grants; i++) {
+		struct grant *g = &cs->grants[i];
+
+		if (strcmp(g->path, path) == 0) {
+			if ((g->access | acc) != g->access) {
+				char *o = xasprintf("%s; %s", g->origin, origin);
+
+				free(g->origin);
+				g->origin = o;
+			}
+			g->access |= acc;
+			free(path);
+			free(origin);
+			return;
+		}
+	}
+	cs->grants = xrealloc(cs->grants, (cs->n_grants + 1) * sizeof(*cs->grants));
+	cs->grants[cs->n_grants++] = (struct grant){
+		.path = path, .access = acc, .is_dir = is_dir, .origin = origin,
+	};
+}
+
+static void add_deny(struct capset *cs, char *path, bool write_only,
+		     enum path_state st, bool required, char *origin)
+{
+	for (size_t i = 0; i < cs->n_denies; i++) {
+		struct deny *d = &cs->denies[i];
+
+		if (strcmp(d->path, path) == 0) {
+			d->write_only = d->write_only && write_only;
+			d->required = d->required || required;
+			free(path);
+			free(origin);
+			return;
+		}
+	}
+	cs->denies = xrealloc(cs->denies, (cs->n_denies + 1) * sizeof(*cs->denies));
+	cs->denies[cs->n_denies++] = (struct deny){
+		.path = path, .write_only = write_only, .is_dir = st == PATH_DIR,
+		.exists = st != PATH_MISSING, .required = required,
+		.origin = origin,
+	};
+}
+
+/* One grant or deny, from a profile, a group or the command line. */
+static int add_rule(struct builder *b, enum rule_kind kind, unsigned acc,
+		    const char *raw, const char *base, char *origin,
+		    bool required)
+{
+	enum path_state st;
+	size_t len = strlen(raw);
+	bool optional = len > 1 && raw[len - 1] == '?';
+	char *trimmed = optional ? xstrndup(raw, len - 1) : NULL;
+	char *path = canonical(b, optional ? trimmed : raw, base, origin, &st);
+
+	free(trimmed);
+	if (path == NULL) {
+		free(origin);
+		return -1;
+	}
+	if (optional && st == PATH_MISSING && kind == RULE_GRANT) {
+		free(path);
+		free(origin);
+		return 0;
+	}
+	if (kind != RULE_GRANT) {
+		add_deny(b->cs, path, kind == RULE_DENY_WRITE, st, required, origin);
+		return 0;
+	}
+	if (st == PATH_MISSING) {
+		warn(b->cs, xasprintf("grant '%s' (%s) does not exist; skipped",
+				      raw, origin));
+		free(path);
+		free(origin);
+		return 0;
+	}
+	add_grant(b->cs, path, acc, st == PATH_DIR, origin);
+	return 0;
+}
+
+static int add_profile_rules(struct builder *b, const struct profile *p)
+{
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct path_rule *r = &p->rules[i];
+
+		if (add_rule(b, r->kind, r->access, r->path, b->vs->workdir,
+			     origin_of(p, r->src), p->is_group && p->required) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void merge_env(struct capset *cs, const struct profile *p)
+{
+	for (size_t i = 0; i < p->env_allow.n; i++)
+		if (!strv_contains(&cs->env_allow, p->env_allow.v[i]))
+			strv_push(&cs->env_allow, p->env_allow.v[i]);
+	for (size_t i = 0; i < p->env_deny.n; i++)
+		if (!strv_contains(&cs->env_deny, p->env_deny.v[i]))
+			strv_push(&cs->env_deny, p->env_deny.v[i]);
+	for (size_t i = 0; i < p->env_set.n; i++)
+		strv_push(&cs->env_set, p->env_set.v[i]);
+}
+
+static void add_ports(uint16_t **arr, size_t *n, const struct strv *ports)
+{
+	for (size_t i = 0; i < ports->n; i++) {
+		uint16_t port = (uint16_t)strtoul(ports->v[i], NULL, 10);
+		size_t j;
+
+		for (j = 0; j < *n && (*arr)[j] != port; j++)
+			;
+		if (j < *n)
+			continue;
+		*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+		(*arr)[(*n)++] = port;
+	}
+}
+
+/* ---- group selection ---- */
+
+static const struct profile *find_group(struct profile *const *groups,
+					size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(groups[i]->name, name) == 0)
+			return groups[i];
+	return NULL;
+}
+
+static int unknown_group(struct builder *b, struct profile *const *groups,
+			 size_t n, const char *name, struct src s)
+{
+	const char **names = xcalloc(n + 1, sizeof(*names));
+	const char *guess;
+
+	for (size_t i = 0; i < n; i++)
+		names[i] = groups[i]->name;
+	guess = suggest(name, names, n);
+	err_set(b->e, "%s:%d: unknown group '%s'%s%s%s", s.file, s.line, name,
+		guess ? " (did you mean '" : "", guess ? guess : "",
+		guess ? "'?)" : "");
+	free(names);
+	return -1;
+}
+
+static int select_groups(struct builder *b, struct profile *const *chain,
+			 size_t n, struct profile *const *groups,
+			 size_t n_groups)
+{
+	struct strv *sel = &b->cs->groups;
+
+	for (size_t g = 0; g < n_groups; g++)
+		if (groups[g]->required)
+			strv_push(sel, groups[g]->name);
+	for (size_t i = 0; i < n; i++) {
+		const struct profile *p = chain[i];
+
+		for (size_t j = 0; j < p->groups_include.n; j++) {
+			const char *name = p->groups_include.v[j];
+
+			if (!find_group(groups, n_groups, name))
+				return unknown_group(b, groups, n_groups, name,
+						     p->include_src[j]);
+			if (!strv_contains(sel, name))
+				strv_push(sel, name);
+		}
+		for (size_t j = 0; j < p->groups_exclude.n; j++) {
+			const char *name = p->groups_exclude.v[j];
+			const struct profile *g = find_group(groups, n_groups, name);
+
+			if (!g)
+				return unknown_group(b, groups, n_groups, name,
+						     p->exclude_src[j]);
+			if (g->required)
+				return err_set(b->e, "%s:%d: group '%s' is required and cannot be excluded",
+					       p->exclude_src[j].file,
+					       p->exclude_src[j].line, name);
+			for (size_t k = 0; k < sel->n; k++) {
+				if (strcmp(sel->v[k], name) == 0) {
+					free(sel->v[k]);
+					memmove(&sel->v[k], &sel->v[k + 1],
+						(sel->n - k) * sizeof(*sel->v));
+					sel->n--;
+					break;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- precedence ---- */
+
+static void remove_deny(struct capset *cs, size_t i)
+{
+	free(cs->denies[i].path);
+	free(cs->denies[i].origin);
+	memmove(&cs->denies[i], &cs->denies[i + 1],
+		(cs->n_denies - i - 1) * sizeof(*cs->denies));
+	cs->n_denies--;
+}
+
+static int apply_unprotect(struct builder *b, struct profile *const *chain,
+			   size_t n)
+{
+	struct capset *cs = b->cs;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct profile *p = chain[i];
+
+		for (size_t j = 0; j < p->unprotect.n; j++) {
+			struct src s = p->unprotect_src[j];
+			char *origin = origin_of(p, s);
+			enum path_state st;
+			char *path = canonical(b, p->unprotect.v[j],
+					       b->vs->workdir, origin, &st);
+			size_t k;
+
+			if (path == NULL) {
+				free(origin);
+				return -1;
+			}
+			for (k = 0; k < cs->n_denies; k++)
+				if (strcmp(cs->denies[k].path, path) == 0)
+					break;
+			if (k == cs->n_denies || cs->denies[k].required) {
+				err_set(b->e, k == cs->n_denies
+					? "%s:%d: unprotect '%s' names no denied path (see 'latch profile show')"
+					: "%s:%d: '%s' is in a required group and can never be unprotected",
+					s.file, s.line, p->unprotect.v[j]);
+				free(path);
+				free(origin);
+				return -1;
+			}
+			remove_deny(cs, k);
+			cs->unprotected = xrealloc(cs->unprotected,
+				(cs->n_unprotected + 1) * sizeof(*cs->unprotected));
+			cs->unprotected[cs->n_unprotected++] =
+				(struct unprotected){ .path = path, .origin = origin };
+		}
+	}
+	return 0;
+}
+
+/* Denies win: drop grants at or inside a full deny, strip write from grants
+ * at or inside a deny_write, then mark the denies that sit inside a grant. */
+static void apply_denies(struct capset *cs)
+{
+	for (size_t i = 0; i < cs->n_grants;) {
+		struct grant *g = &cs->grants[i];
+		bool dropped = false;
+
+		for (size_t k = 0; k < cs->n_denies && !dropped; k++) {
+			const struct deny *d = &cs->denies[k];
+
+			if (!path_within(g->path, d->path))
+				continue;
+			if (!d->write_only) {
+				warn(cs, xasprintf("grant '%s' (%s) lies inside denied path '%s' (%s); ignored%s",
+						   g->path, g->origin, d->path,
+						   d->origin,
+						   d->required ? "" : " (name it under 'unprotect:' in a profile to grant it)"));
+				dropped = true;
+			} else if (g->access & LATCH_ACC_WRITE) {
+				warn(cs, xasprintf("grant '%s' (%s) is read-only by '%s' (%s); write dropped",
+						   g->path, g->origin, d->path, d->origin));
+				g->access &= ~(unsigned)LATCH_ACC_WRITE;
+			}
+		}
+		if (dropped || g->access == 0) {
+			free(g->path);
+			free(g->origin);
+			memmove(g, g + 1, (cs->n_grants - i - 1) * sizeof(*g));
+			cs->n_grants--;
+			continue;
+		}
+		i++;
+	}
+	struct strv creatable = { 0 };
+
+	for (size_t k = 0; k < cs->n_denies; k++) {
+		struct deny *d = &cs->denies[k];
+		unsigned above = 0;
+
+		for (size_t i = 0; i < cs->n_grants; i++)
+			if (path_within(d->path, cs->grants[i].path))
+				above |= cs->grants[i].access;
+		if (d->write_only)
+			above &= LATCH_ACC_WRITE;
+		if (above == 0)
+			continue;
+		if (d->exists)
+			d->masked = true;
+		else if (above & LATCH_ACC_WRITE)
+			strv_push(&creatable, d->path);
+	}
+	if (creatable.n)
+		warn(cs, xasprintf("%zu denied path(s) do not exist and lie inside a writable grant, so the sandbox could create them (%s%s%s)",
+				   creatable.n, creatable.v[0],
+				   creatable.n > 1 ? ", " : "",
+				   creatable.n > 1 ? "... see --dry-run --json" : ""));
+	strv_free(&creatable);
+}
+
+/* A grant inside another that already gives all its rights adds nothing:
+ * drop it so the kernel gets fewer rules and people read shorter lists. */
+static void fold_grants(struct capset *cs)
+{
+	for (size_t i = 0; i < cs->n_grants;) {
+		struct grant *g = &cs->grants[i];
+		bool covered = false;
+
+		for (size_t j = 0; j < cs->n_grants && !covered; j++)
+			covered = j != i && strcmp(cs->grants[j].path, g->path) &&
+				  path_within(g->path, cs->grants[j].path) &&
+				  (g->access & ~cs->grants[j].access) == 0;
+		if (!covered) {
+			i++;
+			continue;
+		}
+		free(g->path);
+		free(g->origin);
+		memmove(g, g + 1, (cs->n_grants - i - 1) * sizeof(*g));
+		cs->n_grants--;
+	}
+}
+
+/* ---- the whole build ---- */
+
+static int build_workdir(struct builder *b, struct profile *const *chain,
+			 size_t n)
+{
+	struct capset *cs = b->cs;
+	enum path_state st;
+
+	cs->workdir = b->resolve(b->vs->workdir, &st, b->ctx);
+	if (cs->workdir == NULL || st != PATH_DIR)
+		return err_set(b->e, "workdir '%s' is not a directory",
+			       b->vs->workdir);
+	if (strcmp(cs->workdir, "/") == 0)
+		return err_set(b->e, "refusing workdir '/': it would grant the whole filesystem (use --workdir DIR)");
+	for (size_t i = 0; i < n; i++)
+		if (chain[i]->workdir_set)
+			cs->workdir_access = chain[i]->workdir_access;
+	if (cs->workdir_access != 0)
+		add_grant(cs, xstrdup(cs->workdir), cs->workdir_access, true,
+			  xstrdup("workdir"));
+	return 0;
+}
+
+static int build_cli(struct builder *b, const struct cli_grants *cli)
+{
+	static const struct {
+		size_t off;
+		enum rule_kind kind;
+		unsigned acc;
+		const char *flag;
+	} flags[] = {
+		{ offsetof(struct cli_grants, allow), RULE_GRANT, LATCH_ACC_RW, "--allow" },
+		{ offsetof(struct cli_grants, read), RULE_GRANT, LATCH_ACC_READ, "--read" },
+		{ offsetof(struct cli_grants, write), RULE_GRANT, LATCH_ACC_WRITE, "--write" },
+		{ offsetof(struct cli_grants, exec), RULE_GRANT, LATCH_ACC_EXEC, "--exec" },
+		{ offsetof(struct cli_grants, deny), RULE_DENY, 0, "--deny" },
+	};
+
+	if (cli == NULL)
+		return 0;
+	for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+		const struct strv *sv =
+			(const struct strv *)((const char *)cli + flags[f].off);
+
+		for (size_t i = 0; i < sv->n; i++)
+			if (add_rule(b, flags[f].kind, flags[f].acc, sv->v[i],
+				     cli->cwd, xstrdup(flags[f].flag), false) < 0)
+				return -1;
+	}
+	for (size_t i = 0; i < cli->env_allow.n; i++)
+		if (!strv_contains(&b->cs->env_allow, cli->env_allow.v[i]))
+			strv_push(&b->cs->env_allow, cli->env_allow.v[i]);
+	return 0;
+}
+
+static void build_rest(struct capset *cs, struct profile *const *chain,
+		       size_t n)
+{
+	cs->net_mode = NET_OPEN;
+	for (size_t i = 0; i < n; i++) {
+		const struct profile *p = chain[i];
+
+		merge_env(cs, p);
+		if (p->net_mode != NET_UNSET)
+			cs->net_mode = p->net_mode;
+		add_ports(&cs->net_bind, &cs->n_net_bind, &p->net_bind);
+		add_ports(&cs->net_connect, &cs->n_net_connect, &p->net_connect);
+		for (size_t j = 0; j < p->caps_keep.n; j++)
+			cs->caps_keep |= 1ull << cap_from_name(p->caps_keep.v[j]);
+		if (p->best_effort != TRI_UNSET)
+			cs->best_effort = p->best_effort == TRI_TRUE;
+	}
+}
+
+int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
+		 struct profile *const *groups, size_t n_groups,
+		 const struct cli_grants *cli, const struct vars *vs,
+		 resolve_fn resolve, void *ctx, struct err *e)
+{
+	struct builder b = { .cs = cs, .vs = vs, .resolve = resolve,
+			     .ctx = ctx, .e = e };
+	char *state;
+
+	memset(cs, 0, sizeof(*cs));
+	if (n == 0)
+		return err_set(e, "no profile given");
+	cs->profile = xstrdup(chain[n - 1]->name);
+	for (size_t i = 0; i < n; i++)
+		strv_push(&cs->chain, chain[i]->name);
+	if (build_workdir(&b, chain, n) < 0 ||
+	    select_groups(&b, chain, n, groups, n_groups) < 0)
+		return -1;
+	for (size_t i = 0; i < cs->groups.n; i++) {
+		const struct profile *g = find_group(groups, n_groups,
+						     cs->groups.v[i]);
+
+		if (add_profile_rules(&b, g) < 0)
+			return -1;
+		merge_env(cs, g);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (add_profile_rules(&b, chain[i]) < 0)
+			return -1;
+	if (build_cli(&b, cli) < 0)
+		return -1;
+	state = vars_get(vs, "XDG_STATE_HOME");
+	{
+		enum path_state st;
+		char *raw = xasprintf("%s/latch", state);
+
+		cs->state_dir = resolve(raw, &st, ctx);
+		free(raw);
+		if (cs->state_dir == NULL) {
+			err_set(e, "cannot resolve latch's state directory under '%s'",
+				state);
+			free(state);
+			return -1;
+		}
+		add_deny(cs, xstrdup(cs->state_dir), false, st, true,
+			 xstrdup("latch state directory"));
+	}
+	free(state);
+	if (apply_unprotect(&b, chain, n) < 0)
+		return -1;
+	apply_denies(cs);
+	fold_grants(cs);
+	build_rest(cs, chain, n);
+	return 0;
+}
+
+unsigned capset_granted(const struct capset *cs, const char *path)
+{
+	unsigned acc = 0;
+
+	for (size_t i = 0; i < cs->n_grants; i++)
+		if (path_within(path, cs->grants[i].path))
+			acc |= cs->grants[i].access;
+	return acc;
+}
+
+void capset_why(const struct capset *cs, const char *path, unsigned op,
+		struct why *out)
+{
+	const struct grant *best = NULL;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t k = 0; k < cs->n_denies; k++) {
+		const struct deny *d = &cs->denies[k];
+
+		if (!path_within(path, d->path))
+			continue;
+		if (d->write_only && !(op & LATCH_ACC_WRITE))
+			continue;
+		out->reason = strcmp(d->path, cs->state_dir) == 0
+				      ? "latch state directory"
+			      : d->write_only ? "read-only path"
+					      : "sensitive path";
+		out->by = d->origin;
+		out->rule_path = d->path;
+		return;
+	}
+	for (size_t i = 0; i < cs->n_grants; i++) {
+		const struct grant *g = &cs->grants[i];
+
+		if (path_within(path, g->path) && (g->access & op) == op &&
+		    (best == NULL || strlen(g->path) > strlen(best->path)))
+			best = g;
+	}
+	if (best == NULL) {
+		out->reason = "not granted";
+		return;
+	}
+	out->allowed = true;
+	out->reason = "granted";
+	out->by = best->origin;
+	out->rule_path = best->path;
+}
+
+void capset_free(struct capset *cs)
+{
+	for (size_t i = 0; i < cs->n_grants; i++) {
+		free(cs->grants[i].path);
+		free(cs->grants[i].origin);
+	}
+	for (size_t i = 0; i < cs->n_denies; i++) {
+		free(cs->denies[i].path);
+		free(cs->denies[i].origin);
+	}
+	for (size_t i = 0; i < cs->n_unprotected; i++) {
+		free(cs->unprotected[i].path);
+		free(cs->unprotected[i].origin);
+	}
+	free(cs->grants);
+	free(cs->denies);
+	free(cs->unprotected);
+	free(cs->profile);
+	free(cs->workdir);
+	free(cs->state_dir);
+	free(cs->net_bind);
+	free(cs->net_connect);
+	strv_free(&cs->chain);
+	strv_free(&cs->groups);
+	strv_free(&cs->env_allow);
+	strv_free(&cs->env_deny);
+	strv_free(&cs->env_set);
+	strv_free(&cs->warnings);
+	memset(cs, 0, sizeof(*cs));
+}

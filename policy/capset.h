@@ -1,0 +1,120 @@
+/* capset.h — the resolved capability set: what one sandbox may do.
+ *
+ * Built from a chain of profiles (base first), the groups they select, and
+ * the command-line additions. Pure apart from the `resolve` callback, which
+ * turns an expanded path into its canonical form (the launcher passes one
+ * that uses realpath(3); tests pass a fake). The kernel backends receive a
+ * capset and never see YAML.
+ *
+ * Semantics (docs/profiles.md):
+ *  - grants are unions: a path's rights are the union of every grant at or
+ *    above it;
+ *  - a deny (or deny_write) of a sensitive path wins over every grant, unless
+ *    the path is listed under `unprotect:` in a profile; denies of required
+ *    groups (latch's own state dir) cannot be unprotected;
+ *  - a grant at or inside a denied path is dropped with a warning;
+ *  - a deny inside a grant is enforced by masking (see kernel/mask.h).
+ */
+#ifndef LATCH_CAPSET_H
+#define LATCH_CAPSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/err.h"
+#include "../common/strv.h"
+#include "profile.h"
+#include "vars.h"
+
+/* Result of resolving one path. */
+enum path_state { PATH_MISSING = 0, PATH_DIR, PATH_FILE };
+
+/* Canonicalise `path` (absolute, variables expanded). On success return a
+ * fresh canonical string and set *state; a missing path still returns its
+ * lexically cleaned form with PATH_MISSING. NULL only on hard errors. */
+typedef char *(*resolve_fn)(const char *path, enum path_state *state,
+			    void *ctx);
+
+struct grant {
+	char *path;      /* canonical */
+	unsigned access; /* LATCH_ACC_* */
+	bool is_dir;
+	char *origin;    /* "group system_read (groups/system.yaml:4)", "--allow" */
+};
+
+struct deny {
+	char *path;      /* canonical */
+	bool write_only; /* deny_write: reads follow the grants */
+	bool is_dir;
+	bool exists;
+	bool required;   /* from a required group: can never be unprotected */
+	bool masked;     /* inside some grant: must be masked at run time */
+	char *origin;
+};
+
+struct unprotected {
+	char *path;
+	char *origin;
+};
+
+/* Additions from the command line, applied after the profile chain. */
+struct cli_grants {
+	struct strv allow, read, write, exec, deny; /* paths as typed */
+	struct strv env_allow;                      /* names */
+	const char *cwd;                            /* relative paths resolve here */
+};
+
+struct capset {
+	char *profile;           /* name of the leaf profile */
+	struct strv chain;       /* profile names, base first */
+	struct strv groups;      /* groups in effect */
+	char *workdir;
+	unsigned workdir_access;
+
+	struct grant *grants;
+	size_t n_grants;
+	struct deny *denies;
+	size_t n_denies;
+	struct unprotected *unprotected;
+	size_t n_unprotected;
+
+	/* environment policy (applied by envpolicy.h) */
+	struct strv env_allow, env_deny, env_set;
+
+	enum net_mode net_mode;
+	uint16_t *net_bind, *net_connect;
+	size_t n_net_bind, n_net_connect;
+
+	uint64_t caps_keep;      /* bit N = capability N survives */
+	bool best_effort;
+
+	char *state_dir;         /* latch's own state: never grantable */
+	struct strv warnings;    /* one line each, without the "latch: " prefix */
+};
+
+/* Inputs: chain[0] is the base-most profile, chain[n-1] the leaf; groups is
+ * every group known (selected by name from the chain's include lists). */
+int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
+		 struct profile *const *groups, size_t n_groups,
+		 const struct cli_grants *cli, const struct vars *vs,
+		 resolve_fn resolve, void *ctx, struct err *e);
+void capset_free(struct capset *cs);
+
+/* Answer for one path and one right, as `latch why` prints it. */
+struct why {
+	bool allowed;
+	const char *reason;  /* "sensitive path", "not granted", "granted", … */
+	const char *by;      /* origin of the deciding grant/deny, or NULL */
+	const char *rule_path; /* path of the deciding grant/deny, or NULL */
+};
+void capset_why(const struct capset *cs, const char *canonical_path,
+		unsigned op, struct why *out);
+
+/* Rights granted at `path` (union of grants at or above it), ignoring denies. */
+unsigned capset_granted(const struct capset *cs, const char *path);
+
+/* True when `inner` equals `outer` or lies beneath it (component-wise). */
+bool path_within(const char *inner, const char *outer);
+
+#endif

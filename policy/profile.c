@@ -1,0 +1,610 @@
+#include "profile.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "../common/xalloc.h"
+#include "capnames.h"
+#include "envpolicy.h"
+#include "suggest.h"
+
+/* Parsing context: one document, one profile under construction. */
+struct ctx {
+	yaml_document_t *doc;
+	struct profile *p;
+	struct err *e;
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static int line_of(const yaml_node_t *n)
+{
+	return (int)n->start_mark.line + 1;
+}
+
+static int fail(struct ctx *c, const yaml_node_t *n, const char *fmt,
+		const char *a, const char *b)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, a, b ? b : "");
+	return err_set(c->e, "%s:%d: %s", c->p->file, line_of(n), msg);
+}
+
+static yaml_node_t *node(struct ctx *c, int id)
+{
+	return yaml_document_get_node(c->doc, id);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
+					   : NULL;
+}
+
+static int want_scalar(struct ctx *c, const yaml_node_t *n, const char *key,
+		       const char **out)
+{
+	*out = scalar(n);
+	if (*out == NULL)
+		return fail(c, n, "'%s' must be a single value%s", key, NULL);
+	return 0;
+}
+
+static int want_bool(struct ctx *c, const yaml_node_t *n, const char *key,
+		     bool *out)
+{
+	const char *s;
+
+	if (want_scalar(c, n, key, &s) < 0)
+		return -1;
+	if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off")) {
+		*out = false;
+		return 0;
+	}
+	return fail(c, n, "'%s' must be true or false, not '%s'", key, s);
+}
+
+static struct src src_of(struct ctx *c, const yaml_node_t *n)
+{
+	return (struct src){ .file = c->p->file, .line = line_of(n) };
+}
+
+/* A list of scalars (a lone scalar counts as a one-item list). Each item's
+ * source line goes to *srcs when srcs != NULL. */
+static int want_list(struct ctx *c, const yaml_node_t *n, const char *key,
+		     struct strv *out, struct src **srcs)
+{
+	if (n->type == YAML_SCALAR_NODE) {
+		strv_push(out, scalar(n));
+		if (srcs) {
+			*srcs = xrealloc(*srcs, out->n * sizeof(**srcs));
+			(*srcs)[out->n - 1] = src_of(c, n);
+		}
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail(c, n, "'%s' must be a list%s", key, NULL);
+	for (yaml_node_item_t *it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top; it++) {
+		yaml_node_t *item = node(c, *it);
+		const char *s = scalar(item);
+
+		if (s == NULL)
+			return fail(c, item, "items of '%s' must be single values%s",
+				    key, NULL);
+		if (*s == '\0')
+			return fail(c, item, "empty item in '%s'%s", key, NULL);
+		strv_push(out, s);
+		if (srcs) {
+			*srcs = xrealloc(*srcs, out->n * sizeof(**srcs));
+			(*srcs)[out->n - 1] = src_of(c, item);
+		}
+	}
+	return 0;
+}
+
+typedef int (*key_fn)(struct ctx *c, const char *key, yaml_node_t *val);
+
+struct key {
+	const char *name;
+	key_fn fn;
+};
+
+/* Walk a mapping, dispatching each key; unknown and duplicate keys fail. */
+static int walk(struct ctx *c, const yaml_node_t *map, const char *what,
+		const struct key *keys, size_t nkeys)
+{
+	const char *names[32];
+
+	if (map->type != YAML_MAPPING_NODE)
+		return fail(c, map, "'%s' must be a mapping of keys%s", what, NULL);
+	for (size_t i = 0; i < nkeys && i < N(names); i++)
+		names[i] = keys[i].name;
+	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
+	     pr < map->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
+		const char *ks = scalar(k);
+		size_t i;
+
+		if (ks == NULL)
+			return fail(c, k, "keys in '%s' must be plain words%s",
+				    what, NULL);
+		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < pr;
+		     q++) {
+			const char *qs = scalar(node(c, q->key));
+
+			if (qs && strcmp(qs, ks) == 0)
+				return fail(c, k, "duplicate key '%s'%s", ks, NULL);
+		}
+		for (i = 0; i < nkeys; i++)
+			if (strcmp(keys[i].name, ks) == 0)
+				break;
+		if (i == nkeys) {
+			const char *s = suggest(ks, names, nkeys);
+			char hint[96] = "";
+
+			if (s)
+				snprintf(hint, sizeof(hint), " (did you mean '%s'?)", s);
+			return fail(c, k, "unknown key '%s'%s", ks, hint);
+		}
+		if (keys[i].fn(c, ks, v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- filesystem ---- */
+
+static int add_rules(struct ctx *c, yaml_node_t *v, const char *key,
+		     enum rule_kind kind, unsigned acc)
+{
+	struct strv paths = { 0 };
+	struct src *srcs = NULL;
+	struct profile *p = c->p;
+
+	if (want_list(c, v, key, &paths, &srcs) < 0) {
+		strv_free(&paths);
+		free(srcs);
+		return -1;
+	}
+	p->rules = xrealloc(p->rules, (p->n_rules + paths.n) * sizeof(*p->rules));
+	for (size_t i = 0; i < paths.n; i++) {
+		p->rules[p->n_rules++] = (struct path_rule){
+			.kind = kind, .access = acc, .path = paths.v[i],
+			.src = srcs[i],
+		};
+		paths.v[i] = NULL;
+	}
+	paths.n = 0;
+	strv_free(&paths);
+	free(srcs);
+	return 0;
+}
+
+static int fs_read(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return add_rules(c, v, k, RULE_GRANT, LATCH_ACC_READ);
+}
+
+static int fs_write(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return add_rules(c, v, k, RULE_GRANT, LATCH_ACC_WRITE);
+}
+
+static int fs_exec(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return add_rules(c, v, k, RULE_GRANT, LATCH_ACC_EXEC);
+}
+
+static int fs_allow(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return add_rules(c, v, k, RULE_GRANT, LATCH_ACC_RW);
+}
+
+static int fs_deny(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return add_rules(c, v, k, RULE_DENY, 0);
+}
+
+static int fs_deny_write(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return add_rules(c, v, k, RULE_DENY_WRITE, 0);
+}
+
+static int k_filesystem(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "read", fs_read },   { "write", fs_write },
+		{ "exec", fs_exec },   { "allow", fs_allow },
+		{ "deny", fs_deny },   { "deny_write", fs_deny_write },
+	};
+
+	return walk(c, v, k, keys, N(keys));
+}
+
+/* ---- environment ---- */
+
+static bool valid_env_name(const char *s)
+{
+	if (!(isalpha((unsigned char)*s) || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
+static int env_allow(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	size_t first = c->p->env_allow.n;
+
+	if (want_list(c, v, k, &c->p->env_allow, NULL) < 0)
+		return -1;
+	for (size_t i = first; i < c->p->env_allow.n; i++)
+		if (!valid_env_name(c->p->env_allow.v[i]))
+			return fail(c, v, "'%s' is not a variable name (allow takes exact names)%s",
+				    c->p->env_allow.v[i], NULL);
+	return 0;
+}
+
+static int env_deny(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_list(c, v, k, &c->p->env_deny, NULL);
+}
+
+static int env_set(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	if (v->type != YAML_MAPPING_NODE)
+		return fail(c, v, "'%s' must be a mapping NAME: value%s", k, NULL);
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start;
+	     pr < v->data.mapping.pairs.top; pr++) {
+		yaml_node_t *kn = node(c, pr->key), *vn = node(c, pr->value);
+		const char *name = scalar(kn), *val = scalar(vn);
+
+		if (name == NULL || !valid_env_name(name))
+			return fail(c, kn, "'%s' is not a variable name%s",
+				    name ? name : "?", NULL);
+		if (env_is_injection(name))
+			return fail(c, kn, "'%s' is a loader/interpreter injection variable and cannot be set%s",
+				    name, NULL);
+		if (val == NULL)
+			return fail(c, vn, "the value of '%s' must be a single value%s",
+				    name, NULL);
+		strv_push_owned(&c->p->env_set, xasprintf("%s=%s", name, val));
+	}
+	return 0;
+}
+
+static int k_environment(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "allow", env_allow }, { "deny", env_deny }, { "set", env_set },
+	};
+
+	return walk(c, v, k, keys, N(keys));
+}
+
+/* ---- workdir ---- */
+
+static int workdir_access(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	static const char *const words[] = { "none", "read", "write",
+					     "readwrite" };
+	static const unsigned acc[] = { 0, LATCH_ACC_READ, LATCH_ACC_WRITE,
+					LATCH_ACC_RW };
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	for (size_t i = 0; i < N(words); i++) {
+		if (strcmp(s, words[i]) == 0) {
+			c->p->workdir_access =
+				(c->p->workdir_access & LATCH_ACC_EXEC) | acc[i];
+			c->p->workdir_set = true;
+			c->p->workdir_src = src_of(c, v);
+			return 0;
+		}
+	}
+	return fail(c, v, "workdir access must be none, read, write or readwrite, not '%s'%s",
+		    s, NULL);
+}
+
+static int workdir_exec(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	bool b;
+
+	if (want_bool(c, v, k, &b) < 0)
+		return -1;
+	c->p->workdir_access = b ? c->p->workdir_access | LATCH_ACC_EXEC
+				 : c->p->workdir_access & ~(unsigned)LATCH_ACC_EXEC;
+	c->p->workdir_set = true;
+	c->p->workdir_src = src_of(c, v);
+	return 0;
+}
+
+static int k_workdir(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "access", workdir_access }, { "exec", workdir_exec },
+	};
+
+	if (v->type == YAML_SCALAR_NODE)
+		return workdir_access(c, k, v);
+	return walk(c, v, k, keys, N(keys));
+}
+
+/* ---- network ---- */
+
+static int net_mode(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	if (strcmp(s, "open") == 0)
+		c->p->net_mode = NET_OPEN;
+	else if (strcmp(s, "block") == 0)
+		c->p->net_mode = NET_BLOCK;
+	else if (strcmp(s, "allowlist") == 0)
+		return fail(c, v, "network mode 'allowlist' needs latch's proxy, which this version does not have yet; use 'block' or 'open'%s%s",
+			    "", NULL);
+	else
+		return fail(c, v, "network mode must be 'open' or 'block', not '%s'%s",
+			    s, NULL);
+	return 0;
+}
+
+static int ports(struct ctx *c, const char *k, yaml_node_t *v, struct strv *out)
+{
+	size_t first = out->n;
+
+	if (want_list(c, v, k, out, NULL) < 0)
+		return -1;
+	for (size_t i = first; i < out->n; i++) {
+		char *end;
+		long port = strtol(out->v[i], &end, 10);
+
+		if (*end != '\0' || port < 1 || port > 65535)
+			return fail(c, v, "'%s' is not a TCP port (1-65535)%s",
+				    out->v[i], NULL);
+	}
+	return 0;
+}
+
+static int net_bind(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return ports(c, k, v, &c->p->net_bind);
+}
+
+static int net_connect(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return ports(c, k, v, &c->p->net_connect);
+}
+
+static int k_network(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "mode", net_mode }, { "bind", net_bind },
+		{ "connect", net_connect },
+	};
+
+	if (v->type == YAML_SCALAR_NODE)
+		return net_mode(c, k, v);
+	return walk(c, v, k, keys, N(keys));
+}
+
+/* ---- the rest ---- */
+
+static int caps_keep(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	size_t first = c->p->caps_keep.n;
+
+	if (want_list(c, v, k, &c->p->caps_keep, NULL) < 0)
+		return -1;
+	for (size_t i = first; i < c->p->caps_keep.n; i++)
+		if (cap_from_name(c->p->caps_keep.v[i]) < 0)
+			return fail(c, v, "unknown capability '%s'%s",
+				    c->p->caps_keep.v[i], NULL);
+	return 0;
+}
+
+static int k_capabilities(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = { { "keep", caps_keep } };
+
+	return walk(c, v, k, keys, N(keys));
+}
+
+static int k_extends(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_list(c, v, k, &c->p->extends, &c->p->extends_src);
+}
+
+static int grp_include(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_list(c, v, k, &c->p->groups_include, &c->p->include_src);
+}
+
+static int grp_exclude(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_list(c, v, k, &c->p->groups_exclude, &c->p->exclude_src);
+}
+
+static int k_groups(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "include", grp_include }, { "exclude", grp_exclude },
+	};
+
+	if (v->type == YAML_SEQUENCE_NODE)
+		return grp_include(c, k, v);
+	return walk(c, v, k, keys, N(keys));
+}
+
+static int k_description(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	free(c->p->description);
+	c->p->description = xstrdup(s);
+	return 0;
+}
+
+static int k_name(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	free(c->p->name);
+	c->p->name = xstrdup(s);
+	return 0;
+}
+
+static int k_required(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_bool(c, v, k, &c->p->required);
+}
+
+static int k_best_effort(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	bool b;
+
+	if (want_bool(c, v, k, &b) < 0)
+		return -1;
+	c->p->best_effort = b ? TRI_TRUE : TRI_FALSE;
+	return 0;
+}
+
+static int k_unprotect(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_list(c, v, k, &c->p->unprotect, &c->p->unprotect_src);
+}
+
+static int k_later(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return fail(c, v, "section '%s' is not supported by this version of latch; remove it rather than believe it is enforced%s",
+		    k, NULL);
+}
+
+static int parse_root(struct ctx *c, yaml_node_t *root)
+{
+	static const struct key profile_keys[] = {
+		{ "extends", k_extends },       { "description", k_description },
+		{ "groups", k_groups },         { "filesystem", k_filesystem },
+		{ "workdir", k_workdir },       { "environment", k_environment },
+		{ "network", k_network },       { "capabilities", k_capabilities },
+		{ "best_effort", k_best_effort }, { "unprotect", k_unprotect },
+		{ "rules", k_later },           { "snapshots", k_later },
+		{ "audit", k_later },
+	};
+	static const struct key group_keys[] = {
+		{ "name", k_name },             { "description", k_description },
+		{ "required", k_required },     { "filesystem", k_filesystem },
+		{ "environment", k_environment },
+	};
+
+	if (c->p->is_group)
+		return walk(c, root, "group", group_keys, N(group_keys));
+	return walk(c, root, "profile", profile_keys, N(profile_keys));
+}
+
+struct profile *profile_parse(const char *buf, size_t len, const char *file,
+			      const char *name, bool is_group, struct err *e)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct profile *p = xcalloc(1, sizeof(*p));
+	struct ctx c = { .doc = &doc, .p = p, .e = e };
+	yaml_node_t *root;
+	int rc = -1;
+
+	p->file = xstrdup(file);
+	p->name = xstrdup(name);
+	p->is_group = is_group;
+	if (!yaml_parser_initialize(&parser)) {
+		err_set(e, "%s: cannot initialise the YAML parser", file);
+		profile_free(p);
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		err_set(e, "%s:%zu:%zu: %s%s%s", file,
+			parser.problem_mark.line + 1,
+			parser.problem_mark.column + 1,
+			parser.problem ? parser.problem : "invalid YAML",
+			parser.context ? " " : "",
+			parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		profile_free(p);
+		return NULL;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL) {
+		err_set(e, "%s: empty document (a %s is a YAML mapping of keys)",
+			file, is_group ? "group" : "profile");
+	} else {
+		rc = parse_root(&c, root);
+		if (rc == 0) {
+			yaml_document_t next;
+
+			if (yaml_parser_load(&parser, &next)) {
+				if (yaml_document_get_root_node(&next) != NULL)
+					rc = err_set(e, "%s: more than one YAML document; a file holds one %s",
+						     file, is_group ? "group" : "profile");
+				yaml_document_delete(&next);
+			} else {
+				/* invalid YAML after the first document */
+				rc = err_set(e, "%s:%zu:%zu: %s%s%s", file,
+					     parser.problem_mark.line + 1,
+					     parser.problem_mark.column + 1,
+					     parser.problem ? parser.problem : "invalid YAML",
+					     parser.context ? " " : "",
+					     parser.context ? parser.context : "");
+			}
+		}
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (rc < 0) {
+		profile_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void profile_free(struct profile *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->n_rules; i++)
+		free(p->rules[i].path);
+	free(p->rules);
+	strv_free(&p->extends);
+	strv_free(&p->groups_include);
+	strv_free(&p->groups_exclude);
+	strv_free(&p->unprotect);
+	strv_free(&p->env_allow);
+	strv_free(&p->env_deny);
+	strv_free(&p->env_set);
+	strv_free(&p->net_bind);
+	strv_free(&p->net_connect);
+	strv_free(&p->caps_keep);
+	free(p->extends_src);
+	free(p->include_src);
+	free(p->exclude_src);
+	free(p->unprotect_src);
+	free(p->description);
+	free(p->name);
+	free(p->file);
+	free(p);
+}

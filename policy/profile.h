@@ -1,0 +1,92 @@
+/* profile.h — a profile or policy group parsed from YAML, not yet merged.
+ *
+ * Pure: parses a buffer, performs no I/O and no OS calls. Paths are kept as
+ * written (variables unexpanded); every setting remembers where it came from
+ * so later messages can cite `file:line`.
+ *
+ * Profile keys:   extends, description, groups{include,exclude}, filesystem,
+ *                 workdir, environment, network, capabilities, best_effort,
+ *                 unprotect
+ * Group keys:     name, description, required, filesystem, environment
+ * filesystem:     read, write, exec, allow (= read+write), deny, deny_write:
+ *                 each a list of paths; a trailing '?' marks a path that may
+ *                 be absent (no warning when it is)
+ */
+#ifndef LATCH_PROFILE_H
+#define LATCH_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../common/err.h"
+#include "../common/strv.h"
+#include "access.h"
+
+/* Where a setting was written. */
+struct src {
+	const char *file; /* borrowed from the owning profile */
+	int line;         /* 1-based */
+};
+
+enum rule_kind {
+	RULE_GRANT,      /* `access` is a LATCH_ACC_* mask */
+	RULE_DENY,       /* no access at all, even inside a grant */
+	RULE_DENY_WRITE, /* readable if granted, never writable */
+};
+
+struct path_rule {
+	enum rule_kind kind;
+	unsigned access;
+	char *path; /* as written: may hold ~ and $VARS */
+	struct src src;
+};
+
+enum tristate { TRI_UNSET = 0, TRI_FALSE, TRI_TRUE };
+
+enum net_mode { NET_UNSET = 0, NET_OPEN, NET_BLOCK };
+
+struct profile {
+	char *file;      /* path it was read from (owned) */
+	char *name;      /* profile name or group name (owned) */
+	bool is_group;
+	char *description;
+	bool required;   /* groups only: cannot be excluded */
+
+	struct strv extends;
+	struct strv groups_include;
+	struct strv groups_exclude;
+	struct src *extends_src, *include_src, *exclude_src; /* parallel arrays */
+
+	struct path_rule *rules;
+	size_t n_rules;
+
+	struct strv unprotect;
+	struct src *unprotect_src;
+
+	bool workdir_set;
+	unsigned workdir_access; /* LATCH_ACC_* */
+	struct src workdir_src;
+
+	struct strv env_allow;   /* exact names kept despite deny patterns */
+	struct strv env_deny;    /* glob patterns (fnmatch) */
+	struct strv env_set;     /* "NAME=value" */
+
+	enum net_mode net_mode;
+	struct strv net_bind;    /* TCP ports, as decimal strings */
+	struct strv net_connect;
+
+	struct strv caps_keep;   /* "CAP_NET_BIND_SERVICE", … */
+	enum tristate best_effort;
+};
+
+/* Parse a profile (is_group = false) or a group fragment (is_group = true).
+ * `file` names the source in messages; `name` is the profile's name (for a
+ * group, the `name:` key overrides it). Returns NULL with `e` set:
+ *   "FILE:LINE:COL: <libyaml reason>"                           invalid YAML
+ *   "FILE:LINE: unknown key 'alow' (did you mean 'allow'?)"     bad key
+ */
+struct profile *profile_parse(const char *buf, size_t len, const char *file,
+			      const char *name, bool is_group, struct err *e);
+void profile_free(struct profile *p);
+
+#endif

@@ -1,0 +1,154 @@
+/* common/ (strv, err) and the small policy tables (access, capnames). */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/err.h"
+#include "../../common/strv.h"
+#include "../../policy/access.h"
+#include "../../policy/capnames.h"
+
+Test(strv, push_copies_and_null_terminates)
+{
+	struct strv sv = { 0 };
+	char buf[] = "one";
+
+	strv_push(&sv, buf);
+	buf[0] = 'X';
+	cr_assert_eq(sv.n, 1);
+	cr_assert_str_eq(sv.v[0], "one");
+	cr_assert_null(sv.v[1]);
+	strv_free(&sv);
+}
+
+Test(strv, grows_past_initial_capacity)
+{
+	struct strv sv = { 0 };
+	char s[8];
+
+	for (int i = 0; i < 100; i++) {
+		snprintf(s, sizeof(s), "%d", i);
+		strv_push(&sv, s);
+	}
+	cr_assert_eq(sv.n, 100);
+	cr_assert_str_eq(sv.v[0], "0");
+	cr_assert_str_eq(sv.v[99], "99");
+	cr_assert_null(sv.v[100]);
+	strv_free(&sv);
+}
+
+Test(strv, push_owned_takes_the_pointer)
+{
+	struct strv sv = { 0 };
+	char *s = strdup("mine");
+
+	strv_push_owned(&sv, s);
+	cr_assert_eq(sv.v[0], s);
+	strv_free(&sv);
+}
+
+Test(strv, contains_is_exact)
+{
+	struct strv sv = { 0 };
+
+	strv_push(&sv, "abc");
+	cr_assert(strv_contains(&sv, "abc"));
+	cr_assert_not(strv_contains(&sv, "ab"));
+	cr_assert_not(strv_contains(&sv, "abcd"));
+	strv_free(&sv);
+}
+
+Test(strv, empty_vector_contains_nothing)
+{
+	struct strv sv = { 0 };
+
+	cr_assert_not(strv_contains(&sv, ""));
+}
+
+Test(strv, free_resets_to_empty)
+{
+	struct strv sv = { 0 };
+
+	strv_push(&sv, "a");
+	strv_free(&sv);
+	cr_assert_null(sv.v);
+	cr_assert_eq(sv.n, 0);
+	cr_assert_eq(sv.cap, 0);
+	strv_free(&sv); /* twice is harmless */
+}
+
+Test(err, set_formats_and_returns_minus_one)
+{
+	struct err e;
+
+	cr_assert_eq(err_set(&e, "%s:%d: %s", "f.yaml", 3, "bad"), -1);
+	cr_assert_str_eq(e.msg, "f.yaml:3: bad");
+}
+
+Test(err, set_truncates_long_messages)
+{
+	struct err e;
+	char big[2 * ERR_MAX];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	err_set(&e, "%s", big);
+	cr_assert_eq(strlen(e.msg), ERR_MAX - 1);
+}
+
+Test(err, null_err_is_allowed)
+{
+	cr_assert_eq(err_set(NULL, "x"), -1);
+	cr_assert_eq(err_sys(NULL, "x"), -1);
+}
+
+Test(err, sys_appends_strerror_and_keeps_errno)
+{
+	struct err e;
+	char want[256];
+
+	snprintf(want, sizeof(want), "open x: %s", strerror(ENOENT));
+	errno = ENOENT;
+	cr_assert_eq(err_sys(&e, "open %s", "x"), -1);
+	cr_assert_eq(errno, ENOENT);
+	cr_assert_str_eq(e.msg, want);
+}
+
+Test(access, str_of_every_combination)
+{
+	cr_assert_str_eq(access_str(0), "-");
+	cr_assert_str_eq(access_str(LATCH_ACC_READ), "r");
+	cr_assert_str_eq(access_str(LATCH_ACC_WRITE), "w");
+	cr_assert_str_eq(access_str(LATCH_ACC_RW), "rw");
+	cr_assert_str_eq(access_str(LATCH_ACC_READ | LATCH_ACC_EXEC), "rx");
+	cr_assert_str_eq(access_str(LATCH_ACC_ALL), "rwx");
+}
+
+Test(access, from_op_words)
+{
+	cr_assert_eq(access_from_op("read"), LATCH_ACC_READ);
+	cr_assert_eq(access_from_op("write"), LATCH_ACC_WRITE);
+	cr_assert_eq(access_from_op("exec"), LATCH_ACC_EXEC);
+	cr_assert_eq(access_from_op("execute"), LATCH_ACC_EXEC);
+	cr_assert_eq(access_from_op("rw"), 0);
+	cr_assert_eq(access_from_op(""), 0);
+}
+
+Test(capnames, names_in_any_spelling)
+{
+	cr_assert_eq(cap_from_name("CAP_CHOWN"), 0);
+	cr_assert_eq(cap_from_name("net_bind_service"), 10);
+	cr_assert_eq(cap_from_name("Cap_Net_Raw"), 13);
+	cr_assert_eq(cap_from_name("SYS_ADMIN"), 21);
+	cr_assert_eq(cap_from_name("checkpoint_restore"), 40);
+}
+
+Test(capnames, unknown_names)
+{
+	cr_assert_eq(cap_from_name("CAP_FLY"), -1);
+	cr_assert_eq(cap_from_name("CAP_"), -1);
+	cr_assert_eq(cap_from_name(""), -1);
+	cr_assert_eq(cap_from_name("CAP_CAP_CHOWN"), -1);
+}
