@@ -5,9 +5,11 @@
  * capability set is built with the shipped groups, fake variables and a fake
  * resolver that returns the path unchanged and calls everything a directory.
  * Then capset_why/capset_granted are asked about a few paths and every rule
- * path, and a few invariants are checked:
+ * path, env_apply() filters a fake environment, and a few invariants are
+ * checked:
  *   - latch's state directory (and anything inside it) is never allowed;
- *   - every deny from a required group is still present.
+ *   - every deny from a required group is still present;
+ *   - no loader/interpreter injection variable reaches the child.
  *
  * The shipped profiles are read once, from LATCH_FUZZ_PROFILES (default: the
  * repository's profiles/ directory, baked in at build time).
@@ -20,6 +22,7 @@
 
 #include "../policy/access.h"
 #include "../policy/capset.h"
+#include "../policy/envpolicy.h"
 #include "../policy/profile.h"
 #include "../policy/vars.h"
 
@@ -241,6 +244,32 @@ static void check_required(const struct capset *cs)
 	}
 }
 
+static void check_env(const struct capset *cs)
+{
+	static char *const env[] = {
+		"PATH=/usr/bin:/bin", "HOME=/home/fuzz", "TERM=xterm",
+		"LD_PRELOAD=/evil.so", "BASH_FUNC_x%%=() { :; }",
+		"GITHUB_TOKEN=t", "AWS_SECRET_ACCESS_KEY=k", "OPENAI_API_KEY=k",
+		"NODE_OPTIONS=--require /evil.js", "FOO=bar", "=novalue",
+		"NOEQUALS", "LANG=C.UTF-8", "EMPTY=", NULL,
+	};
+	struct strv out = { 0 }, stripped = { 0 };
+
+	env_apply(cs, env, &out, &stripped);
+	for (size_t i = 0; i < out.n; i++) {
+		char *name = strndup(out.v[i], strcspn(out.v[i], "="));
+
+		if (env_is_injection(name)) {
+			fprintf(stderr, "invariant: injection variable '%s' reaches the child\n",
+				out.v[i]);
+			abort();
+		}
+		free(name);
+	}
+	strv_free(&out);
+	strv_free(&stripped);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const probes[] = {
@@ -279,6 +308,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < cs.n_unprotected; i++)
 			ask(&cs, cs.unprotected[i].path);
 		check_required(&cs);
+		check_env(&cs);
 	} else if (e.msg[0] == '\0') {
 		fprintf(stderr, "capset_build failed without a message\n");
 		abort();

@@ -16,11 +16,6 @@ static const struct {
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-void die_msg(const char *msg)
-{
-	fprintf(stderr, "latch: %s\n", msg);
-}
-
 static int help(int argc, char **argv)
 {
 	if (argc < 2)

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -80,4 +81,9 @@ int usage(FILE *out, const char *command)
 		return 0;
 	}
 	return -1;
+}
+
+void die_msg(const char *msg)
+{
+	fprintf(stderr, "latch: %s\n", msg);
 }

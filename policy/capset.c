@@ -499,8 +499,6 @@ int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (add_profile_rules(&b, chain[i]) < 0)
 			return -1;
-	if (build_cli(&b, cli) < 0)
-		return -1;
 	state = vars_get(vs, "XDG_STATE_HOME");
 	{
 		enum path_state st;
@@ -519,6 +517,9 @@ int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
 	}
 	free(state);
 	if (apply_unprotect(&b, chain, n) < 0)
+		return -1;
+	/* after unprotect: a profile cannot cancel a --deny typed by the user */
+	if (build_cli(&b, cli) < 0)
 		return -1;
 	apply_denies(cs);
 	fold_grants(cs);

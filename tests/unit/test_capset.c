@@ -758,6 +758,26 @@ Test(capset, unprotect_in_a_base_profile_applies)
 	cr_assert_str_eq(cs.unprotected[0].origin, "profile base, profiles/base.yaml:2");
 }
 
+Test(capset, unprotect_does_not_cancel_a_cli_deny)
+{
+	fake_add(&fs, "/home/u/.aws", PATH_DIR);
+	group("creds", "filesystem:\n  deny: [~/.aws]\n");
+	profile("p", "groups: [creds]\nunprotect: [~/.aws]\n");
+	strv_push(&cli.deny, "~/.aws");
+	build_ok();
+	cr_assert_not_null(deny_at("/home/u/.aws"),
+			   "--deny on the command line must hold despite unprotect");
+}
+
+Test(capset, missing_state_dir_inside_a_writable_grant_is_reported)
+{
+	fake_add(&fs, "/home/u/.local", PATH_DIR);
+	profile("p", "filesystem:\n  allow: [~/.local]\n");
+	build_ok();
+	cr_assert_not(must_deny("/home/u/.local/state/latch")->masked);
+	cr_assert_eq(warnings_with("(/home/u/.local/state/latch)"), 1);
+}
+
 Test(capset, unprotect_of_a_path_that_is_not_denied_is_an_error)
 {
 	profile("p", "description: d\n"
