@@ -68,7 +68,7 @@ test: unit integration
 
 # What CI runs (README): the tests, the unit tests under valgrind, and the
 # whole suite again under ASan+UBSan.
-check: test valgrind asan
+check: lint test valgrind asan
 
 # latch's main job on a scratch tree: see examples/demo.sh.
 demo: latch

@@ -234,6 +234,7 @@ int main(int argc, char **argv)
 	const char *bwrap;
 	struct variant vs[3];
 	size_t nv = 3;
+	double load0;
 	int opt;
 
 	if (latch == NULL || *latch == '\0')
@@ -295,6 +296,8 @@ int main(int argc, char **argv)
 			   : "");
 	}
 
+	if (getloadavg(&load0, 1) != 1)
+		load0 = -1;
 	for (size_t i = 0; i < nv; i++)
 		if (!vs[i].skipped && !(vs[i].ms = calloc((size_t)runs, sizeof(double))))
 			die("out of memory");
@@ -324,7 +327,12 @@ int main(int argc, char **argv)
 	}
 
 	printf("launch overhead: %ld timed runs per variant (+%ld warm-up), "
-	       "interleaved round-robin; times in ms\n\n", runs, warmup);
+	       "interleaved round-robin; times in ms\n", runs, warmup);
+	if (load0 >= 0)
+		printf("load average at start: %.2f on %ld CPUs%s\n", load0,
+		       sysconf(_SC_NPROCESSORS_ONLN),
+		       load0 > 1.0 ? " (other work is running: expect noise)" : "");
+	putchar('\n');
 	for (size_t i = 0; i < nv; i++) {
 		char cmd[512];
 

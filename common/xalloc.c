@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void *oom(void)
+static _Noreturn void oom(void)
 {
 	static const char msg[] = "latch: out of memory\n";
 
@@ -18,35 +18,45 @@ void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
-	return p ? p : oom();
+	if (p == NULL)
+		oom();
+	return p;
 }
 
 void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
-	return p ? p : oom();
+	if (p == NULL)
+		oom();
+	return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 
-	return q ? q : oom();
+	if (q == NULL)
+		oom();
+	return q;
 }
 
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s);
 
-	return p ? p : oom();
+	if (p == NULL)
+		oom();
+	return p;
 }
 
 char *xstrndup(const char *s, size_t n)
 {
 	char *p = strndup(s, n);
 
-	return p ? p : oom();
+	if (p == NULL)
+		oom();
+	return p;
 }
 
 char *xasprintf(const char *fmt, ...)
@@ -58,5 +68,31 @@ char *xasprintf(const char *fmt, ...)
 	va_start(ap, fmt);
 	r = vasprintf(&p, fmt, ap);
 	va_end(ap);
-	return r < 0 ? oom() : p;
+	if (r < 0)
+		oom();
+	return p;
+}
+
+char *xjoin(const char *first, ...)
+{
+	va_list ap;
+	size_t len = 0;
+	char *out, *w;
+
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *))
+		len += strlen(s);
+	va_end(ap);
+	out = xmalloc(len + 1);
+	w = out;
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *)) {
+		size_t n = strlen(s);
+
+		memcpy(w, s, n);
+		w += n;
+	}
+	va_end(ap);
+	*w = '\0';
+	return out;
 }

@@ -34,7 +34,7 @@ static const struct {
 int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 {
 	struct option longs[N_OPTS + 1];
-	char shorts[16] = "+:p:w:h";
+	const char *shorts = (accept & OPT_RUN) ? "+:p:w:hn" : "+:p:w:h";
 	size_t n = 0;
 	int c;
 
@@ -44,8 +44,6 @@ int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 		if (table[i].group == 0 || (table[i].group & accept))
 			longs[n++] = table[i].opt;
 	memset(&longs[n], 0, sizeof(longs[n]));
-	if (accept & OPT_RUN)
-		strcat(shorts, "n");
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {

@@ -8,22 +8,32 @@
 
 #include "../common/xalloc.h"
 
-/* Canonical directories seen so far: most profile paths share a parent
- * (~, ~/.config, /usr), so each is resolved once per run. */
+/* Paths resolved so far, hashed: most profile paths share a parent (~,
+ * ~/.config, /usr), so each directory is looked at once per run. */
 struct seen {
 	char *path, *canon;
 	enum path_state st;
+	struct seen *next;
 };
 
-static struct seen *cache;
-static size_t n_cache;
+#define BUCKETS 256
+static struct seen *table[BUCKETS];
+
+static unsigned hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % BUCKETS;
+}
 
 static char *lookup(const char *path, enum path_state *st)
 {
-	for (size_t i = 0; i < n_cache; i++) {
-		if (strcmp(cache[i].path, path) == 0) {
-			*st = cache[i].st;
-			return xstrdup(cache[i].canon);
+	for (struct seen *e = table[hash(path)]; e; e = e->next) {
+		if (strcmp(e->path, path) == 0) {
+			*st = e->st;
+			return xstrdup(e->canon);
 		}
 	}
 	return NULL;
@@ -31,8 +41,11 @@ static char *lookup(const char *path, enum path_state *st)
 
 static char *remember(const char *path, char *canon, enum path_state st)
 {
-	cache = xrealloc(cache, (n_cache + 1) * sizeof(*cache));
-	cache[n_cache++] = (struct seen){ xstrdup(path), xstrdup(canon), st };
+	struct seen *e = xmalloc(sizeof(*e));
+	unsigned h = hash(path);
+
+	*e = (struct seen){ xstrdup(path), xstrdup(canon), st, table[h] };
+	table[h] = e;
 	return canon;
 }
 
@@ -75,8 +88,7 @@ static char *resolve(const char *path, enum path_state *st)
 		*st = stat(pcanon, &sb) == 0 ? state_of(&sb) : PATH_MISSING;
 		return remember(path, pcanon, *st);
 	}
-	canon = xasprintf("%s%s%s", pcanon, strcmp(pcanon, "/") ? "/" : "",
-			  base);
+	canon = xjoin(pcanon, strcmp(pcanon, "/") ? "/" : "", base, NULL);
 	free(pcanon);
 	*st = PATH_MISSING;
 	if (pst == PATH_DIR && lstat(canon, &sb) == 0) {
@@ -123,11 +135,14 @@ char *resolve_real(const char *path, enum path_state *state, void *ctx)
 
 void resolve_forget(void)
 {
-	for (size_t i = 0; i < n_cache; i++) {
-		free(cache[i].path);
-		free(cache[i].canon);
+	for (size_t i = 0; i < BUCKETS; i++) {
+		while (table[i]) {
+			struct seen *e = table[i];
+
+			table[i] = e->next;
+			free(e->path);
+			free(e->canon);
+			free(e);
+		}
 	}
-	free(cache);
-	cache = NULL;
-	n_cache = 0;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../common/xalloc.h"
+#include "../policy/suggest.h"
 #include "datadir.h"
 
 #define MAX_DEPTH 10
@@ -225,41 +226,127 @@ static int load_chain(const char *ref, const char *user_config_dir,
 	return 0;
 }
 
-static int load_groups(const char *dir, bool user, struct loaded *out,
+/* A group's file is named after it: groups/NAME.yaml. */
+static struct profile *load_group(const char *dir, const char *name,
+				  bool required, struct err *e)
+{
+	char *path = xasprintf("%s/%s.yaml", dir, name);
+	struct profile *g = load(path, name, true, e);
+
+	free(path);
+	if (g == NULL)
+		return NULL;
+	if (strcmp(g->name, name) != 0) {
+		err_set(e, "%s: group name '%s' does not match its file name '%s.yaml'",
+			g->file, g->name, name);
+		profile_free(g);
+		return NULL;
+	}
+	if (g->required != required) {
+		err_set(e, required
+			? "%s: groups in groups/required/ must say 'required: true'"
+			: "%s: a required group must live in groups/required/",
+			g->file);
+		profile_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+static bool have_group(const struct loaded *l, const char *name)
+{
+	for (size_t i = 0; i < l->n_groups; i++)
+		if (strcmp(l->groups[i]->name, name) == 0)
+			return true;
+	return false;
+}
+
+static void add_group(struct loaded *l, struct profile *g)
+{
+	l->groups = xrealloc(l->groups, (l->n_groups + 1) * sizeof(*l->groups));
+	l->groups[l->n_groups++] = g;
+}
+
+static bool exists(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s.yaml", dir, name);
+	bool ok = access(path, F_OK) == 0;
+
+	free(path);
+	return ok;
+}
+
+static int unknown_group(const char *shipped, const char *user,
+			 const char *name, struct src s, struct err *e)
+{
+	struct strv names = { 0 };
+	const char *guess;
+
+	list_dir(shipped, &names, NULL, NULL);
+	list_dir(user, &names, NULL, NULL);
+	guess = suggest(name, (const char *const *)names.v, names.n);
+	err_set(e, "%s:%d: unknown group '%s'%s%s%s", s.file, s.line, name,
+		guess ? " (did you mean '" : "", guess ? guess : "",
+		guess ? "'?)" : "");
+	strv_free(&names);
+	return -1;
+}
+
+/* One group the chain names, from the shipped or the user directory. */
+static int want_group(struct loaded *l, const char *shipped, const char *user,
+		      const char *name, struct src s, struct err *e)
+{
+	bool in_shipped = exists(shipped, name), in_user = exists(user, name);
+	struct profile *g;
+
+	if (have_group(l, name))
+		return 0;
+	if (in_shipped && in_user)
+		return err_set(e, "%s/%s.yaml: group '%s' is already shipped with latch (user groups cannot replace shipped ones)",
+			       user, name, name);
+	if (!in_shipped && !in_user)
+		return unknown_group(shipped, user, name, s, e);
+	g = load_group(in_shipped ? shipped : user, name, false, e);
+	if (g == NULL)
+		return -1;
+	add_group(l, g);
+	return 0;
+}
+
+/* Required groups (all of groups/required/), then those the chain names. */
+static int load_groups(const char *user_config_dir, struct loaded *out,
 		       struct err *e)
 {
+	char *shipped = xasprintf("%s/profiles/groups",
+				  datadir() ? datadir() : "/nonexistent");
+	char *required = xasprintf("%s/required", shipped);
+	char *user = xasprintf("%s/groups", user_config_dir);
 	struct strv names = { 0 };
 	int rc = 0;
 
-	list_dir(dir, &names, NULL, NULL);
-	if (names.n)
-		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	list_dir(required, &names, NULL, NULL);
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
-		char *path = xasprintf("%s/%s.yaml", dir, names.v[i]);
-		struct profile *g = load(path, names.v[i], true, e);
+		struct profile *g = load_group(required, names.v[i], true, e);
 
-		free(path);
-		if (g == NULL) {
+		if (g == NULL)
 			rc = -1;
-			break;
-		}
-		for (size_t j = 0; j < out->n_groups; j++) {
-			if (strcmp(out->groups[j]->name, g->name) == 0) {
-				rc = err_set(e, "%s: group '%s' is already defined in %s%s",
-					     g->file, g->name, out->groups[j]->file,
-					     user ? " (user groups cannot replace shipped ones)" : "");
-				break;
-			}
-		}
-		if (rc < 0) {
-			profile_free(g);
-			break;
-		}
-		out->groups = xrealloc(out->groups,
-				       (out->n_groups + 1) * sizeof(*out->groups));
-		out->groups[out->n_groups++] = g;
+		else
+			add_group(out, g);
+	}
+	for (size_t i = 0; i < out->n_chain && rc == 0; i++) {
+		const struct profile *p = out->chain[i];
+
+		for (size_t j = 0; j < p->groups_include.n && rc == 0; j++)
+			rc = want_group(out, shipped, user, p->groups_include.v[j],
+					p->include_src[j], e);
+		for (size_t j = 0; j < p->groups_exclude.n && rc == 0; j++)
+			rc = want_group(out, shipped, user, p->groups_exclude.v[j],
+					p->exclude_src[j], e);
 	}
 	strv_free(&names);
+	free(shipped);
+	free(required);
+	free(user);
 	return rc;
 }
 
@@ -267,22 +354,13 @@ int store_load(const char *ref, const char *user_config_dir,
 	       struct loaded *out, struct err *e)
 {
 	struct strv seen = { 0 };
-	char *dir;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	rc = load_chain(ref, user_config_dir, &seen, out, e);
 	strv_free(&seen);
-	if (rc == 0 && datadir()) {
-		dir = xasprintf("%s/profiles/groups", datadir());
-		rc = load_groups(dir, false, out, e);
-		free(dir);
-	}
-	if (rc == 0) {
-		dir = xasprintf("%s/groups", user_config_dir);
-		rc = load_groups(dir, true, out, e);
-		free(dir);
-	}
+	if (rc == 0)
+		rc = load_groups(user_config_dir, out, e);
 	if (rc < 0)
 		store_free(out);
 	return rc;

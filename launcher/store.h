@@ -2,8 +2,11 @@
  *
  * A profile reference is a path (contains '/' or ends in .yaml) or a name,
  * looked up as $XDG_CONFIG_HOME/latch/profiles/NAME.yaml, then in the shipped
- * profiles. Groups come from the shipped profiles/groups/ and the user's
- * $XDG_CONFIG_HOME/latch/groups/; a user group may not reuse a shipped name.
+ * profiles. A group lives in a file named after it, groups/NAME.yaml, in the
+ * shipped profiles/groups/ or the user's $XDG_CONFIG_HOME/latch/groups/ (a
+ * user group may not reuse a shipped name). Only the groups a profile chain
+ * names are read, plus every group of profiles/groups/required/, which are
+ * always in effect.
  */
 #ifndef LATCH_STORE_H
 #define LATCH_STORE_H
@@ -17,12 +20,12 @@
 struct loaded {
 	struct profile **chain;  /* base first, leaf last */
 	size_t n_chain;
-	struct profile **groups; /* every known group */
+	struct profile **groups; /* required groups + those the chain names */
 	size_t n_groups;
 };
 
 /* Load `ref` and its `extends` ancestors (depth <= 10, cycles refused), and
- * all groups. On error nothing needs freeing. */
+ * the groups. On error nothing needs freeing. */
 int store_load(const char *ref, const char *user_config_dir,
 	       struct loaded *out, struct err *e);
 void store_free(struct loaded *l);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -15,8 +17,6 @@
 
 #define TERM_GRACE_MS 1000
 #define LEFTOVER_GRACE_MS 500
-
-extern char **environ;
 
 static const int handled[] = { SIGCHLD, SIGTERM, SIGHUP, SIGINT,
 			       SIGQUIT, SIGUSR1, SIGUSR2 };
@@ -29,31 +29,91 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-static _Noreturn void child(const struct child_spec *s, const sigset_t *old,
-			    pid_t parent)
+/* execvp() with the PATH of the child's environment (glibc's execvpe uses
+ * the caller's), allocation-free. Returns the errno to report. */
+static int exec_path(char *const *argv, char *const *envp)
 {
+	const char *path = "/usr/local/bin:/usr/bin:/bin";
+	const char *file = argv[0];
+	size_t flen = strlen(file);
+	bool eacces = false;
+	char buf[4096];
+
+	if (strchr(file, '/')) {
+		execve(file, argv, envp);
+		return errno;
+	}
+	for (char *const *e = envp; *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	while (*path) {
+		size_t dlen = strcspn(path, ":");
+
+		if (dlen + flen + 2 <= sizeof(buf)) {
+			memcpy(buf, dlen ? path : ".", dlen ? dlen : 1);
+			buf[dlen ? dlen : 1] = '/';
+			memcpy(buf + (dlen ? dlen : 1) + 1, file, flen + 1);
+			execve(buf, argv, envp);
+			if (errno == EACCES)
+				eacces = true;
+			else if (errno != ENOENT && errno != ENOTDIR)
+				return errno;
+		}
+		path += dlen + (path[dlen] == ':');
+	}
+	return eacces ? EACCES : ENOENT;
+}
+
+struct child_ctx {
+	const struct child_spec *spec;
+	const sigset_t *old;
+	pid_t parent;
+};
+
+/* Runs on its own stack in the supervisor's memory (CLONE_VM|CLONE_VFORK):
+ * syscalls only, no allocation, nothing written outside this stack. */
+static int child(void *arg)
+{
+	const struct child_ctx *c = arg;
+	const struct child_spec *s = c->spec;
 	struct err e;
 	int er;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != c->parent)
 		_exit(125);
-	sigprocmask(SIG_SETMASK, old, NULL);
+	sigprocmask(SIG_SETMASK, c->old, NULL);
 	if (sandbox_enter(s->sb, s->cs, &e) < 0) {
-		fprintf(stderr, "latch: cannot enter the sandbox: %s\n", e.msg);
+		dprintf(2, "latch: cannot enter the sandbox: %s\n", e.msg);
 		_exit(125);
 	}
-	environ = (char **)s->envp;
-	execvp(s->argv[0], s->argv);
-	er = errno;
+	er = exec_path(s->argv, s->envp);
 	if (er == ENOENT) {
-		fprintf(stderr, "latch: %s: command not found\n", s->argv[0]);
+		dprintf(2, "latch: %s: command not found\n", s->argv[0]);
 		_exit(127);
 	}
-	fprintf(stderr, "latch: cannot execute '%s': %s%s\n", s->argv[0],
+	dprintf(2, "latch: cannot execute '%s': %s%s\n", s->argv[0],
 		strerror(er),
 		er == EACCES ? " (is it under an 'exec' grant of the profile?)"
 			     : "");
 	_exit(126);
+}
+
+#define CHILD_STACK (256 * 1024)
+
+/* Start the child; the parent resumes once it has exec'd or exited. */
+static pid_t spawn(const struct child_spec *spec, const sigset_t *old)
+{
+	struct child_ctx c = { spec, old, getpid() };
+	void *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	pid_t pid;
+
+	if (stack == MAP_FAILED)
+		return -1;
+	pid = clone(child, (char *)stack + CHILD_STACK,
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	munmap(stack, CHILD_STACK);
+	return pid;
 }
 
 /* ---- leftovers ---- */
@@ -179,7 +239,7 @@ static bool from_process(const siginfo_t *si)
 int supervise_run(const struct child_spec *spec)
 {
 	sigset_t set, old;
-	pid_t pid, self = getpid();
+	pid_t pid;
 	int status = 0;
 	bool done = false;
 	long kill_at = 0;
@@ -193,13 +253,11 @@ int supervise_run(const struct child_spec *spec)
 		return 125;
 	}
 	fflush(NULL);
-	pid = fork();
+	pid = spawn(spec, &old);
 	if (pid < 0) {
-		perror("latch: fork");
+		perror("latch: clone");
 		return 125;
 	}
-	if (pid == 0)
-		child(spec, &old, self);
 	while (!done) {
 		siginfo_t si;
 		struct timespec ts = { 0, 0 };

@@ -36,8 +36,11 @@ static void warn(struct capset *cs, char *line)
 
 static char *origin_of(const struct profile *p, struct src s)
 {
-	return xasprintf("%s %s, %s:%d", p->is_group ? "group" : "profile",
-			 p->name, s.file, s.line);
+	char line[16];
+
+	snprintf(line, sizeof(line), ":%d", s.line);
+	return xjoin(p->is_group ? "group " : "profile ", p->name, ", ", s.file,
+		     line, NULL);
 }
 
 /* Expand variables, make absolute against `base`, and resolve. */
@@ -55,7 +58,7 @@ static char *canonical(struct builder *b, const char *raw, const char *base,
 	if (exp[0] == '/')
 		abs = exp;
 	else {
-		abs = xasprintf("%s/%s", base, exp);
+		abs = xjoin(base, "/", exp, NULL);
 		free(exp);
 	}
 	res = b->resolve(abs, st, b->ctx);

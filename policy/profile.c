@@ -14,6 +14,7 @@
 struct ctx {
 	yaml_document_t *doc;
 	struct profile *p;
+	const char *file; /* == p->file, for messages */
 	struct err *e;
 };
 
@@ -30,7 +31,7 @@ static int fail(struct ctx *c, const yaml_node_t *n, const char *fmt,
 	char msg[512];
 
 	snprintf(msg, sizeof(msg), fmt, a, b ? b : "");
-	return err_set(c->e, "%s:%d: %s", c->p->file, line_of(n), msg);
+	return err_set(c->e, "%s:%d: %s", c->file, line_of(n), msg);
 }
 
 static yaml_node_t *node(struct ctx *c, int id)
@@ -73,7 +74,7 @@ static int want_bool(struct ctx *c, const yaml_node_t *n, const char *key,
 
 static struct src src_of(struct ctx *c, const yaml_node_t *n)
 {
-	return (struct src){ .file = c->p->file, .line = line_of(n) };
+	return (struct src){ .file = c->file, .line = line_of(n) };
 }
 
 /* A list of scalars (a lone scalar counts as a one-item list). Each item's
@@ -318,7 +319,7 @@ static int workdir_access(struct ctx *c, const char *k, yaml_node_t *v)
 
 static int workdir_exec(struct ctx *c, const char *k, yaml_node_t *v)
 {
-	bool b;
+	bool b = false;
 
 	if (want_bool(c, v, k, &b) < 0)
 		return -1;
@@ -477,7 +478,7 @@ static int k_required(struct ctx *c, const char *k, yaml_node_t *v)
 
 static int k_best_effort(struct ctx *c, const char *k, yaml_node_t *v)
 {
-	bool b;
+	bool b = false;
 
 	if (want_bool(c, v, k, &b) < 0)
 		return -1;
@@ -529,6 +530,7 @@ struct profile *profile_parse(const char *buf, size_t len, const char *file,
 	int rc = -1;
 
 	p->file = xstrdup(file);
+	c.file = p->file;
 	p->name = xstrdup(name);
 	p->is_group = is_group;
 	if (!yaml_parser_initialize(&parser)) {
