@@ -38,7 +38,7 @@ UNIT_SRC   := $(wildcard tests/unit/*.c)
 INTEG_SRC  := $(wildcard tests/integration/*.c)
 TESTLIB_SRC:= $(wildcard tests/lib/*.c)
 
-.PHONY: all test unit integration asan valgrind fuzz bench lint install clean \
+.PHONY: all test unit integration scripts asan valgrind fuzz bench lint install clean \
 	deps check demo
 
 all: $(LATCH_BIN)
@@ -64,7 +64,11 @@ unit: $(BUILD)/unit-tests
 integration: $(LATCH_BIN) $(BUILD)/integration-tests
 	LATCH_BIN=$(abspath $(LATCH_BIN)) tests/run-integration $(BUILD)/integration-tests
 
-test: unit integration
+# Terminal behaviour under a real pty (tmux) and the completion scripts.
+scripts: $(LATCH_BIN)
+	tests/tty.sh $(LATCH_BIN)
+
+test: unit integration scripts
 
 # What CI runs (README): the tests, the unit tests under valgrind, and the
 # whole suite again under ASan+UBSan.
@@ -108,7 +112,8 @@ install: latch
 # Debian packages latch needs to build and test (README's first commands).
 deps:
 	@missing=""; for p in build-essential pkg-config libyaml-dev libcjson-dev \
-	  libpcre2-dev libcriterion-dev libseccomp-dev libssl-dev clang valgrind; do \
+	  libpcre2-dev libcriterion-dev libseccomp-dev libssl-dev clang \
+	  libclang-rt-14-dev valgrind tmux; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \

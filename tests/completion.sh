@@ -13,6 +13,9 @@ case $latch in
 */*) latch=$PWD/$latch ;;
 esac
 cd "$(dirname "$0")/.." || exit 1
+# latch finds its data (profiles/, completions/) beside its binary; a binary
+# built elsewhere (make asan) is pointed at this tree.
+export LATCH_DATA_DIR=${LATCH_DATA_DIR:-$PWD}
 
 bash_file=completions/latch.bash
 zsh_file=completions/_latch
@@ -67,7 +70,7 @@ else
     fail "bash -n $bash_file" "$out"
 fi
 
-# shellcheck source=../completions/latch.bash
+# shellcheck source=completions/latch.bash
 if ! source "$bash_file"; then
     fail "source $bash_file" "sourcing failed"
 elif [[ $(complete -p latch 2>/dev/null) == "complete -F "*" latch" ]]; then
@@ -118,12 +121,14 @@ if command -v zsh >/dev/null 2>&1; then
         fail "zsh loads $zsh_file after compinit and registers _latch" "$out"
     fi
 
-    if [[ -x $latch ]] && "$latch" completion zsh >"$tmp/zsh.out" 2>"$tmp/zsh.err" &&
+    if ! [[ -x $latch ]]; then
+        fail "'latch completion zsh' prints $zsh_file" "$latch is not executable (build it with make)"
+    elif "$latch" completion zsh >"$tmp/zsh.out" 2>"$tmp/zsh.err" &&
         cmp -s "$tmp/zsh.out" "$zsh_file"; then
         pass "'latch completion zsh' prints $zsh_file"
     else
         fail "'latch completion zsh' prints $zsh_file" \
-            "$(cat "$tmp/zsh.err" 2>/dev/null)"
+            "$(cat "$tmp/zsh.err")$(diff "$tmp/zsh.out" "$zsh_file" | head -5)"
     fi
 else
     echo "skip  zsh checks: zsh is not installed"

@@ -610,12 +610,36 @@ bool lt_wait_lines(const char *path, size_t n, int timeout_ms)
 	}
 }
 
+/* State letter from /proc/PID/stat, or 0. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *rp;
+	char st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')) != NULL)
+		sscanf(rp + 1, " %c", &st);
+	fclose(f);
+	return st;
+}
+
 bool lt_pid_gone(pid_t pid, int timeout_ms)
 {
 	long until = lt_now_ms() + timeout_ms;
 
 	for (;;) {
+		char st;
+
 		if (kill(pid, 0) < 0 && errno == ESRCH)
+			return true;
+		/* Dead but not yet reaped by whoever inherited it (pid 1 when
+		 * latch itself was killed): it is gone all the same. */
+		st = proc_state(pid);
+		if (st == 'Z' || st == 'X')
 			return true;
 		if (lt_now_ms() >= until)
 			return false;

@@ -112,7 +112,8 @@ const char *lt_show(const struct lt_result *r);
 
 /* Poll until `path` holds at least `n` newline-terminated lines. */
 bool lt_wait_lines(const char *path, size_t n, int timeout_ms);
-/* Poll until kill(pid, 0) fails with ESRCH. */
+/* Poll until kill(pid, 0) fails with ESRCH (or the process is a zombie
+ * that its new parent has not reaped yet). */
 bool lt_pid_gone(pid_t pid, int timeout_ms);
 /* Command name (/proc/PID/comm) or "?" */
 const char *lt_comm(pid_t pid);

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Interactive terminal behaviour of `latch shell` under a real pty (tmux):
+# Ctrl-C reaches the foreground job, SIGWINCH updates the size, Ctrl-Z stops
+# a job and job control works, the shell's exit status passes through.
+# usage: tests/tty.sh [path/to/latch]
+set -u
+latch=$(realpath "${1:-./latch}")
+command -v tmux >/dev/null || { echo "tty: tmux is not installed (apt-get install tmux)"; exit 1; }
+
+scratch=$(mktemp -d "${LATCH_TEST_ROOT:-$PWD}/tty.XXXXXX")
+sock="$scratch/tmux.sock"
+trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/home" "$scratch/work"
+pass=0 fail=0
+t() { tmux -S "$sock" "$@"; }
+screen() { t capture-pane -t tty -p; }
+check() { # description, pattern expected on the screen, seconds to wait
+	local i
+	for ((i = 0; i < ${3:-30}; i++)); do
+		if screen | grep -q -- "$2"; then pass=$((pass + 1)); echo "ok   $1"; return; fi
+		sleep 0.1
+	done
+	fail=$((fail + 1)); echo "FAIL $1 (no '$2' on screen)"; screen | sed 's/^/     | /'
+}
+
+t new-session -d -s tty -x 100 -y 30 \
+	"cd '$scratch/work' && env -i HOME='$scratch/home' PATH=/usr/bin:/bin TERM=xterm SHELL=/bin/bash '$latch' shell; echo LATCH_EXIT=\$?; sleep 60"
+check "shell prompt appears" 'work[#$] *$' 50
+t send-keys -t tty 'stty size' Enter
+check "the pty size is seen" '^30 100'
+t send-keys -t tty 'sleep 30; echo slept' Enter; sleep 0.3
+t send-keys -t tty C-c
+t send-keys -t tty 'echo after-int' Enter
+check "Ctrl-C interrupts the foreground job, the shell survives" '^after-int'
+t resize-window -t tty -x 80 -y 20; sleep 0.2
+t send-keys -t tty 'stty size' Enter
+check "SIGWINCH: the new size is seen" '^20 80'
+t send-keys -t tty 'sleep 30' Enter; sleep 0.3
+t send-keys -t tty C-z
+check "Ctrl-Z stops the job" 'Stopped'
+t send-keys -t tty 'kill -9 %1; sleep 0.5; jobs; exit 7' Enter
+check "the shell's exit status passes through latch" 'LATCH_EXIT=7'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
