@@ -67,6 +67,8 @@ integration: $(LATCH_BIN) $(BUILD)/integration-tests
 # Terminal behaviour under a real pty (tmux) and the completion scripts.
 scripts: $(LATCH_BIN)
 	tests/tty.sh $(LATCH_BIN)
+	tests/completion.sh $(abspath $(LATCH_BIN))
+	tests/install.sh
 
 test: unit integration scripts
 
@@ -99,12 +101,15 @@ lint:
 	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE $(LIB_SRC) launcher/main.c
 
 install: latch
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles/groups \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles/groups/required \
+	  $(DESTDIR)$(DATADIR)/completions \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 latch $(DESTDIR)$(BINDIR)/latch
 	install -m 644 profiles/*.yaml $(DESTDIR)$(DATADIR)/profiles/
 	install -m 644 profiles/groups/*.yaml $(DESTDIR)$(DATADIR)/profiles/groups/
+	install -m 644 profiles/groups/required/*.yaml $(DESTDIR)$(DATADIR)/profiles/groups/required/
+	install -m 644 completions/latch.bash completions/_latch $(DESTDIR)$(DATADIR)/completions/
 	install -m 644 docs/latch.1 $(DESTDIR)$(MANDIR)/man1/latch.1
 	install -m 644 completions/latch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/latch
 	install -m 644 completions/_latch $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_latch

@@ -13,6 +13,8 @@ int cmd_completion(int argc, char **argv)
 	size_t n;
 	FILE *f;
 
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return usage(stdout, "completion");
 	if (argc != 2 || (strcmp(argv[1], "bash") && strcmp(argv[1], "zsh"))) {
 		fprintf(stderr, "latch completion: usage: latch completion bash|zsh\n");
 		return EXIT_LATCH;

@@ -118,7 +118,7 @@ int cmd_profile(int argc, char **argv)
 		return argc < 2 ? EXIT_LATCH : 0;
 	}
 	sub = argv[1];
-	if (opts_parse(&o, argc - 1, argv + 1, OPT_JSON) < 0) {
+	if (opts_parse(&o, argc - 1, argv + 1, OPT_JSON | OPT_ANYWHERE) < 0) {
 		opts_free(&o);
 		return EXIT_LATCH;
 	}

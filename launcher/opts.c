@@ -35,6 +35,9 @@ int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 {
 	struct option longs[N_OPTS + 1];
 	const char *shorts = (accept & OPT_RUN) ? "+:p:w:hn" : "+:p:w:h";
+
+	if (accept & OPT_ANYWHERE)
+		shorts++; /* drop '+': permute operands behind the options */
 	size_t n = 0;
 	int c;
 

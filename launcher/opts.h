@@ -22,6 +22,7 @@ enum {
 	OPT_RUN = 1 << 1,     /* --best-effort --dry-run */
 	OPT_WHY = 1 << 2,     /* --path --op */
 	OPT_JSON = 1 << 3,
+	OPT_ANYWHERE = 1 << 4, /* options may follow operands (profile show NAME --json) */
 };
 
 /* Parse argv (argv[0] is the command name). Stops at the first operand or

@@ -325,6 +325,9 @@ static int load_groups(const char *user_config_dir, struct loaded *out,
 	int rc = 0;
 
 	list_dir(required, &names, NULL, NULL);
+	if (names.n == 0)
+		rc = err_set(e, "latch's data is incomplete: no required groups in '%s' (reinstall latch, or set LATCH_DATA_DIR)",
+			     required);
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
 		struct profile *g = load_group(required, names.v[i], true, e);
 

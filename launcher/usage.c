@@ -73,7 +73,7 @@ int usage(FILE *out, const char *command)
 			commands[i].body);
 		if (commands[i].with_grants)
 			fputs(grants_help, out);
-		if (strcmp(command, "run") == 0)
+		if (strcmp(command, "run") == 0 || strcmp(command, "shell") == 0)
 			fputs("      --best-effort        run even if the kernel cannot enforce everything\n"
 			      "  -n, --dry-run            print the resolved capability set; run nothing\n"
 			      "      --json               with --dry-run: as JSON\n",

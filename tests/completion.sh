@@ -7,11 +7,8 @@
 # zsh is installed. Prints "N passed, M failed" and exits 1 on any failure.
 set -u
 
-latch=${1:-./latch}
-case $latch in
-/*) ;;
-*/*) latch=$PWD/$latch ;;
-esac
+latch=${1:-./latch}  # a path, as in tests/tty.sh: `latch` means ./latch
+[[ -e $latch ]] && latch=$(realpath -- "$latch")
 cd "$(dirname "$0")/.." || exit 1
 # latch finds its data (profiles/, completions/) beside its binary; a binary
 # built elsewhere (make asan) is pointed at this tree.

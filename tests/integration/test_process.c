@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../lib/latchtest.h"
@@ -183,15 +184,34 @@ Test(process, leftover_ignoring_sigterm_is_killed_on_exit)
 	assert_all_gone(&pid, 1);
 }
 
-Test(process, sandbox_cannot_signal_latch)
+Test(process, sandbox_cannot_signal_outside_processes)
 {
 	/* Landlock scoping: the command cannot signal processes outside its
-	 * sandbox, such as latch itself (its parent). */
-	struct lt_result r = LT_RUN("run", "--", "sh", "-c",
-				    "kill -KILL $PPID; echo rc=$?");
+	 * sandbox, although they run as the same user: neither a bystander
+	 * nor latch itself (probed with signal 0, harmless either way). */
+	pid_t victim = fork();
+	struct lt_result r;
+	int st;
 
+	cr_assert(victim >= 0);
+	if (victim == 0) {
+		execl("/bin/sleep", "sleep", "30", (char *)NULL);
+		_exit(127);
+	}
+	r = LT_RUN("run", "--", "sh", "-c",
+		   lt_fmt("kill -TERM %d; echo rc=$?; kill -0 $PPID; echo ppid-rc=$?",
+			  (int)victim));
+	{
+		bool alive = waitpid(victim, &st, WNOHANG) == 0;
+
+		kill(victim, SIGKILL);
+		waitpid(victim, &st, 0);
+		cr_assert(alive, "the sandbox killed a process outside it\n%s",
+			  lt_show(&r));
+	}
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "rc=1", r);
+	LT_CONTAINS(r.out, "ppid-rc=1", r);
 }
 
 /* ---- 15. latch shell ---- */

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make install` into a scratch DESTDIR yields a latch that finds all of its
+# data: the required groups (a missing one must never weaken the sandbox) and
+# the completion scripts. usage: tests/install.sh (from the repo root)
+set -u
+dest=$(mktemp -d "${LATCH_TEST_ROOT:-$PWD}/install.XXXXXX")
+trap 'rm -rf "$dest"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+make -s install DESTDIR="$dest" PREFIX=/usr/local >/dev/null || ko "make install"
+bin="$dest/usr/local/bin/latch"
+export LATCH_DATA_DIR="$dest/usr/local/share/latch"
+[ -x "$bin" ] && ok "binary installed" || ko "binary installed"
+groups=$(HOME="$dest" "$bin" profile show default 2>&1)
+grep -q deny_credentials <<<"$groups" && ok "required groups installed" || ko "required groups installed: $groups"
+"$bin" completion bash | grep -q complete && ok "bash completion installed" || ko "bash completion installed"
+[ -f "$dest/usr/local/share/man/man1/latch.1" ] && ok "man page installed" || ko "man page installed"
+mv "$LATCH_DATA_DIR/profiles/groups/required" "$dest/moved"
+out=$(HOME="$dest" "$bin" run -- true 2>&1); rc=$?
+[ "$rc" = 125 ] && grep -q "no required groups" <<<"$out" && ok "missing required groups: refuses (125)" \
+	|| ko "missing required groups must refuse, got $rc: $out"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
