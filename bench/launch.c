@@ -146,7 +146,7 @@ static bool preflight(const struct variant *v, char *msg, size_t len)
 	char st[64], errbuf[512] = "";
 	double dummy;
 	int status;
-	size_t n;
+	size_t n, used;
 
 	if (tmp == NULL)
 		die("tmpfile: %s", strerror(errno));
@@ -162,8 +162,13 @@ static bool preflight(const struct variant *v, char *msg, size_t len)
 		errbuf[--n] = '\0';
 	fclose(tmp);
 	status_str(status, st, sizeof(st));
-	snprintf(msg, len, "%s%s%s", st, n ? "; its stderr:\n    " : "",
-		 errbuf);
+	used = (size_t)snprintf(msg, len, "%s%s", st, n ? "; its stderr:\n    " : "");
+	for (size_t i = 0; i < n && used + 6 < len; i++) { /* indent each line */
+		msg[used++] = errbuf[i];
+		if (errbuf[i] == '\n')
+			used += (size_t)snprintf(msg + used, len - used, "    ");
+	}
+	msg[used < len ? used : len - 1] = '\0';
 	return false;
 }
 

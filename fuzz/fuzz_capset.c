@@ -7,12 +7,15 @@
  * Then capset_why/capset_granted are asked about a few paths and every rule
  * path, env_apply() filters a fake environment, and a few invariants are
  * checked:
- *   - latch's state directory (and anything inside it) is never allowed;
- *   - every deny from a required group is still present;
+ *   - latch's state directory (and anything inside it) is never allowed,
+ *     and its configuration directory never writable;
+ *   - every deny from a required group is still present, or explicitly
+ *     listed as unprotected;
  *   - no loader/interpreter injection variable reaches the child.
  *
  * The shipped profiles are read once, from LATCH_FUZZ_PROFILES (default: the
- * repository's profiles/ directory, baked in at build time).
+ * repository's profiles/ directory, baked in at build time): profiles from
+ * the *.yaml files in DIR, groups from DIR/groups and DIR/groups/required.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -31,6 +34,7 @@
 #endif
 
 #define MAX_LOADED 64
+#define OWN_CONFIG "/home/fuzz/.config/latch" /* $XDG_CONFIG_HOME/latch */
 #define MAX_CHAIN 8
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -76,14 +80,16 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* Load every *.yaml in dir into out[]; exits on any failure, since a broken
- * shipped file would make every run meaningless. */
-static size_t load_dir(const char *dir, bool is_group, struct profile **out)
+/* Append every *.yaml in dir to out[] (n entries so far); exits on any
+ * failure, since a broken shipped file would make every run meaningless. */
+static size_t load_dir(const char *dir, bool is_group, struct profile **out,
+		       size_t n, bool must_exist)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	size_t n = 0;
 
+	if (d == NULL && !must_exist)
+		return n;
 	if (d == NULL) {
 		fprintf(stderr, "fuzz_capset: cannot open %s (set LATCH_FUZZ_PROFILES)\n",
 			dir);
@@ -132,19 +138,29 @@ static void unload(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *dir = getenv("LATCH_FUZZ_PROFILES");
-	char gdir[4096];
+	char gdir[4096], rdir[4200];
 
 	(void)argc;
 	(void)argv;
 	if (dir == NULL || *dir == '\0')
 		dir = LATCH_FUZZ_PROFILES;
 	snprintf(gdir, sizeof(gdir), "%s/groups", dir);
-	n_groups = load_dir(gdir, true, groups);
-	n_shipped = load_dir(dir, false, shipped);
+	snprintf(rdir, sizeof(rdir), "%s/required", gdir);
+	n_groups = load_dir(gdir, true, groups, 0, true);
+	n_groups = load_dir(rdir, true, groups, n_groups, false);
+	n_shipped = load_dir(dir, false, shipped, 0, true);
 	if (n_groups == 0 || n_shipped == 0) {
 		fprintf(stderr, "fuzz_capset: no shipped profiles/groups under %s\n",
 			dir);
 		exit(1);
+	}
+	{
+		size_t n_req = 0;
+
+		for (size_t i = 0; i < n_groups; i++)
+			n_req += groups[i]->required;
+		fprintf(stderr, "fuzz_capset: %zu shipped profiles, %zu groups (%zu required) from %s\n",
+			n_shipped, n_groups, n_req, dir);
 	}
 	atexit(unload); /* keep LeakSanitizer's final report clean */
 	return 0;
@@ -187,6 +203,7 @@ static void ask(const struct capset *cs, const char *path)
 					LATCH_ACC_EXEC, LATCH_ACC_RW,
 					LATCH_ACC_ALL };
 	bool in_state = path_within(path, cs->state_dir);
+	bool in_config = path_within(path, OWN_CONFIG);
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		struct why w;
@@ -199,6 +216,11 @@ static void ask(const struct capset *cs, const char *path)
 		if (w.allowed && in_state) {
 			fprintf(stderr, "invariant: '%s' inside latch's state directory '%s' is allowed (%s by %s)\n",
 				path, cs->state_dir, access_str(ops[i]), w.by);
+			abort();
+		}
+		if (w.allowed && in_config && (ops[i] & LATCH_ACC_WRITE)) {
+			fprintf(stderr, "invariant: '%s' inside latch's configuration directory is writable (by %s)\n",
+				path, w.by);
 			abort();
 		}
 	}
@@ -234,8 +256,10 @@ static void check_required(const struct capset *cs)
 			for (size_t k = 0; k < cs->n_denies && !found; k++)
 				found = strcmp(cs->denies[k].path, exp) == 0 &&
 					cs->denies[k].required;
+			for (size_t k = 0; k < cs->n_unprotected && !found; k++)
+				found = strcmp(cs->unprotected[k].path, exp) == 0;
 			if (!found) {
-				fprintf(stderr, "invariant: required deny '%s' of group %s is gone\n",
+				fprintf(stderr, "invariant: required deny '%s' of group %s is gone without an unprotect\n",
 					exp, p->name);
 				abort();
 			}
@@ -276,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"/", "/etc/passwd", "/usr/bin/env", "/home/fuzz",
 		"/home/fuzz/work", "/home/fuzz/work/src/main.c",
 		"/home/fuzz/.ssh/id_ed25519", "/home/fuzz/.bashrc",
-		"/home/fuzz/.config/latch/config.yaml",
+		OWN_CONFIG, OWN_CONFIG "/config.yaml",
 		"/home/fuzz/.local/state/latch", "/home/fuzz/.local/state/latch/x",
 		"/tmp/x", "/proc/self/environ", "",
 	};

@@ -70,6 +70,9 @@ static uint64_t to_ll(unsigned acc, bool is_dir)
 	return r;
 }
 
+/* Structural rights: what creating, deleting and renaming entries need. */
+#define FS_STRUCTURE (FS_DIR_ONLY & ~(uint64_t)LANDLOCK_ACCESS_FS_READ_DIR)
+
 static int add_path(int rs, const struct ll_path *p, uint64_t known,
 		    struct err *e)
 {
@@ -80,6 +83,8 @@ static int add_path(int rs, const struct ll_path *p, uint64_t known,
 		return err_sys(e, "Landlock: open(O_PATH) '%s'", p->path);
 	pb.parent_fd = fd;
 	pb.allowed_access = to_ll(p->access, p->is_dir) & known;
+	if (p->no_create)
+		pb.allowed_access &= ~(uint64_t)FS_STRUCTURE;
 	if (pb.allowed_access != 0 &&
 	    syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb,
 		    0) < 0) {

@@ -20,6 +20,8 @@ struct ll_path {
 	const char *path;
 	unsigned access; /* LATCH_ACC_* */
 	bool is_dir;
+	bool no_create;  /* write only to existing entries: no MAKE_*, REMOVE_*,
+			    REFER directly on this rule */
 };
 
 struct ll_spec {

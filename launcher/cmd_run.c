@@ -21,6 +21,10 @@ static void print_warnings(const struct capset *cs, const struct sandbox *sb)
 	for (size_t i = 0; i < cs->n_unprotected; i++)
 		fprintf(stderr, "latch: notice: sensitive path '%s' is unprotected by %s\n",
 			cs->unprotected[i].path, cs->unprotected[i].origin);
+	if (sb->rules.restricted.n)
+		fprintf(stderr, "latch: notice: %zu protected path(s) do not exist yet; to keep them from being created, new entries are refused directly in %s%s (see --dry-run)\n",
+			sb->rules.missing.n, sb->rules.restricted.v[0],
+			sb->rules.restricted.n > 1 ? " and a few of its subdirectories" : "");
 	for (size_t i = 0; i < sb->gaps.n; i++)
 		fprintf(stderr, "latch: best effort: NOT enforced: %s\n",
 			sb->gaps.v[i]);
@@ -34,7 +38,7 @@ static int run_argv(struct opts *o, char **argv, const char *name)
 	struct err e;
 	int rc = EXIT_LATCH;
 
-	if (!o->dry_run && plan_ensure_state_dir(&e) < 0) {
+	if (!o->dry_run && plan_ensure_own_dirs(&e) < 0) {
 		die_msg(e.msg);
 		return EXIT_LATCH;
 	}

@@ -44,28 +44,41 @@ char *plan_user_config_dir(void)
 	return dir;
 }
 
-int plan_ensure_state_dir(struct err *e)
+/* mkdir -p with mode 0700 for the components it creates. */
+static int mkdirs(char *dir, struct err *e)
 {
-	const char *x = env_abs("XDG_STATE_HOME");
-	char *home = home_dir();
-	char *dir = x ? xasprintf("%s/latch", x)
-		      : xasprintf("%s/.local/state/latch", home ? home : "/");
-	int rc = 0;
-
-	for (char *p = dir + 1; rc == 0; p++) {
+	for (char *p = dir + 1;; p++) {
 		char c = *p;
 
 		if (c != '/' && c != '\0')
 			continue;
 		*p = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			rc = err_sys(e, "cannot create latch's state directory '%s'",
-				     dir);
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			err_sys(e, "cannot create latch's directory '%s'", dir);
+			*p = c;
+			return -1;
+		}
 		*p = c;
 		if (c == '\0')
-			break;
+			return 0;
 	}
-	free(dir);
+}
+
+int plan_ensure_own_dirs(struct err *e)
+{
+	const char *state = env_abs("XDG_STATE_HOME");
+	char *home = home_dir();
+	char *dirs[2];
+	int rc = 0;
+
+	dirs[0] = state ? xasprintf("%s/latch", state)
+			: xasprintf("%s/.local/state/latch", home ? home : "/");
+	dirs[1] = plan_user_config_dir();
+	for (int i = 0; i < 2; i++) {
+		if (rc == 0)
+			rc = mkdirs(dirs[i], e);
+		free(dirs[i]);
+	}
 	free(home);
 	return rc;
 }

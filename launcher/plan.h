@@ -22,9 +22,10 @@ int plan_build(struct plan *pl, const char *profile, const char *workdir,
 	       const struct cli_grants *cli, struct err *e);
 void plan_free(struct plan *pl);
 
-/* Create latch's state directory ($XDG_STATE_HOME/latch, mode 0700) so that
- * it exists to be hidden from the sandbox. */
-int plan_ensure_state_dir(struct err *e);
+/* Create latch's own directories, $XDG_STATE_HOME/latch and
+ * $XDG_CONFIG_HOME/latch (mode 0700), so that they exist to be masked: a
+ * sandbox must never be able to create them and plant a wider profile. */
+int plan_ensure_own_dirs(struct err *e);
 
 /* $XDG_CONFIG_HOME/latch (user profiles and groups), freshly allocated. */
 char *plan_user_config_dir(void);

@@ -44,20 +44,29 @@ static void plan_masks(struct sandbox *sb, const struct capset *cs)
 
 static void plan_landlock(struct sandbox *sb, const struct capset *cs)
 {
-	sb->paths = xcalloc(cs->n_grants + 1, sizeof(*sb->paths));
-	for (size_t i = 0; i < cs->n_grants; i++)
-		sb->paths[i] = (struct ll_path){
-			.path = cs->grants[i].path,
-			.access = cs->grants[i].access,
-			.is_dir = cs->grants[i].is_dir,
-		};
+	expand_grants(cs, &sb->rules);
 	sb->ll = (struct ll_spec){
-		.paths = sb->paths, .n_paths = cs->n_grants,
+		.paths = sb->rules.v, .n_paths = sb->rules.n,
 		.net_handled = net_restricted(cs) && sb->abi >= 4,
 		.bind_ports = cs->net_bind, .n_bind = cs->n_net_bind,
 		.connect_ports = cs->net_connect, .n_connect = cs->n_net_connect,
 		.scope = sb->abi >= 6, .abi = sb->abi,
 	};
+	if (sb->rules.restricted.n) {
+		char *dirs = NULL;
+
+		for (size_t i = 0; i < sb->rules.restricted.n; i++) {
+			char *next = xjoin(dirs ? dirs : "", dirs ? ", " : "",
+					   sb->rules.restricted.v[i], NULL);
+
+			free(dirs);
+			dirs = next;
+		}
+		strv_push_owned(&sb->enforced,
+				xasprintf("%zu protected path(s) that do not exist cannot be created: new entries are refused directly in %s",
+					  sb->rules.missing.n, dirs));
+		free(dirs);
+	}
 }
 
 int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e)
@@ -101,7 +110,7 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e)
 
 void sandbox_free(struct sandbox *sb)
 {
-	free(sb->paths);
+	ll_list_free(&sb->rules);
 	free(sb->masks);
 	strv_free(&sb->enforced);
 	strv_free(&sb->not_enforced);

@@ -16,12 +16,13 @@
 #include "../kernel/landlock.h"
 #include "../kernel/mask.h"
 #include "../policy/capset.h"
+#include "expand.h"
 
 struct sandbox {
 	int abi;                   /* Landlock ABI in use (0: none) */
 	char kernel[128];          /* uname -r, for messages */
 	struct ll_spec ll;
-	struct ll_path *paths;
+	struct ll_list rules;      /* grants as Landlock rules (expand.h) */
 	struct mask *masks;        /* outermost first */
 	size_t n_masks;
 	struct strv enforced;      /* what will hold, one line each */

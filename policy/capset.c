@@ -274,6 +274,22 @@ static void remove_deny(struct capset *cs, size_t i)
 	cs->n_denies--;
 }
 
+/* latch's own state and configuration directories. */
+static bool is_own(struct builder *b, const char *path)
+{
+	char *config = vars_get(b->vs, "XDG_CONFIG_HOME");
+	char *own = xjoin(config, "/latch", NULL);
+	enum path_state st;
+	char *canon = b->resolve(own, &st, b->ctx);
+	bool hit = strcmp(path, b->cs->state_dir) == 0 ||
+		   (canon && strcmp(path, canon) == 0);
+
+	free(config);
+	free(own);
+	free(canon);
+	return hit;
+}
+
 static int apply_unprotect(struct builder *b, struct profile *const *chain,
 			   size_t n)
 {
@@ -297,10 +313,10 @@ static int apply_unprotect(struct builder *b, struct profile *const *chain,
 			for (k = 0; k < cs->n_denies; k++)
 				if (strcmp(cs->denies[k].path, path) == 0)
 					break;
-			if (k == cs->n_denies || cs->denies[k].required) {
+			if (k == cs->n_denies || is_own(b, path)) {
 				err_set(b->e, k == cs->n_denies
 					? "%s:%d: unprotect '%s' names no denied path (see 'latch profile show')"
-					: "%s:%d: '%s' is in a required group and can never be unprotected",
+					: "%s:%d: '%s' is latch's own state or configuration and can never be unprotected",
 					s.file, s.line, p->unprotect.v[j]);
 				free(path);
 				free(origin);
@@ -350,8 +366,6 @@ static void apply_denies(struct capset *cs)
 		}
 		i++;
 	}
-	struct strv creatable = { 0 };
-
 	for (size_t k = 0; k < cs->n_denies; k++) {
 		struct deny *d = &cs->denies[k];
 		unsigned above = 0;
@@ -361,19 +375,10 @@ static void apply_denies(struct capset *cs)
 				above |= cs->grants[i].access;
 		if (d->write_only)
 			above &= LATCH_ACC_WRITE;
-		if (above == 0)
-			continue;
-		if (d->exists)
-			d->masked = true;
-		else if (above & LATCH_ACC_WRITE)
-			strv_push(&creatable, d->path);
+		/* A missing path cannot be masked; the kernel backend keeps it
+		 * from being created instead (launcher/expand.h). */
+		d->masked = above != 0 && d->exists;
 	}
-	if (creatable.n)
-		warn(cs, xasprintf("%zu denied path(s) do not exist and lie inside a writable grant, so the sandbox could create them (%s%s%s)",
-				   creatable.n, creatable.v[0],
-				   creatable.n > 1 ? ", " : "",
-				   creatable.n > 1 ? "... see --dry-run --json" : ""));
-	strv_free(&creatable);
 }
 
 /* A grant inside another that already gives all its rights adds nothing:

@@ -10,8 +10,9 @@
  *  - grants are unions: a path's rights are the union of every grant at or
  *    above it;
  *  - a deny (or deny_write) of a sensitive path wins over every grant, unless
- *    the path is listed under `unprotect:` in a profile; denies of required
- *    groups (latch's own state dir) cannot be unprotected;
+ *    the path is listed under `unprotect:` in a profile; latch's own state
+ *    and configuration directories can never be unprotected; required groups
+ *    cannot be excluded (their paths can only be unprotected one by one);
  *  - a grant at or inside a denied path is dropped with a warning;
  *  - a deny inside a grant is enforced by masking (see kernel/mask.h).
  */
@@ -48,8 +49,8 @@ struct deny {
 	bool write_only; /* deny_write: reads follow the grants */
 	bool is_dir;
 	bool exists;
-	bool required;   /* from a required group: can never be unprotected */
-	bool masked;     /* inside some grant: must be masked at run time */
+	bool required;   /* from a required group (which cannot be excluded) */
+	bool masked;     /* exists inside some grant: must be masked at run time */
 	char *origin;
 };
 

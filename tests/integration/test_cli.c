@@ -5,7 +5,7 @@
 
 #include "../lib/latchtest.h"
 
-TestSuite(cli, .init = lt_setup, .fini = lt_teardown, .timeout = 60);
+TestSuite(cli, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 
 /* ---- 10. --dry-run ---- */
 

@@ -5,7 +5,7 @@
 
 #include "../lib/latchtest.h"
 
-TestSuite(env, .init = lt_setup, .fini = lt_teardown, .timeout = 60);
+TestSuite(env, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 
 #define API_VALUE "sk-latch-itest-api-value-91c2"
 #define GH_VALUE "ghp_latchitestGithubValue5e17"

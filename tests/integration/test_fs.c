@@ -5,7 +5,7 @@
 
 #include "../lib/latchtest.h"
 
-TestSuite(fs, .init = lt_setup, .fini = lt_teardown, .timeout = 60);
+TestSuite(fs, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 
 #define KEY "-----BEGIN OPENSSH PRIVATE KEY-----\nlatch-itest-KEYMATERIAL-7f3a\n-----END OPENSSH PRIVATE KEY-----\n"
 #define KEY_MARK "KEYMATERIAL"
@@ -199,9 +199,23 @@ Test(fs, allow_home_keeps_ssh_denied)
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "home-notes-content", r);
 
+	/* protected paths are missing from this home (.bash_profile, .aws …),
+	 * so nothing new may appear directly in it; existing subdirectories
+	 * stay fully writable */
 	r = sh_home(lt_fmt("echo created-in-home > '%s'", created));
+	LT_FAILS(r);
+	cr_assert(!lt_exists(created), "a new entry appeared directly in $HOME");
+	LT_CONTAINS(r.err, "protected path(s) do not exist yet", r);
+	lt_write(lt_path(lt.home, "src/keep"), "x\n");
+	r = sh_home(lt_fmt("echo created-in-sub > '%s/src/new'", lt.home));
 	LT_EXIT(r, 0);
-	LT_FILE_IS(created, "created-in-home\n");
+	LT_FILE_IS(lt_path(lt.home, "src/new"), "created-in-sub\n");
+	r = sh_home(lt_fmt("mkdir '%1$s/.ssh2'; echo x > '%1$s/.bash_profile'; mkdir -p '%1$s/.aws'",
+			   lt.home));
+	LT_FAILS(r);
+	cr_assert(!lt_exists(lt_path(lt.home, ".bash_profile")),
+		  "a login script was planted");
+	cr_assert(!lt_exists(lt_path(lt.home, ".aws")), "~/.aws was created");
 
 	r = sh_home(lt_fmt("cat '%s'", key));
 	LT_FAILS(r);
@@ -234,6 +248,12 @@ Test(fs, allow_home_keeps_ssh_denied)
 	LT_FAILS(r);
 	LT_LACKS(r.out, KEY_MARK, r);
 	r = sh_home(lt_fmt("cat /proc/$PPID/root'%s'", key));
+	LT_FAILS(r);
+	LT_LACKS(r.out, KEY_MARK, r);
+	/* a user namespace of its own gives no way around the mask either */
+	r = sh_home(lt_fmt("unshare -U -r -m sh -c \"umount -l '%1$s/.ssh'; cat '%2$s'\"; "
+			   "unshare -U -r -m sh -c \"mount -t tmpfs none '%1$s/.ssh'; cat '%2$s'\"",
+			   lt.home, key));
 	LT_FAILS(r);
 	LT_LACKS(r.out, KEY_MARK, r);
 
@@ -419,4 +439,48 @@ Test(fs, latch_config_is_read_only_inside)
 	r = sh_home(lt_fmt("echo 'extends: default' > '%s'", other));
 	LT_FAILS(r);
 	cr_assert(!lt_exists(other), "a new profile was planted");
+}
+
+Test(fs, symlinked_home_is_protected_at_its_target)
+{
+	/* e.g. Fedora Silverblue: /home -> /var/home */
+	char *real = lt_path(lt.root, "realhome");
+	char *link = lt_path(lt.root, "homelink");
+	const char *env[] = { NULL, NULL };
+	struct lt_opts o = { .env = env };
+	struct lt_result r;
+
+	lt_write_mode(lt_path(real, ".ssh/id_rsa"), KEY, 0600);
+	lt_write(lt_path(real, ".bashrc"), "# rc\n");
+	lt_symlink("realhome", link);
+	env[0] = lt_fmt("HOME=%s", link);
+
+	r = LT_RUN_O(&o, "run", "--allow", link, "--", "sh", "-c",
+		     lt_fmt("cat '%1$s/.ssh/id_rsa'; cat '%2$s/.ssh/id_rsa'; "
+			    "echo evil >> '%1$s/.bashrc'; echo ok > '%1$s/new'",
+			    link, real));
+	LT_LACKS(r.out, KEY_MARK, r);
+	LT_FILE_IS(lt_path(real, ".bashrc"), "# rc\n");
+	/* missing protected paths: no new entry directly in the real home */
+	cr_assert(!lt_exists(lt_path(real, "new")), "created through the link");
+}
+
+Test(fs, latch_config_cannot_be_planted_when_missing)
+{
+	/* No ~/.config/latch yet (the usual case): a sandbox with $HOME
+	 * granted must not be able to create a user profile that shadows a
+	 * shipped one and widens the next session (latch_self). */
+	char *planted = lt_path(lt.home, ".config/latch/profiles/default.yaml");
+	struct lt_result r;
+
+	cr_assert(!lt_exists(lt_path(lt.home, ".config/latch")));
+	r = sh_home(lt_fmt("mkdir -p '%s/.config/latch/profiles' && "
+			   "printf 'filesystem:\\n  allow: [/]\\nworkdir: readwrite\\n' > '%s'",
+			   lt.home, planted));
+	cr_assert(!lt_exists(planted),
+		  "the sandbox planted %s\n%s", planted, lt_show(&r));
+	r = LT_RUN("profile", "list");
+	LT_EXIT(r, 0);
+	cr_assert(lt_count_lines(r.out, "user") == 0,
+		  "a user profile appeared\n%s", lt_show(&r));
 }

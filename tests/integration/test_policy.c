@@ -11,7 +11,7 @@
 
 #include "../lib/latchtest.h"
 
-TestSuite(policy, .init = lt_setup, .fini = lt_teardown, .timeout = 60);
+TestSuite(policy, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 
 #define KEY "-----BEGIN OPENSSH PRIVATE KEY-----\nlatch-itest-KEYMATERIAL-policy\n"
 #define KEY_MARK "KEYMATERIAL"
@@ -120,15 +120,22 @@ Test(policy, required_groups_stay_required)
 {
 	struct lt_result r;
 
+	/* a required group's path can be opened, by name only, and loudly */
 	r = LT_RUN("run", "-p", profile("u1", "extends: default\nunprotect: [~/.ssh]\n"),
 		   "--", "true");
-	LT_EXIT(r, 125);
-	LT_CONTAINS(r.err, "required", r);
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.err, "is unprotected by profile u1", r);
 
 	r = LT_RUN("run", "-p",
 		   profile("u2", "extends: default\nunprotect: [~/.local/state/latch]\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "can never be unprotected", r);
+	r = LT_RUN("run", "-p",
+		   profile("u3", "extends: default\nunprotect: [~/.config/latch]\n"),
+		   "--", "true");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "can never be unprotected", r);
 
 	r = LT_RUN("run", "-p",
 		   profile("x1", "extends: default\ngroups:\n  exclude: [deny_credentials]\n"),
@@ -330,4 +337,28 @@ Test(policy, data_dir_without_required_groups_does_not_fail_open)
 	r = LT_RUN_O(&o, "run", "--allow", lt.home, "--", "cat", key);
 	LT_LACKS(r.out, KEY_MARK, r);
 	LT_FAILS(r);
+}
+
+Test(policy, xdg_state_and_config_homes_are_honoured)
+{
+	char *state = lt_path(lt.home, "xdg-state");
+	char *config = lt_path(lt.home, "xdg-config");
+	char *probe = lt_path(state, "latch/probe");
+	char *prof = lt_path(config, "latch/profiles/mine.yaml");
+	const char *env[] = { NULL, NULL, NULL };
+	struct lt_opts o = { .env = env };
+	struct lt_result r;
+
+	env[0] = lt_fmt("XDG_STATE_HOME=%s", state);
+	env[1] = lt_fmt("XDG_CONFIG_HOME=%s", config);
+	lt_write(probe, "xdg-state-secret\n");
+	lt_write(prof, "extends: default\n");
+
+	r = LT_RUN_O(&o, "run", "-p", "mine", "--allow", lt.home, "--", "sh", "-c",
+		     lt_fmt("cat '%s'; echo x >> '%s'; ls '%s/latch'", probe, prof, state));
+	LT_FAILS(r);
+	LT_LACKS(r.out, "xdg-state-secret", r);
+	LT_LACKS(r.out, "probe", r);
+	LT_FILE_IS(prof, "extends: default\n");
+	LT_FILE_IS(probe, "xdg-state-secret\n");
 }

@@ -10,7 +10,7 @@
 
 #include "../lib/latchtest.h"
 
-TestSuite(process, .init = lt_setup, .fini = lt_teardown, .timeout = 60);
+TestSuite(process, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 
 /* ---- 8. exit codes ---- */
 

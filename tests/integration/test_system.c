@@ -6,7 +6,7 @@
 
 #include "../lib/latchtest.h"
 
-TestSuite(system, .init = lt_setup, .fini = lt_teardown, .timeout = 60);
+TestSuite(system, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 
 /* ---- 5. /etc and /usr ---- */
 

@@ -396,6 +396,15 @@ static _Noreturn void child_exec(char *const *argv, char *const *envp,
 	sa.sa_handler = SIG_DFL;
 	for (int s = 1; s < NSIG; s++)
 		sigaction(s, &sa, NULL);
+	/* glibc refuses to touch its reserved signals (32, 33); an ignored one
+	 * inherited from the caller (make does this) would look like a latch
+	 * leak, so reset them with the raw syscall. */
+	for (int s = 32; s < SIGRTMIN; s++) {
+		struct { void *handler; unsigned long flags; void *restorer;
+			 unsigned long mask; } ksa = { 0 };
+
+		syscall(SYS_rt_sigaction, s, &ksa, NULL, sizeof(ksa.mask));
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	syscall(SYS_close_range, 3U, ~0U, 0U);

@@ -573,15 +573,14 @@ Test(capset, grant_of_the_denied_path_itself_is_dropped)
 	cr_assert_eq(warnings_with("lies inside denied path"), 1);
 }
 
-Test(capset, grant_inside_a_required_deny_has_no_unprotect_hint)
+Test(capset, grant_inside_the_state_dir_has_no_unprotect_hint)
 {
-	fake_add(&fs, "/home/u/.ssh", PATH_DIR);
-	group("creds", "required: true\nfilesystem:\n  deny: [~/.ssh]\n");
-	strv_push(&cli.read, "/home/u/.ssh");
+	fake_add(&fs, "/home/u/.local/state/latch/db", PATH_FILE);
+	strv_push(&cli.read, "/home/u/.local/state/latch/db");
 	profile("p", "description: d\n");
 	build_ok();
-	cr_assert_null(grant_at("/home/u/.ssh"));
-	cr_assert_eq(warnings_with("lies inside denied path"), 1);
+	cr_assert_null(grant_at("/home/u/.local/state/latch/db"));
+	cr_assert_eq(warnings_with("lies inside denied path '/home/u/.local/state/latch' (latch state directory)"), 1);
 	cr_assert_eq(warnings_with("unprotect"), 0);
 }
 
@@ -624,37 +623,14 @@ Test(capset, deny_outside_every_grant_is_not_masked)
 	cr_assert_not(must_deny("/home/u/.ssh")->masked);
 }
 
-Test(capset, missing_deny_inside_a_writable_grant_warns)
+Test(capset, missing_deny_inside_a_grant_is_not_masked)
 {
 	fake_add(&fs, "/home/u", PATH_DIR);
-	fake_add(&fs, "/home/u/.local/state/latch", PATH_DIR);
 	profile("p", "filesystem:\n  allow: [~]\n  deny: [~/.aws]\n");
 	build_ok();
+	cr_assert_not(must_deny("/home/u/.aws")->exists);
 	cr_assert_not(must_deny("/home/u/.aws")->masked);
-	cr_assert_eq(cs.warnings.n, 1);
-	cr_assert_str_eq(cs.warnings.v[0],
-			 "1 denied path(s) do not exist and lie inside a writable grant, so the sandbox could create them (/home/u/.aws)");
-}
-
-Test(capset, missing_denies_inside_writable_grants_share_one_warning)
-{
-	fake_add(&fs, "/home/u", PATH_DIR);
-	fake_add(&fs, "/home/u/.local/state/latch", PATH_DIR);
-	profile("p", "filesystem:\n  allow: [~]\n  deny: [~/.aws, ~/.kube, ~/.netrc]\n");
-	build_ok();
-	cr_assert_eq(cs.warnings.n, 1);
-	cr_assert_str_eq(cs.warnings.v[0],
-			 "3 denied path(s) do not exist and lie inside a writable grant, so the sandbox could create them (/home/u/.aws, ... see --dry-run --json)");
-}
-
-Test(capset, missing_deny_inside_a_read_only_grant_does_not_warn)
-{
-	fake_add(&fs, "/home/u", PATH_DIR);
-	profile("p", "filesystem:\n  read: [~]\n  deny: [~/.aws]\n");
-	build_ok();
-	cr_assert_not(must_deny("/home/u/.aws")->masked);
-	cr_assert_eq(cs.warnings.n, 0, "unexpected warning: %s",
-		     cs.warnings.n ? cs.warnings.v[0] : "");
+	must_grant("/home/u");
 }
 
 Test(capset, deny_write_strips_write_from_a_grant)
@@ -769,15 +745,6 @@ Test(capset, unprotect_does_not_cancel_a_cli_deny)
 			   "--deny on the command line must hold despite unprotect");
 }
 
-Test(capset, missing_state_dir_inside_a_writable_grant_is_reported)
-{
-	fake_add(&fs, "/home/u/.local", PATH_DIR);
-	profile("p", "filesystem:\n  allow: [~/.local]\n");
-	build_ok();
-	cr_assert_not(must_deny("/home/u/.local/state/latch")->masked);
-	cr_assert_eq(warnings_with("(/home/u/.local/state/latch)"), 1);
-}
-
 Test(capset, unprotect_of_a_path_that_is_not_denied_is_an_error)
 {
 	profile("p", "description: d\n"
@@ -795,27 +762,33 @@ Test(capset, unprotect_must_name_the_denied_path_exactly)
 			 "profiles/p.yaml:2: unprotect '~/.aws/config' names no denied path (see 'latch profile show')");
 }
 
-Test(capset, unprotect_of_a_required_deny_is_an_error)
+Test(capset, unprotect_of_a_required_group_path_is_allowed)
 {
-	group("creds", "required: true\nfilesystem:\n  deny: [~/.ssh]\n");
+	fake_add(&fs, "/home/u/.ssh", PATH_DIR);
+	group("creds", "required: true\nfilesystem:\n  deny: [~/.ssh, ~/.aws]\n");
 	profile("p", "unprotect: [~/.ssh]\n");
-	cr_assert_str_eq(build_fails(),
-			 "profiles/p.yaml:1: '~/.ssh' is in a required group and can never be unprotected");
-}
-
-Test(capset, unprotect_of_a_path_denied_by_required_and_optional_groups_fails)
-{
-	group("a", "filesystem:\n  deny: [~/.ssh]\n");
-	group("b", "required: true\nfilesystem:\n  deny: [~/.ssh]\n");
-	profile("p", "groups: [a]\nunprotect: [~/.ssh]\n");
-	cr_assert(strstr(build_fails(), "can never be unprotected") != NULL);
+	build_ok();
+	cr_assert_null(deny_at("/home/u/.ssh"));
+	must_deny("/home/u/.aws");
+	cr_assert(strv_contains(&cs.groups, "creds"));
+	cr_assert_eq(cs.n_unprotected, 1);
 }
 
 Test(capset, unprotect_of_the_state_dir_is_an_error)
 {
 	profile("p", "unprotect: [$XDG_STATE_HOME/latch]\n");
 	cr_assert_str_eq(build_fails(),
-			 "profiles/p.yaml:1: '$XDG_STATE_HOME/latch' is in a required group and can never be unprotected");
+			 "profiles/p.yaml:1: '$XDG_STATE_HOME/latch' is latch's own state or configuration and can never be unprotected");
+}
+
+Test(capset, unprotect_of_latch_config_dir_is_an_error)
+{
+	fake_add(&fs, "/home/u/.config/latch", PATH_DIR);
+	group("latch_self", "required: true\n"
+			    "filesystem:\n  deny_write: [$XDG_CONFIG_HOME/latch]\n");
+	profile("p", "description: d\nunprotect:\n  - ~/.config/latch\n");
+	cr_assert_str_eq(build_fails(),
+			 "profiles/p.yaml:3: '~/.config/latch' is latch's own state or configuration and can never be unprotected");
 }
 
 /* ---- latch's state directory ---- */
@@ -977,16 +950,17 @@ Test(why, most_specific_grant_decides)
 
 	fake_add(&fs, "/srv", PATH_DIR);
 	fake_add(&fs, "/srv/data", PATH_DIR);
-	group("g", "filesystem:\n  read: [/srv]\n");
-	profile("p", "groups: [g]\nfilesystem:\n  allow: [/srv/data]\n");
+	/* the specific grant comes first, so order alone cannot decide */
+	group("g", "filesystem:\n  allow: [/srv/data]\n");
+	profile("p", "groups: [g]\nfilesystem:\n  read: [/srv]\n");
 	build_ok();
 	capset_why(&cs, "/srv/data/f", LATCH_ACC_READ, &w);
 	cr_assert(w.allowed);
-	cr_assert_str_eq(w.by, "profile p, profiles/p.yaml:3");
+	cr_assert_str_eq(w.by, "group g, groups/g.yaml:2");
 	cr_assert_str_eq(w.rule_path, "/srv/data");
 	capset_why(&cs, "/srv/other", LATCH_ACC_READ, &w);
 	cr_assert(w.allowed);
-	cr_assert_str_eq(w.by, "group g, groups/g.yaml:2");
+	cr_assert_str_eq(w.by, "profile p, profiles/p.yaml:3");
 	cr_assert_str_eq(w.rule_path, "/srv");
 }
 

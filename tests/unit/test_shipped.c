@@ -12,11 +12,10 @@
 #define MAXF 64
 
 struct shipped {
-	struct profile *groups[MAXF];
-	size_t n_groups;
+	struct profile *groups[MAXF]; /* groups/required/ first */
+	size_t n_groups, n_required;
 	struct profile *profiles[MAXF];
 	size_t n_profiles;
-	char *profile_files[MAXF];
 };
 
 static struct shipped sh;
@@ -69,6 +68,24 @@ static struct profile *load(const char *dir, const char *name, bool is_group,
 	return p;
 }
 
+static void load_groups(const char *dir)
+{
+	char *names[MAXF];
+	size_t n = list_yaml(dir, names);
+	struct err e;
+
+	for (size_t i = 0; i < n; i++) {
+		struct profile *g = load(dir, names[i], true, &e);
+
+		cr_expect_not_null(g, "%s", e.msg);
+		if (g) {
+			cr_assert_lt(sh.n_groups, MAXF);
+			sh.groups[sh.n_groups++] = g;
+		}
+		free(names[i]);
+	}
+}
+
 static void setup(void)
 {
 	char *names[MAXF];
@@ -76,15 +93,9 @@ static void setup(void)
 	struct err e;
 
 	memset(&sh, 0, sizeof(sh));
-	n = list_yaml("profiles/groups", names);
-	for (size_t i = 0; i < n; i++) {
-		struct profile *g = load("profiles/groups", names[i], true, &e);
-
-		cr_expect_not_null(g, "%s", e.msg);
-		if (g)
-			sh.groups[sh.n_groups++] = g;
-		free(names[i]);
-	}
+	load_groups("profiles/groups/required");
+	sh.n_required = sh.n_groups;
+	load_groups("profiles/groups");
 	n = list_yaml("profiles", names);
 	for (size_t i = 0; i < n; i++) {
 		struct profile *p = load("profiles", names[i], false, &e);
@@ -168,10 +179,26 @@ Test(shipped, group_names_match_their_file_names)
 		const struct profile *g = sh.groups[i];
 		char want[256];
 
-		snprintf(want, sizeof(want), "profiles/groups/%s.yaml", g->name);
+		snprintf(want, sizeof(want), "profiles/groups/%s%s.yaml",
+			 i < sh.n_required ? "required/" : "", g->name);
 		cr_expect_str_eq(g->file, want, "group '%s' is in %s", g->name,
 				 g->file);
 	}
+}
+
+Test(shipped, groups_are_required_exactly_when_in_the_required_directory)
+{
+	cr_assert_geq(sh.n_required, 1);
+	for (size_t i = 0; i < sh.n_groups; i++)
+		cr_expect_eq(sh.groups[i]->required, i < sh.n_required, "%s",
+			     sh.groups[i]->file);
+}
+
+Test(shipped, group_names_are_unique)
+{
+	for (size_t i = 0; i < sh.n_groups; i++)
+		for (size_t j = i + 1; j < sh.n_groups; j++)
+			cr_expect_str_neq(sh.groups[i]->name, sh.groups[j]->name);
 }
 
 Test(shipped, every_group_and_profile_has_a_description)
