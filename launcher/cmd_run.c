@@ -30,7 +30,7 @@ static void print_warnings(const struct capset *cs, const struct sandbox *sb)
 			sb->gaps.v[i]);
 }
 
-static int run_argv(struct opts *o, char **argv, const char *name)
+static int run_argv(struct opts *o, char **argv)
 {
 	struct plan pl;
 	struct sandbox sb = { 0 };
@@ -73,7 +73,6 @@ static int run_argv(struct opts *o, char **argv, const char *name)
 		rc = supervise_run(&spec);
 	}
 out:
-	(void)name;
 	strv_free(&env);
 	strv_free(&stripped);
 	sandbox_free(&sb);
@@ -81,31 +80,36 @@ out:
 	return rc;
 }
 
+/* The options `run` and `shell` share. 0 to go on; -1 when done, with *rc. */
+static int run_opts(struct opts *o, int argc, char **argv, int *rc)
+{
+	*rc = EXIT_LATCH;
+	if (opts_parse(o, argc, argv, OPT_GRANTS | OPT_RUN | OPT_JSON) < 0)
+		return -1;
+	if (o->help) {
+		usage(stdout, argv[0]);
+		*rc = 0;
+		return -1;
+	}
+	if (o->json && !o->dry_run) {
+		fprintf(stderr, "latch %s: --json only applies with --dry-run\n",
+			argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct opts o;
 	int rc;
 
-	if (opts_parse(&o, argc, argv, OPT_GRANTS | OPT_RUN | OPT_JSON) < 0) {
-		opts_free(&o);
-		return EXIT_LATCH;
+	if (run_opts(&o, argc, argv, &rc) == 0) {
+		if (o.n_rest == 0)
+			fprintf(stderr, "latch run: no command given (usage: latch run [OPTIONS] -- CMD [ARGS...])\n");
+		else
+			rc = run_argv(&o, o.rest);
 	}
-	if (o.help) {
-		usage(stdout, "run");
-		opts_free(&o);
-		return 0;
-	}
-	if (o.n_rest == 0) {
-		fprintf(stderr, "latch run: no command given (usage: latch run [OPTIONS] -- CMD [ARGS...])\n");
-		opts_free(&o);
-		return EXIT_LATCH;
-	}
-	if (o.json && !o.dry_run) {
-		fprintf(stderr, "latch run: --json only applies with --dry-run\n");
-		opts_free(&o);
-		return EXIT_LATCH;
-	}
-	rc = run_argv(&o, o.rest, "run");
 	opts_free(&o);
 	return rc;
 }
@@ -114,28 +118,18 @@ int cmd_shell(int argc, char **argv)
 {
 	struct opts o;
 	const char *sh = getenv("SHELL");
-	char *shell_argv[3];
+	char *shell_argv[] = {
+		(char *)(sh && sh[0] == '/' ? sh : "/bin/sh"), (char *)"-i", NULL,
+	};
 	int rc;
 
-	if (opts_parse(&o, argc, argv, OPT_GRANTS | OPT_RUN | OPT_JSON) < 0) {
-		opts_free(&o);
-		return EXIT_LATCH;
+	if (run_opts(&o, argc, argv, &rc) == 0) {
+		if (o.n_rest > 0)
+			fprintf(stderr, "latch shell: unexpected argument '%s' (to run a command use 'latch run')\n",
+				o.rest[0]);
+		else
+			rc = run_argv(&o, shell_argv);
 	}
-	if (o.help) {
-		usage(stdout, "shell");
-		opts_free(&o);
-		return 0;
-	}
-	if (o.n_rest > 0) {
-		fprintf(stderr, "latch shell: unexpected argument '%s' (to run a command use 'latch run')\n",
-			o.rest[0]);
-		opts_free(&o);
-		return EXIT_LATCH;
-	}
-	shell_argv[0] = (char *)(sh && sh[0] == '/' ? sh : "/bin/sh");
-	shell_argv[1] = (char *)"-i";
-	shell_argv[2] = NULL;
-	rc = run_argv(&o, shell_argv, "shell");
 	opts_free(&o);
 	return rc;
 }
