@@ -38,6 +38,11 @@ const char *datadir(void)
 				snprintf(found, sizeof(found), "%s", exe);
 				return found;
 			}
+			/* an out-of-tree build (build-asan/latch) in the
+			 * source tree, then an install */
+			snprintf(cand, sizeof(cand), "%s/..", exe);
+			if (has_profiles(cand) && realpath(cand, found))
+				return found;
 			snprintf(cand, sizeof(cand), "%s/../share/latch", exe);
 			if (has_profiles(cand) && realpath(cand, found))
 				return found;

@@ -1,8 +1,9 @@
 /* datadir.h — where latch's shipped data (profiles/, profiles/groups/) is.
  *
  * Search order: $LATCH_DATA_DIR; the directory of the running binary (a build
- * tree: ./latch beside ./profiles); <bindir>/../share/latch (an install); the
- * compiled-in LATCH_DATADIR. The first that holds profiles/default.yaml wins.
+ * tree: ./latch beside ./profiles); its parent (an out-of-tree build such as
+ * build-asan/latch); <bindir>/../share/latch (an install); the compiled-in
+ * LATCH_DATADIR. The first that holds profiles/default.yaml wins.
  */
 #ifndef LATCH_DATADIR_H
 #define LATCH_DATADIR_H
