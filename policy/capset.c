@@ -275,19 +275,10 @@ static void remove_deny(struct capset *cs, size_t i)
 }
 
 /* latch's own state and configuration directories. */
-static bool is_own(struct builder *b, const char *path)
+static bool is_own_path(const struct capset *cs, const char *path)
 {
-	char *config = vars_get(b->vs, "XDG_CONFIG_HOME");
-	char *own = xjoin(config, "/latch", NULL);
-	enum path_state st;
-	char *canon = b->resolve(own, &st, b->ctx);
-	bool hit = strcmp(path, b->cs->state_dir) == 0 ||
-		   (canon && strcmp(path, canon) == 0);
-
-	free(config);
-	free(own);
-	free(canon);
-	return hit;
+	return strcmp(path, cs->state_dir) == 0 ||
+	       (cs->config_dir && strcmp(path, cs->config_dir) == 0);
 }
 
 static int apply_unprotect(struct builder *b, struct profile *const *chain,
@@ -313,7 +304,7 @@ static int apply_unprotect(struct builder *b, struct profile *const *chain,
 			for (k = 0; k < cs->n_denies; k++)
 				if (strcmp(cs->denies[k].path, path) == 0)
 					break;
-			if (k == cs->n_denies || is_own(b, path)) {
+			if (k == cs->n_denies || is_own_path(cs, path)) {
 				err_set(b->e, k == cs->n_denies
 					? "%s:%d: unprotect '%s' names no denied path (see 'latch profile show')"
 					: "%s:%d: '%s' is latch's own state or configuration and can never be unprotected",
@@ -349,7 +340,7 @@ static void apply_denies(struct capset *cs)
 				warn(cs, xasprintf("grant '%s' (%s) lies inside denied path '%s' (%s); ignored%s",
 						   g->path, g->origin, d->path,
 						   d->origin,
-						   d->required ? "" : " (name it under 'unprotect:' in a profile to grant it)"));
+						   is_own_path(cs, d->path) ? "" : " (name it under 'unprotect:' in a profile to grant it)"));
 				dropped = true;
 			} else if (g->access & LATCH_ACC_WRITE) {
 				warn(cs, xasprintf("grant '%s' (%s) is read-only by '%s' (%s); write dropped",
@@ -419,8 +410,9 @@ static int build_workdir(struct builder *b, struct profile *const *chain,
 	if (strcmp(cs->workdir, "/") == 0)
 		return err_set(b->e, "refusing workdir '/': it would grant the whole filesystem (use --workdir DIR)");
 	for (size_t i = 0; i < n; i++)
-		if (chain[i]->workdir_set)
-			cs->workdir_access = chain[i]->workdir_access;
+		cs->workdir_access =
+			(cs->workdir_access & ~chain[i]->workdir_mask) |
+			(chain[i]->workdir_access & chain[i]->workdir_mask);
 	if (cs->workdir_access != 0)
 		add_grant(cs, xstrdup(cs->workdir), cs->workdir_access, true,
 			  xstrdup("workdir"));
@@ -524,6 +516,15 @@ int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
 			 xstrdup("latch state directory"));
 	}
 	free(state);
+	{
+		char *config = vars_get(vs, "XDG_CONFIG_HOME");
+		char *raw = xjoin(config, "/latch", NULL);
+		enum path_state st;
+
+		cs->config_dir = resolve(raw, &st, ctx);
+		free(raw);
+		free(config);
+	}
 	if (apply_unprotect(&b, chain, n) < 0)
 		return -1;
 	/* after unprotect: a profile cannot cancel a --deny typed by the user */
@@ -603,6 +604,7 @@ void capset_free(struct capset *cs)
 	free(cs->profile);
 	free(cs->workdir);
 	free(cs->state_dir);
+	free(cs->config_dir);
 	free(cs->net_bind);
 	free(cs->net_connect);
 	strv_free(&cs->chain);

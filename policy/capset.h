@@ -41,7 +41,7 @@ struct grant {
 	char *path;      /* canonical */
 	unsigned access; /* LATCH_ACC_* */
 	bool is_dir;
-	char *origin;    /* "group system_read (groups/system.yaml:4)", "--allow" */
+	char *origin;    /* "group system_read, groups/system_read.yaml:4", "--allow" */
 };
 
 struct deny {
@@ -91,6 +91,7 @@ struct capset {
 	bool best_effort;
 
 	char *state_dir;         /* latch's own state: never grantable */
+	char *config_dir;        /* latch's own configuration: never unprotected */
 	struct strv warnings;    /* one line each, without the "latch: " prefix */
 };
 

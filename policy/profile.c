@@ -308,6 +308,7 @@ static int workdir_access(struct ctx *c, const char *k, yaml_node_t *v)
 		if (strcmp(s, words[i]) == 0) {
 			c->p->workdir_access =
 				(c->p->workdir_access & LATCH_ACC_EXEC) | acc[i];
+			c->p->workdir_mask |= LATCH_ACC_RW;
 			c->p->workdir_set = true;
 			c->p->workdir_src = src_of(c, v);
 			return 0;
@@ -325,6 +326,7 @@ static int workdir_exec(struct ctx *c, const char *k, yaml_node_t *v)
 		return -1;
 	c->p->workdir_access = b ? c->p->workdir_access | LATCH_ACC_EXEC
 				 : c->p->workdir_access & ~(unsigned)LATCH_ACC_EXEC;
+	c->p->workdir_mask |= LATCH_ACC_EXEC;
 	c->p->workdir_set = true;
 	c->p->workdir_src = src_of(c, v);
 	return 0;
@@ -369,10 +371,11 @@ static int ports(struct ctx *c, const char *k, yaml_node_t *v, struct strv *out)
 	if (want_list(c, v, k, out, NULL) < 0)
 		return -1;
 	for (size_t i = first; i < out->n; i++) {
-		char *end;
-		long port = strtol(out->v[i], &end, 10);
+		const char *d = out->v[i];
+		long port = strspn(d, "0123456789") == strlen(d) && strlen(d) <= 5
+				    ? strtol(d, NULL, 10) : -1;
 
-		if (*end != '\0' || port < 1 || port > 65535)
+		if (port < 1 || port > 65535)
 			return fail(c, v, "'%s' is not a TCP port (1-65535)%s",
 				    out->v[i], NULL);
 	}
@@ -444,7 +447,7 @@ static int k_groups(struct ctx *c, const char *k, yaml_node_t *v)
 		{ "include", grp_include }, { "exclude", grp_exclude },
 	};
 
-	if (v->type == YAML_SEQUENCE_NODE)
+	if (v->type != YAML_MAPPING_NODE)
 		return grp_include(c, k, v);
 	return walk(c, v, k, keys, N(keys));
 }
@@ -560,7 +563,10 @@ struct profile *profile_parse(const char *buf, size_t len, const char *file,
 			yaml_document_t next;
 
 			if (yaml_parser_load(&parser, &next)) {
-				if (yaml_document_get_root_node(&next) != NULL)
+				yaml_node_t *r2 = yaml_document_get_root_node(&next);
+
+				if (r2 != NULL && !(r2->type == YAML_SCALAR_NODE &&
+						    r2->data.scalar.length == 0))
 					rc = err_set(e, "%s: more than one YAML document; a file holds one %s",
 						     file, is_group ? "group" : "profile");
 				yaml_document_delete(&next);

@@ -65,6 +65,8 @@ struct profile {
 
 	bool workdir_set;
 	unsigned workdir_access; /* LATCH_ACC_* */
+	unsigned workdir_mask;   /* the bits this profile sets: RW for `access`,
+				    EXEC for `exec`; the rest is inherited */
 	struct src workdir_src;
 
 	struct strv env_allow;   /* exact names kept despite deny patterns */

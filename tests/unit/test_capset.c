@@ -1052,3 +1052,20 @@ Test(path_within, root_contains_every_absolute_path)
 	cr_assert(path_within("/a/b/c", "/"));
 	cr_assert_not(path_within("relative", "/"));
 }
+
+Test(capset, workdir_exec_alone_keeps_the_inherited_access)
+{
+	profile("base", "workdir: {access: readwrite, exec: true}\n");
+	profile("leaf", "workdir: {exec: false}\n");
+	build_ok();
+	cr_assert_eq(cs.workdir_access, LATCH_ACC_RW);
+	cr_assert_eq(must_grant("/home/u/proj")->access, LATCH_ACC_RW);
+}
+
+Test(capset, workdir_access_alone_keeps_the_inherited_exec)
+{
+	profile("base", "workdir: {access: readwrite, exec: true}\n");
+	profile("leaf", "workdir: read\n");
+	build_ok();
+	cr_assert_eq(cs.workdir_access, LATCH_ACC_READ | LATCH_ACC_EXEC);
+}

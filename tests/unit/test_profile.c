@@ -616,3 +616,30 @@ Test(group, two_documents_name_a_group)
 	cr_assert_str_eq(parse_fail(true, "name: a\n---\nname: b\n"),
 			 "test.yaml: more than one YAML document; a file holds one group");
 }
+
+Test(profile, groups_as_a_single_name_is_an_include)
+{
+	struct profile *p = P("groups: system_read\n");
+
+	cr_assert_eq(p->groups_include.n, 1);
+	cr_assert_str_eq(p->groups_include.v[0], "system_read");
+	profile_free(p);
+}
+
+Test(profile, ports_must_be_plain_digits)
+{
+	cr_assert(strstr(parse_fail(false, "network: {connect: ['+80']}\n"),
+			 "'+80' is not a TCP port"));
+	cr_assert(strstr(parse_fail(false, "network: {bind: [' 80']}\n"),
+			 "' 80' is not a TCP port"));
+	cr_assert(strstr(parse_fail(false, "network: {bind: [000000080]}\n"),
+			 "is not a TCP port"));
+}
+
+Test(profile, a_trailing_document_marker_is_not_a_second_document)
+{
+	struct profile *p = P("description: d\n---\n");
+
+	cr_assert_str_eq(p->description, "d");
+	profile_free(p);
+}
