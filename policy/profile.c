@@ -82,6 +82,8 @@ static struct src src_of(struct ctx *c, const yaml_node_t *n)
 static int want_list(struct ctx *c, const yaml_node_t *n, const char *key,
 		     struct strv *out, struct src **srcs)
 {
+	if (n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0)
+		return 0; /* `deny:` with nothing after it: an empty list */
 	if (n->type == YAML_SCALAR_NODE) {
 		strv_push(out, scalar(n));
 		if (srcs) {

@@ -643,3 +643,11 @@ Test(profile, a_trailing_document_marker_is_not_a_second_document)
 	cr_assert_str_eq(p->description, "d");
 	profile_free(p);
 }
+
+Test(profile, an_empty_key_is_an_empty_list_not_the_workdir)
+{
+	struct profile *p = P("filesystem:\n  deny:\n  read:\n");
+
+	cr_assert_eq(p->n_rules, 0);
+	profile_free(p);
+}
