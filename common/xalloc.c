@@ -73,26 +73,21 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
-char *xjoin(const char *first, ...)
+char *xjoinv(const char *const *parts, size_t n)
 {
-	va_list ap;
 	size_t len = 0;
 	char *out, *w;
 
-	va_start(ap, first);
-	for (const char *s = first; s; s = va_arg(ap, const char *))
-		len += strlen(s);
-	va_end(ap);
+	for (size_t i = 0; i < n; i++)
+		len += parts[i] ? strlen(parts[i]) : 0;
 	out = xmalloc(len + 1);
 	w = out;
-	va_start(ap, first);
-	for (const char *s = first; s; s = va_arg(ap, const char *)) {
-		size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = parts[i] ? strlen(parts[i]) : 0;
 
-		memcpy(w, s, n);
-		w += n;
+		memcpy(w, parts[i] ? parts[i] : "", k);
+		w += k;
 	}
-	va_end(ap);
 	*w = '\0';
 	return out;
 }

@@ -14,9 +14,12 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-/* Concatenate strings up to a NULL into a fresh string (cheaper than
- * xasprintf on hot paths). */
-char *xjoin(const char *first, ...) __attribute__((sentinel));
+/* Concatenate strings into a fresh one (cheaper than xasprintf on hot
+ * paths): xjoin(a, "/", b). NULL parts are skipped. */
+char *xjoinv(const char *const *parts, size_t n);
+#define xjoin(...)                                                          \
+	xjoinv((const char *const[]){ __VA_ARGS__ },                        \
+	       sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(char *))
 /* printf into a fresh string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -77,7 +77,7 @@ static void expand_dir(const struct capset *cs, const char *dir,
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		child = xjoin(dir, strcmp(dir, "/") ? "/" : "", de->d_name, NULL);
+		child = xjoin(dir, strcmp(dir, "/") ? "/" : "", de->d_name);
 		strv_push_owned(&l->owned, child);
 		if (under_mask(cs, child) || lstat(child, &st) < 0 ||
 		    S_ISLNK(st.st_mode))

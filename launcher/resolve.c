@@ -88,7 +88,7 @@ static char *resolve(const char *path, enum path_state *st)
 		*st = stat(pcanon, &sb) == 0 ? state_of(&sb) : PATH_MISSING;
 		return remember(path, pcanon, *st);
 	}
-	canon = xjoin(pcanon, strcmp(pcanon, "/") ? "/" : "", base, NULL);
+	canon = xjoin(pcanon, strcmp(pcanon, "/") ? "/" : "", base);
 	free(pcanon);
 	*st = PATH_MISSING;
 	if (pst == PATH_DIR && lstat(canon, &sb) == 0) {

@@ -57,7 +57,7 @@ static void plan_landlock(struct sandbox *sb, const struct capset *cs)
 
 		for (size_t i = 0; i < sb->rules.restricted.n; i++) {
 			char *next = xjoin(dirs ? dirs : "", dirs ? ", " : "",
-					   sb->rules.restricted.v[i], NULL);
+					   sb->rules.restricted.v[i]);
 
 			free(dirs);
 			dirs = next;

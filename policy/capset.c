@@ -40,7 +40,7 @@ static char *origin_of(const struct profile *p, struct src s)
 
 	snprintf(line, sizeof(line), ":%d", s.line);
 	return xjoin(p->is_group ? "group " : "profile ", p->name, ", ", s.file,
-		     line, NULL);
+		     line);
 }
 
 /* Expand variables, make absolute against `base`, and resolve. */
@@ -58,7 +58,7 @@ static char *canonical(struct builder *b, const char *raw, const char *base,
 	if (exp[0] == '/')
 		abs = exp;
 	else {
-		abs = xjoin(base, "/", exp, NULL);
+		abs = xjoin(base, "/", exp);
 		free(exp);
 	}
 	res = b->resolve(abs, st, b->ctx);
@@ -518,7 +518,7 @@ int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
 	free(state);
 	{
 		char *config = vars_get(vs, "XDG_CONFIG_HOME");
-		char *raw = xjoin(config, "/latch", NULL);
+		char *raw = xjoin(config, "/latch");
 		enum path_state st;
 
 		cs->config_dir = resolve(raw, &st, ctx);
