@@ -2,6 +2,8 @@
  *
  * Times N sequential spawns (posix_spawn + waitpid, CLOCK_MONOTONIC) of:
  *   bare   /bin/true
+ *   floor  bench/floor /bin/true: a wrapper that only spawns and waits,
+ *          linked like latch: what any supervising parent costs
  *   latch  LATCH run --profile default -- /bin/true
  *   bwrap  bwrap --ro-bind / / --dev /dev --proc /proc /bin/true
  * The variants are interleaved round-robin (the starting variant rotates each
@@ -237,8 +239,8 @@ int main(int argc, char **argv)
 	long runs = 50, warmup = 3;
 	const char *latch = getenv("LATCH");
 	const char *bwrap;
-	struct variant vs[3];
-	size_t nv = 3;
+	struct variant vs[4];
+	size_t nv = 4;
 	double load0;
 	int opt;
 
@@ -258,10 +260,12 @@ int main(int argc, char **argv)
 	memset(vs, 0, sizeof(vs));
 	vs[0] = (struct variant){ .name = "bare",
 				  .argv = { "/bin/true", NULL } };
-	vs[1] = (struct variant){ .name = "latch",
+	vs[1] = (struct variant){ .name = "floor",
+				  .argv = { "bench/floor", "/bin/true", NULL } };
+	vs[2] = (struct variant){ .name = "latch",
 				  .argv = { latch, "run", "--profile", "default",
 					    "--", "/bin/true", NULL } };
-	vs[2] = (struct variant){ .name = "bwrap",
+	vs[3] = (struct variant){ .name = "bwrap",
 				  .argv = { NULL, "--ro-bind", "/", "/",
 					    "--dev", "/dev", "--proc", "/proc",
 					    "/bin/true", NULL } };
@@ -275,12 +279,12 @@ int main(int argc, char **argv)
 		    "set LATCH=PATH", latch, strerror(errno));
 	bwrap = which("bwrap");
 	if (bwrap == NULL) {
-		vs[2].skipped = true;
-		snprintf(vs[2].why_skipped, sizeof(vs[2].why_skipped),
+		vs[3].skipped = true;
+		snprintf(vs[3].why_skipped, sizeof(vs[3].why_skipped),
 			 "bwrap (bubblewrap) is not installed or not in PATH");
-		vs[2].argv[0] = "bwrap";
+		vs[3].argv[0] = "bwrap";
 	} else {
-		vs[2].argv[0] = strdup(bwrap);
+		vs[3].argv[0] = strdup(bwrap);
 	}
 	for (size_t i = 0; i < nv; i++) {
 		char msg[1024], cmd[512];
@@ -290,14 +294,14 @@ int main(int argc, char **argv)
 		if (preflight(&vs[i], msg, sizeof(msg)))
 			continue;
 		describe(&vs[i], cmd, sizeof(cmd));
-		if (i == 2) { /* bwrap: the environment may not allow it */
+		if (i == 3) { /* bwrap: the environment may not allow it */
 			vs[i].skipped = true;
 			snprintf(vs[i].why_skipped, sizeof(vs[i].why_skipped),
 				 "'%s' failed: %s", cmd, msg);
 			continue;
 		}
 		die("%s: '%s' failed: %s%s", vs[i].name, cmd, msg,
-		    i == 1 ? "\n  (is latch built and working? try the command by hand)"
+		    i == 2 ? "\n  (is latch built and working? try the command by hand)"
 			   : "");
 	}
 
@@ -320,7 +324,7 @@ int main(int argc, char **argv)
 		}
 
 	/* Report. */
-	double med[3] = { 0 }, p90[3] = { 0 }, lo[3] = { 0 };
+	double med[4] = { 0 }, p90[4] = { 0 }, lo[4] = { 0 };
 
 	for (size_t i = 0; i < nv; i++) {
 		if (vs[i].skipped)
@@ -356,8 +360,11 @@ int main(int argc, char **argv)
 		printf("%-8s %9.2f %9.2f %9.2f %8.2fx %+11.2f\n", vs[i].name,
 		       med[i], p90[i], lo[i], med[i] / med[0], med[i] - med[0]);
 	}
-	if (!vs[2].skipped)
-		printf("\nlatch vs bwrap: %.2f ms vs %.2f ms median, %.2fx, %+.2f ms\n",
-		       med[1], med[2], med[1] / med[2], med[1] - med[2]);
+	printf("\nlatch's own work (latch - floor): %+.2f ms; the floor itself "
+	       "(spawn + wait, no policy): %+.2f ms over bare\n",
+	       med[2] - med[1], med[1] - med[0]);
+	if (!vs[3].skipped)
+		printf("latch vs bwrap: %.2f ms vs %.2f ms median, %.2fx, %+.2f ms\n",
+		       med[2], med[3], med[2] / med[3], med[2] - med[3]);
 	return 0;
 }
