@@ -16,7 +16,15 @@ cd "$scratch/project"
 export HOME="$scratch/home"
 unset XDG_CONFIG_HOME XDG_STATE_HOME XDG_DATA_HOME XDG_CACHE_HOME
 
-run() { echo; echo "\$ $*"; "$@" || echo "(exit $?)"; }
+# Show each command as it would be typed, then run it.
+run() {
+	local a line='$'
+	for a in "$@"; do
+		case $a in *[[:space:]]*) line+=" '$a'" ;; *) line+=" $a" ;; esac
+	done
+	printf '\n%s\n' "$line"
+	"$@" || echo "(exit $?)"
+}
 
 run "$latch" run --allow "$HOME" -- sh -c '
   echo "workspace write:"; echo ok > result.txt && cat result.txt
