@@ -2,13 +2,47 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "../common/xalloc.h"
 #include "../policy/access.h"
 #include "cmd.h"
 #include "opts.h"
 #include "plan.h"
+#include "expand.h"
 #include "resolve.h"
+
+/* Creating a missing path needs create rights in its nearest existing
+ * ancestor; expand.h takes them away where protected paths are missing.
+ * Answer as the kernel will. */
+static void check_creation(const struct plan *pl, const char *path,
+			   struct why *w, char **where)
+{
+	struct ll_list rules;
+	char *dir = xstrdup(path);
+	struct stat st;
+
+	do {
+		char *slash = strrchr(dir, '/');
+
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	} while (strcmp(dir, "/") != 0 && stat(dir, &st) != 0);
+	expand_grants(&pl->cs, &rules);
+	if (expand_refuses_create(&rules, dir)) {
+		w->allowed = false;
+		w->reason = "no new entries in";
+		w->by = "protected paths there do not exist yet, so nothing may be created directly in it; see --dry-run";
+		w->rule_path = dir;
+		*where = dir;
+		dir = NULL;
+	}
+	free(dir);
+	ll_list_free(&rules);
+}
 
 static int answer(const struct plan *pl, const char *asked, unsigned op,
 		  const char *op_name, bool json)
@@ -17,6 +51,7 @@ static int answer(const struct plan *pl, const char *asked, unsigned op,
 	enum path_state st;
 	char *exp = vars_expand(&pl->vs, asked, &e), *abs, *path;
 	struct why w;
+	char *where = NULL;
 
 	if (exp == NULL) {
 		die_msg(e.msg);
@@ -31,6 +66,8 @@ static int answer(const struct plan *pl, const char *asked, unsigned op,
 		return EXIT_LATCH;
 	}
 	capset_why(&pl->cs, path, op, &w);
+	if (w.allowed && (op & LATCH_ACC_WRITE) && st == PATH_MISSING)
+		check_creation(pl, path, &w, &where);
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
 		char *text;
@@ -58,6 +95,7 @@ static int answer(const struct plan *pl, const char *asked, unsigned op,
 		       op_name);
 	}
 	free(path);
+	free(where);
 	return w.allowed ? 0 : 1;
 }
 

@@ -112,3 +112,8 @@ void ll_list_free(struct ll_list *l)
 	strv_free(&l->missing);
 	memset(l, 0, sizeof(*l));
 }
+
+bool expand_refuses_create(const struct ll_list *l, const char *dir)
+{
+	return strv_contains(&l->restricted, dir);
+}

@@ -11,6 +11,7 @@
 #ifndef LATCH_EXPAND_H
 #define LATCH_EXPAND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../common/strv.h"
@@ -28,5 +29,8 @@ struct ll_list {
 /* The Landlock rules for a capability set, expanded as above. */
 void expand_grants(const struct capset *cs, struct ll_list *out);
 void ll_list_free(struct ll_list *l);
+
+/* True when new entries cannot be created directly in `dir` (canonical). */
+bool expand_refuses_create(const struct ll_list *l, const char *dir);
 
 #endif

@@ -362,3 +362,23 @@ Test(policy, xdg_state_and_config_homes_are_honoured)
 	LT_FILE_IS(prof, "extends: default\n");
 	LT_FILE_IS(probe, "xdg-state-secret\n");
 }
+
+Test(policy, why_agrees_that_no_new_entry_can_appear_beside_a_missing_protected_path)
+{
+	struct lt_result r;
+
+	lt_mkdir(lt_path(lt.home, "src"));
+	r = LT_RUN("why", "--allow", lt.home, "--path",
+		   lt_path(lt.home, "newfile"), "--op", "write");
+	LT_EXIT(r, 1);
+	LT_CONTAINS(r.out, "denied: no new entries in", r);
+	r = LT_RUN("why", "--allow", lt.home, "--path",
+		   lt_path(lt.home, "src/newfile"), "--op", "write");
+	LT_EXIT(r, 0);
+	/* and the kernel agrees with both answers */
+	r = LT_RUN("run", "--allow", lt.home, "--", "sh", "-c",
+		   lt_fmt("echo a > '%s/src/newfile' && ! echo b > '%s/newfile'",
+			  lt.home, lt.home));
+	LT_EXIT(r, 0);
+	cr_assert(!lt_exists(lt_path(lt.home, "newfile")));
+}
