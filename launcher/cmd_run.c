@@ -25,6 +25,8 @@ static void print_warnings(const struct capset *cs, const struct sandbox *sb)
 		fprintf(stderr, "latch: notice: %zu protected path(s) do not exist yet; to keep them from being created, new entries are refused directly in %s%s (see --dry-run)\n",
 			sb->rules.missing.n, sb->rules.restricted.v[0],
 			sb->rules.restricted.n > 1 ? " and a few of its subdirectories" : "");
+	if (cs->net_mode == NET_BLOCK)
+		fprintf(stderr, "latch: notice: network block covers TCP only (Landlock); UDP and raw sockets are not restricted yet\n");
 	for (size_t i = 0; i < sb->gaps.n; i++)
 		fprintf(stderr, "latch: best effort: NOT enforced: %s\n",
 			sb->gaps.v[i]);

@@ -104,6 +104,8 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e)
 	strv_push(&sb->enforced, "no_new_privs; all capabilities dropped");
 	if (cs->net_mode == NET_OPEN)
 		strv_push(&sb->not_enforced, "network: open (not restricted by this profile)");
+	else
+		strv_push(&sb->not_enforced, "network: block covers TCP only (Landlock); UDP and raw sockets wait for the seccomp layer");
 	plan_landlock(sb, cs);
 	return 0;
 }
