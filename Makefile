@@ -39,7 +39,7 @@ INTEG_SRC  := $(wildcard tests/integration/*.c)
 TESTLIB_SRC:= $(wildcard tests/lib/*.c)
 
 .PHONY: all test unit integration scripts asan valgrind fuzz bench lint install clean \
-	deps check demo
+	deps check demo fuzz-smoke
 
 all: $(LATCH_BIN)
 
@@ -72,9 +72,12 @@ scripts: $(LATCH_BIN)
 
 test: unit integration scripts
 
-# What CI runs (README): the tests, the unit tests under valgrind, and the
-# whole suite again under ASan+UBSan.
-check: lint test valgrind asan
+# What CI runs (README): lint, the tests, the unit tests under valgrind, the
+# whole suite again under ASan+UBSan, and 20 s of each fuzz target.
+check: lint test valgrind asan fuzz-smoke
+
+fuzz-smoke:
+	$(MAKE) -C fuzz run FUZZ_TIME=20 FUZZ_ARGS=-close_fd_mask=3
 
 # latch's main job on a scratch tree: see examples/demo.sh.
 demo: latch

@@ -47,7 +47,7 @@ int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 		if (table[i].group == 0 || (table[i].group & accept))
 			longs[n++] = table[i].opt;
 	memset(&longs[n], 0, sizeof(longs[n]));
-	optind = 1;
+	optind = 0; /* glibc: 0 re-initialises getopt completely */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		switch (c) {
