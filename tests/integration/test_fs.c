@@ -484,3 +484,30 @@ Test(fs, latch_config_cannot_be_planted_when_missing)
 	cr_assert(lt_count_lines(r.out, "user") == 0,
 		  "a user profile appeared\n%s", lt_show(&r));
 }
+
+Test(fs, a_file_level_grant_opens_that_file_only)
+{
+	char *dir = lt_path(lt.home, "data");
+	char *granted = lt_path(dir, "granted.txt");
+	char *sibling = lt_path(dir, "sibling.txt");
+	struct lt_result r;
+
+	lt_write(granted, "granted-content\n");
+	lt_write(sibling, "sibling-content\n");
+	r = LT_RUN("run", "--read", granted, "--", "cat", granted);
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "granted-content", r);
+	r = LT_RUN("run", "--read", granted, "--", "cat", sibling);
+	LT_FAILS(r);
+	LT_LACKS(r.out, "sibling-content", r);
+	/* read-only: the file cannot be written through its own grant */
+	r = LT_RUN("run", "--read", granted, "--", "sh", "-c",
+		   lt_fmt("echo x >> '%s'", granted));
+	LT_FAILS(r);
+	LT_FILE_IS(granted, "granted-content\n");
+	/* --allow on a file: writable, and still nothing else in its dir */
+	r = LT_RUN("run", "--allow", granted, "--", "sh", "-c",
+		   lt_fmt("echo more >> '%s' && ! ls '%s'", granted, dir));
+	LT_EXIT(r, 0);
+	LT_FILE_IS(granted, "granted-content\nmore\n");
+}
