@@ -24,13 +24,14 @@ ALL_CFLAGS := $(CSTD) $(WARN) $(CFLAGS) -DLATCH_VERSION='"$(VERSION)"' \
 # The default build puts the binary at ./latch; other builds (asan) keep
 # theirs inside their build directory.
 LATCH_BIN  := $(if $(filter build,$(BUILD)),latch,$(BUILD)/latch)
-LIBS       := -lyaml -lcjson
+LIBS       := -lyaml -lcjson -lpcre2-8
 
 COMMON_SRC := $(wildcard common/*.c)
 POLICY_SRC := $(wildcard policy/*.c)
 KERNEL_SRC := $(wildcard kernel/*.c)
+RULES_SRC  := $(wildcard rules/*.c)
 LAUNCH_SRC := $(filter-out launcher/main.c,$(wildcard launcher/*.c))
-LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(KERNEL_SRC) $(LAUNCH_SRC)
+LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(RULES_SRC) $(KERNEL_SRC) $(LAUNCH_SRC)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ   := $(BUILD)/launcher/main.o
 
