@@ -24,7 +24,7 @@ ALL_CFLAGS := $(CSTD) $(WARN) $(CFLAGS) -DLATCH_VERSION='"$(VERSION)"' \
 # The default build puts the binary at ./latch; other builds (asan) keep
 # theirs inside their build directory.
 LATCH_BIN  := $(if $(filter build,$(BUILD)),latch,$(BUILD)/latch)
-LIBS       := -lyaml -lcjson -lpcre2-8
+LIBS       := -lyaml -lcjson -lpcre2-8 -lseccomp
 
 COMMON_SRC := $(wildcard common/*.c)
 POLICY_SRC := $(wildcard policy/*.c)
@@ -106,7 +106,7 @@ lint:
 
 install: latch
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles/groups/required \
-	  $(DESTDIR)$(DATADIR)/completions \
+	  $(DESTDIR)$(DATADIR)/completions $(DESTDIR)$(DATADIR)/rules/packs \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 latch $(DESTDIR)$(BINDIR)/latch
@@ -114,6 +114,7 @@ install: latch
 	install -m 644 profiles/groups/*.yaml $(DESTDIR)$(DATADIR)/profiles/groups/
 	install -m 644 profiles/groups/required/*.yaml $(DESTDIR)$(DATADIR)/profiles/groups/required/
 	install -m 644 completions/latch.bash completions/_latch $(DESTDIR)$(DATADIR)/completions/
+	install -m 644 rules/packs/*.yaml $(DESTDIR)$(DATADIR)/rules/packs/
 	install -m 644 docs/latch.1 $(DESTDIR)$(MANDIR)/man1/latch.1
 	install -m 644 completions/latch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/latch
 	install -m 644 completions/_latch $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_latch

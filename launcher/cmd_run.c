@@ -54,6 +54,7 @@ static int run_argv(struct opts *o, char **argv)
 		die_msg(e.msg);
 		goto out;
 	}
+	sb.cwd = pl.cwd;
 	env_apply(&pl.cs, environ, &env, &stripped);
 	strv_push_owned(&env, xasprintf("LATCH_PROFILE=%s", pl.cs.profile));
 	if (o->dry_run) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../common/xalloc.h"
+#include "datadir.h"
 #include "resolve.h"
 
 static const char *env_abs(const char *name)
@@ -83,6 +84,20 @@ int plan_ensure_own_dirs(struct err *e)
 	return rc;
 }
 
+/* What a sandbox must never rewrite to weaken later sessions: the data
+ * latch loads (profiles, rule packs, completion scripts the user's shell
+ * sources) and the latch binary itself. */
+static void own_files(struct strv *own)
+{
+	static const char *const sub[] = { "profiles", "rules", "completions" };
+	char exe[PATH_MAX];
+
+	for (size_t i = 0; datadir() && i < sizeof(sub) / sizeof(sub[0]); i++)
+		strv_push_owned(own, xasprintf("%s/%s", datadir(), sub[i]));
+	if (realpath("/proc/self/exe", exe) != NULL)
+		strv_push(own, exe);
+}
+
 int plan_build(struct plan *pl, const char *profile, const char *workdir,
 	       const struct cli_grants *cli, struct err *e)
 {
@@ -121,9 +136,14 @@ int plan_build(struct plan *pl, const char *profile, const char *workdir,
 		struct cli_grants with_cwd = cli ? *cli : none;
 
 		with_cwd.cwd = pl->cwd;
-		if (capset_build(&pl->cs, pl->loaded.chain, pl->loaded.n_chain,
-				 pl->loaded.groups, pl->loaded.n_groups,
-				 &with_cwd, &pl->vs, resolve_real, NULL, e) < 0)
+		own_files(&with_cwd.own);
+		int rc = capset_build(&pl->cs, pl->loaded.chain,
+				      pl->loaded.n_chain, pl->loaded.groups,
+				      pl->loaded.n_groups, &with_cwd, &pl->vs,
+				      resolve_real, NULL, e);
+
+		strv_free(&with_cwd.own);
+		if (rc < 0)
 			return -1;
 	}
 	return 0;

@@ -77,7 +77,8 @@ void report_text(FILE *out, const struct report *r)
 		fprintf(out, "%s%.*s", i ? ", " : "",
 			(int)strcspn(cs->env_set.v[i], "="), cs->env_set.v[i]);
 	fputs(cs->env_set.n ? "\n" : "(none)\n", out);
-	fprintf(out, "%-12s%s\n", "network", net_name(cs->net_mode));
+	fprintf(out, "%-12s%s; unix sockets %s\n", "network", net_name(cs->net_mode),
+		cs->unix_sockets ? "allowed" : "refused");
 	if (r->sb) {
 		fprintf(out, "%-12sLinux %s, Landlock ABI %d\n", "kernel",
 			r->sb->kernel, r->sb->abi);
@@ -173,6 +174,7 @@ void report_json(FILE *out, const struct report *r)
 	cJSON_AddItemToObject(env, "deny", strv_json(&cs->env_deny));
 	net = cJSON_AddObjectToObject(root, "network");
 	cJSON_AddStringToObject(net, "mode", net_name(cs->net_mode));
+	cJSON_AddBoolToObject(net, "unix_sockets", cs->unix_sockets);
 	ports = cJSON_AddArrayToObject(net, "bind");
 	for (size_t i = 0; i < cs->n_net_bind; i++)
 		cJSON_AddItemToArray(ports, cJSON_CreateNumber(cs->net_bind[i]));

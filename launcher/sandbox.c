@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "../common/xalloc.h"
+#include "../policy/access.h"
 #include "../kernel/caps.h"
 #include "../kernel/features.h"
 
@@ -26,13 +28,27 @@ static int cmp_mask(const void *a, const void *b)
 	return lx < ly ? -1 : lx > ly;
 }
 
+/* Inside another hidden path: already covered (and no longer reachable by
+ * name once the outer cover is in place). */
+static bool under_hidden(const struct capset *cs, const struct deny *d)
+{
+	for (size_t i = 0; i < cs->n_denies; i++) {
+		const struct deny *o = &cs->denies[i];
+
+		if (o != d && o->masked && !o->write_only &&
+		    path_within(d->path, o->path))
+			return true;
+	}
+	return false;
+}
+
 static void plan_masks(struct sandbox *sb, const struct capset *cs)
 {
 	sb->masks = xcalloc(cs->n_denies + 1, sizeof(*sb->masks));
 	for (size_t i = 0; i < cs->n_denies; i++) {
 		const struct deny *d = &cs->denies[i];
 
-		if (!d->masked)
+		if (!d->masked || under_hidden(cs, d))
 			continue;
 		sb->masks[sb->n_masks++] = (struct mask){
 			.path = d->path, .readonly = d->write_only,
@@ -69,6 +85,23 @@ static void plan_landlock(struct sandbox *sb, const struct capset *cs)
 	}
 }
 
+/* As root, a capability-free process that can write kernel parameters or
+ * sysfs knobs can still become root again (core_pattern, modprobe, …). */
+static int refuse_root_writes(const struct capset *cs, struct err *e)
+{
+	static const char *const knobs[] = { "/proc", "/sys" };
+
+	if (geteuid() != 0)
+		return 0;
+	for (size_t i = 0; i < cs->n_grants; i++)
+		for (size_t k = 0; k < 2; k++)
+			if ((cs->grants[i].access & LATCH_ACC_WRITE) &&
+			    path_within(cs->grants[i].path, knobs[k]))
+				return err_set(e, "refusing write access to '%s' (%s) as root: writing kernel or device settings undoes the sandbox; run latch as an ordinary user",
+					       cs->grants[i].path, cs->grants[i].origin);
+	return 0;
+}
+
 int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e)
 {
 	struct utsname u;
@@ -93,6 +126,8 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e)
 		snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
 			 "%s%s", missing[0] ? ", " : "", features_ll_name(need));
 	}
+	if (refuse_root_writes(cs, e) < 0)
+		return -1;
 	if (missing[0] && !cs->best_effort)
 		return err_set(e, "this kernel (%s, Landlock ABI %d) cannot enforce what profile '%s' needs: %s. Upgrade the kernel, or accept less with --best-effort (best_effort: true in a profile)",
 			       sb->kernel, sb->abi, cs->profile, missing);
@@ -102,6 +137,13 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e)
 				xasprintf("%zu denied path(s) inside grants hidden by a private mount namespace",
 					  sb->n_masks));
 	strv_push(&sb->enforced, "no_new_privs; all capabilities dropped");
+	if (seccomp_build(cs->unix_sockets, &sb->filter, e) < 0)
+		return -1;
+	strv_push(&sb->enforced, "seccomp: terminal injection (TIOCSTI, TIOCLINUX) refused; i386/x32 system calls kill");
+	if (cs->unix_sockets)
+		strv_push(&sb->not_enforced, "unix sockets allowed (network: {unix: allow}): a pathname socket reaches services outside the sandbox (tmux, D-Bus, ssh-agent, docker)");
+	else
+		strv_push(&sb->enforced, "seccomp: unix sockets refused (socketpair allowed; network: {unix: allow} to permit)");
 	if (cs->net_mode == NET_OPEN)
 		strv_push(&sb->not_enforced, "network: open (not restricted by this profile)");
 	else
@@ -113,6 +155,7 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e)
 void sandbox_free(struct sandbox *sb)
 {
 	ll_list_free(&sb->rules);
+	seccomp_prog_free(&sb->filter);
 	free(sb->masks);
 	strv_free(&sb->enforced);
 	strv_free(&sb->not_enforced);
@@ -125,9 +168,14 @@ int sandbox_enter(const struct sandbox *sb, const struct capset *cs,
 {
 	if (mask_apply(sb->masks, sb->n_masks, e) < 0)
 		return -1;
+	/* The inherited cwd still points below any mount just placed on it:
+	 * walk to it again, through the masks. */
+	if (sb->n_masks && sb->cwd && chdir(sb->cwd) < 0)
+		return err_sys(e, "cannot enter the current directory '%s' inside the sandbox (it is hidden there; start latch from elsewhere)",
+			       sb->cwd);
 	if (caps_no_new_privs(e) < 0 || caps_drop(cs->caps_keep, e) < 0)
 		return -1;
 	if (sb->abi >= 1 && ll_apply(&sb->ll, e) < 0)
 		return -1;
-	return 0;
+	return seccomp_apply(&sb->filter, e);
 }

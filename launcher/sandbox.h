@@ -3,7 +3,8 @@
  * sandbox_plan() (parent, before fork) decides what this kernel will enforce
  * and refuses when something the profile needs is missing, unless best
  * effort was accepted. sandbox_enter() (child, after fork) applies, in order:
- * masks (mount namespace) → no_new_privs → capability drop → Landlock.
+ * masks (mount namespace) → re-enter the cwd → no_new_privs → capability
+ * drop → Landlock → seccomp filter.
  */
 #ifndef LATCH_SANDBOX_H
 #define LATCH_SANDBOX_H
@@ -15,6 +16,7 @@
 #include "../common/strv.h"
 #include "../kernel/landlock.h"
 #include "../kernel/mask.h"
+#include "../kernel/seccomp.h"
 #include "../policy/capset.h"
 #include "expand.h"
 
@@ -25,6 +27,8 @@ struct sandbox {
 	struct ll_list rules;      /* grants as Landlock rules (expand.h) */
 	struct mask *masks;        /* outermost first */
 	size_t n_masks;
+	struct seccomp_prog filter; /* kernel/seccomp.h */
+	const char *cwd;           /* re-entered after the masks (may be NULL) */
 	struct strv enforced;      /* what will hold, one line each */
 	struct strv not_enforced;  /* what will not, informational lines too */
 	struct strv gaps;          /* missing kernel features accepted by best effort */

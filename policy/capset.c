@@ -278,7 +278,8 @@ static void remove_deny(struct capset *cs, size_t i)
 static bool is_own_path(const struct capset *cs, const char *path)
 {
 	return strcmp(path, cs->state_dir) == 0 ||
-	       (cs->config_dir && strcmp(path, cs->config_dir) == 0);
+	       (cs->config_dir && strcmp(path, cs->config_dir) == 0) ||
+	       strv_contains(&cs->own, path);
 }
 
 static int apply_unprotect(struct builder *b, struct profile *const *chain,
@@ -451,6 +452,47 @@ static int build_cli(struct builder *b, const struct cli_grants *cli)
 	return 0;
 }
 
+/* latch's state directory (always hidden) and configuration directory. */
+static int build_own_dirs(struct builder *b)
+{
+	char *state = vars_get(b->vs, "XDG_STATE_HOME");
+	char *config = vars_get(b->vs, "XDG_CONFIG_HOME");
+	char *raw = xjoin(state, "/latch");
+	enum path_state st;
+
+	b->cs->state_dir = b->resolve(raw, &st, b->ctx);
+	free(raw);
+	if (b->cs->state_dir == NULL) {
+		err_set(b->e, "cannot resolve latch's state directory under '%s'",
+			state);
+	} else {
+		add_deny(b->cs, xstrdup(b->cs->state_dir), false, st, true,
+			 xstrdup("latch state directory"));
+		raw = xjoin(config, "/latch");
+		b->cs->config_dir = b->resolve(raw, &st, b->ctx);
+		free(raw);
+	}
+	free(state);
+	free(config);
+	return b->cs->state_dir ? 0 : -1;
+}
+
+/* latch's own data and binary: read-only, like its state is hidden. */
+static void build_own(struct builder *b, const struct cli_grants *cli)
+{
+	for (size_t i = 0; cli && i < cli->own.n; i++) {
+		enum path_state st;
+		char *path = b->resolve(cli->own.v[i], &st, b->ctx);
+
+		if (path == NULL || st == PATH_MISSING) {
+			free(path);
+			continue;
+		}
+		strv_push(&b->cs->own, path);
+		add_deny(b->cs, path, true, st, true, xstrdup("latch's own files"));
+	}
+}
+
 static void build_rest(struct capset *cs, struct profile *const *chain,
 		       size_t n)
 {
@@ -461,6 +503,8 @@ static void build_rest(struct capset *cs, struct profile *const *chain,
 		merge_env(cs, p);
 		if (p->net_mode != NET_UNSET)
 			cs->net_mode = p->net_mode;
+		if (p->net_unix != TRI_UNSET)
+			cs->unix_sockets = p->net_unix == TRI_TRUE;
 		add_ports(&cs->net_bind, &cs->n_net_bind, &p->net_bind);
 		add_ports(&cs->net_connect, &cs->n_net_connect, &p->net_connect);
 		for (size_t j = 0; j < p->caps_keep.n; j++)
@@ -477,7 +521,6 @@ int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
 {
 	struct builder b = { .cs = cs, .vs = vs, .resolve = resolve,
 			     .ctx = ctx, .e = e };
-	char *state;
 
 	memset(cs, 0, sizeof(*cs));
 	if (n == 0)
@@ -499,32 +542,9 @@ int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (add_profile_rules(&b, chain[i]) < 0)
 			return -1;
-	state = vars_get(vs, "XDG_STATE_HOME");
-	{
-		enum path_state st;
-		char *raw = xasprintf("%s/latch", state);
-
-		cs->state_dir = resolve(raw, &st, ctx);
-		free(raw);
-		if (cs->state_dir == NULL) {
-			err_set(e, "cannot resolve latch's state directory under '%s'",
-				state);
-			free(state);
-			return -1;
-		}
-		add_deny(cs, xstrdup(cs->state_dir), false, st, true,
-			 xstrdup("latch state directory"));
-	}
-	free(state);
-	{
-		char *config = vars_get(vs, "XDG_CONFIG_HOME");
-		char *raw = xjoin(config, "/latch");
-		enum path_state st;
-
-		cs->config_dir = resolve(raw, &st, ctx);
-		free(raw);
-		free(config);
-	}
+	if (build_own_dirs(&b) < 0)
+		return -1;
+	build_own(&b, cli);
 	if (apply_unprotect(&b, chain, n) < 0)
 		return -1;
 	/* after unprotect: a profile cannot cancel a --deny typed by the user */
@@ -605,6 +625,7 @@ void capset_free(struct capset *cs)
 	free(cs->workdir);
 	free(cs->state_dir);
 	free(cs->config_dir);
+	strv_free(&cs->own);
 	free(cs->net_bind);
 	free(cs->net_connect);
 	strv_free(&cs->chain);

@@ -63,6 +63,8 @@ struct unprotected {
 struct cli_grants {
 	struct strv allow, read, write, exec, deny; /* paths as typed */
 	struct strv env_allow;                      /* names */
+	struct strv own;   /* latch's own files (data dir, binary): read-only,
+			      never unprotected; absolute */
 	const char *cwd;                            /* relative paths resolve here */
 };
 
@@ -84,6 +86,7 @@ struct capset {
 	struct strv env_allow, env_deny, env_set;
 
 	enum net_mode net_mode;
+	bool unix_sockets;       /* socket(AF_UNIX) allowed (default: refused) */
 	uint16_t *net_bind, *net_connect;
 	size_t n_net_bind, n_net_connect;
 
@@ -92,6 +95,7 @@ struct capset {
 
 	char *state_dir;         /* latch's own state: never grantable */
 	char *config_dir;        /* latch's own configuration: never unprotected */
+	struct strv own;         /* latch's own files, canonical: never unprotected */
 	struct strv warnings;    /* one line each, without the "latch: " prefix */
 };
 

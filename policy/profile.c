@@ -394,11 +394,27 @@ static int net_connect(struct ctx *c, const char *k, yaml_node_t *v)
 	return ports(c, k, v, &c->p->net_connect);
 }
 
+static int net_unix(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	if (strcmp(s, "allow") == 0)
+		c->p->net_unix = TRI_TRUE;
+	else if (strcmp(s, "block") == 0)
+		c->p->net_unix = TRI_FALSE;
+	else
+		return fail(c, v, "network unix must be 'allow' or 'block', not '%s'%s",
+			    s, NULL);
+	return 0;
+}
+
 static int k_network(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	static const struct key keys[] = {
 		{ "mode", net_mode }, { "bind", net_bind },
-		{ "connect", net_connect },
+		{ "connect", net_connect }, { "unix", net_unix },
 	};
 
 	if (v->type == YAML_SCALAR_NODE)

@@ -74,6 +74,7 @@ struct profile {
 	struct strv env_set;     /* "NAME=value" */
 
 	enum net_mode net_mode;
+	enum tristate net_unix;  /* unix: allow | block (socket(AF_UNIX)) */
 	struct strv net_bind;    /* TCP ports, as decimal strings */
 	struct strv net_connect;
 

@@ -1,0 +1,99 @@
+#include "seccomp.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+
+#define IOCTL_CMD(cmd) SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, (cmd))
+
+static int add_rules(scmp_filter_ctx ctx, bool allow_unix)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl),
+				  1, IOCTL_CMD(TIOCSTI));
+
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+				      SCMP_SYS(ioctl), 1, IOCTL_CMD(TIOCLINUX));
+	if (rc == 0 && !allow_unix)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+				      SCMP_SYS(socket), 1,
+				      SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	return rc;
+}
+
+/* libseccomp writes BPF to a descriptor: use a memfd and read it back. */
+static int export(scmp_filter_ctx ctx, struct seccomp_prog *out, struct err *e)
+{
+	int fd = memfd_create("latch-seccomp", MFD_CLOEXEC);
+	off_t size;
+	int rc;
+
+	if (fd < 0)
+		return err_sys(e, "seccomp: memfd_create");
+	rc = seccomp_export_bpf(ctx, fd);
+	size = lseek(fd, 0, SEEK_END);
+	if (rc < 0 || size <= 0 || size % (off_t)sizeof(struct sock_filter) ||
+	    size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		close(fd);
+		return err_set(e, "seccomp: exporting the filter failed (%d)", rc);
+	}
+	out->code = xmalloc((size_t)size);
+	out->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	if (pread(fd, out->code, (size_t)size, 0) != size) {
+		close(fd);
+		seccomp_prog_free(out);
+		return err_sys(e, "seccomp: reading the exported filter");
+	}
+	close(fd);
+	return 0;
+}
+
+int seccomp_build(bool allow_unix_sockets, struct seccomp_prog *out,
+		  struct err *e)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int rc;
+
+	out->code = NULL;
+	out->len = 0;
+	if (ctx == NULL)
+		return err_set(e, "seccomp: seccomp_init failed");
+	/* Only the native architecture: i386 and x32 entry points are a
+	 * classic way around filters written for x86-64. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+			      SCMP_ACT_KILL_PROCESS);
+	if (rc == 0)
+		rc = add_rules(ctx, allow_unix_sockets);
+	if (rc < 0) {
+		seccomp_release(ctx);
+		return err_set(e, "seccomp: building the filter failed: %s",
+			       strerror(-rc));
+	}
+	rc = export(ctx, out, e);
+	seccomp_release(ctx);
+	return rc;
+}
+
+int seccomp_apply(const struct seccomp_prog *p, struct err *e)
+{
+	struct sock_fprog prog = { .len = p->len, .filter = p->code };
+
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		return err_sys(e, "prctl(PR_SET_SECCOMP)");
+	return 0;
+}
+
+void seccomp_prog_free(struct seccomp_prog *p)
+{
+	free(p->code);
+	p->code = NULL;
+	p->len = 0;
+}

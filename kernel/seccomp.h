@@ -1,0 +1,33 @@
+/* seccomp.h — the syscall filter every sandboxed process inherits.
+ *
+ *  - ioctl(TIOCSTI) and ioctl(TIOCLINUX) fail with EPERM: no typing into the
+ *    user's terminal to run commands after latch exits;
+ *  - socket(AF_UNIX, …) fails with EACCES unless allowed: connecting to a
+ *    pathname unix socket is not a Landlock right, so a sandbox could drive
+ *    any daemon it can reach (tmux, D-Bus, ssh-agent, docker) from outside
+ *    its grants; socketpair(2) stays available;
+ *  - system calls of another architecture (i386, x32) kill the process.
+ *
+ * The filter is compiled in the parent (libseccomp, which allocates) and
+ * loaded in the child with one prctl, which does not.
+ */
+#ifndef LATCH_SECCOMP_H
+#define LATCH_SECCOMP_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+
+#include "../common/err.h"
+
+struct seccomp_prog {
+	struct sock_filter *code;
+	unsigned short len;
+};
+
+int seccomp_build(bool allow_unix_sockets, struct seccomp_prog *out,
+		  struct err *e);
+/* Child side: requires no_new_privs. */
+int seccomp_apply(const struct seccomp_prog *p, struct err *e);
+void seccomp_prog_free(struct seccomp_prog *p);
+
+#endif

@@ -1,0 +1,150 @@
+/* Fixes from the security review: each test is the reproducer of a finding. */
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../lib/latchtest.h"
+
+TestSuite(hardening, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
+
+/* A daemon outside every grant listens on a pathname socket (tmux, D-Bus,
+ * ssh-agent, docker …): the sandbox must not reach it. */
+Test(hardening, unix_sockets_are_refused_so_outside_daemons_stay_out_of_reach)
+{
+	char *dir = lt_path(lt.root, "outside");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct lt_opts o = { .cwd = dir }; /* short relative socket paths */
+	char here[PATH_MAX];
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct lt_result r;
+
+	lt_mkdir(dir);
+	cr_assert(fd >= 0 && getcwd(here, sizeof(here)) != NULL);
+	strcpy(sa.sun_path, "d.sock");
+	cr_assert(chdir(dir) == 0);
+	cr_assert(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	cr_assert(chdir(here) == 0);
+	cr_assert(listen(fd, 4) == 0);
+	r = LT_RUN_O(&o, "run", "--workdir", lt.work, "--", "python3", "-c",
+		     "import socket\n"
+		     "a, b = socket.socketpair(); print('socketpair ok')\n"
+		     "s = socket.socket(socket.AF_UNIX)\n"
+		     "s.connect('d.sock'); print('CONNECTED')\n");
+	close(fd);
+	LT_FAILS(r);
+	LT_CONTAINS(r.out, "socketpair ok", r);
+	LT_LACKS(r.out, "CONNECTED", r);
+	LT_CONTAINS(r.err, "Permission denied", r);
+}
+
+Test(hardening, a_profile_can_allow_unix_sockets_and_says_what_that_costs)
+{
+	char *p = lt_path(lt.root, "unix.yaml");
+	struct lt_result r;
+
+	lt_write(p, "extends: default\nnetwork: {unix: allow}\n");
+	r = LT_RUN("run", "-p", p, "--", "python3", "-c",
+		   "import socket; socket.socket(socket.AF_UNIX); print('made')");
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "made", r);
+	r = LT_RUN("run", "-p", p, "--dry-run", "--", "true");
+	LT_CONTAINS(r.out, "unix sockets allowed", r);
+}
+
+/* Typing into a terminal (TIOCSTI) would run commands in the user's shell
+ * after latch exits: refused on any tty, here a fresh pty. */
+Test(hardening, terminal_injection_is_refused)
+{
+	struct lt_result r = LT_RUN("run", "--", "python3", "-c",
+		"import os, fcntl, termios\n"
+		"m, s = os.openpty()\n"
+		"fcntl.ioctl(s, termios.TIOCGWINSZ, b'12345678'); print('winsize ok')\n"
+		"try:\n"
+		"    fcntl.ioctl(s, termios.TIOCSTI, b'x'); print('INJECTED')\n"
+		"except OSError as e: print('refused', e.errno)\n");
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "winsize ok", r);
+	LT_CONTAINS(r.out, "refused 1", r);
+	LT_LACKS(r.out, "INJECTED", r);
+}
+
+/* A per-user install (~/.local/share/latch) or a build tree inside a grant:
+ * the sandbox must not edit the policy latch loads next time. */
+Test(hardening, latch_data_and_binary_are_read_only_inside)
+{
+	char *data = lt_path(lt.home, "latchdata");
+	char *req = lt_path(data, "profiles/groups/required/deny_credentials.yaml");
+	char *bin = lt_path(lt.home, "bin-latch");
+	char *before;
+	const char *env[] = { NULL, NULL };
+	struct lt_opts o = { .env = env };
+	struct lt_result r;
+
+	lt_mkdir(data);
+	r = LT_RUN("profile", "list"); /* sanity: the real data works */
+	LT_EXIT(r, 0);
+	cr_assert(system(lt_fmt("cp -r '%s/profiles' '%s/'", lt.data_dir, data)) == 0);
+	lt_copy(lt.latch, bin, 0755);
+	before = lt_read(req);
+	env[0] = lt_fmt("LATCH_DATA_DIR=%s", data);
+	o.env = env;
+	{
+		const char *const args[] = { "run", "--allow", lt.home, "--", "sh", "-c",
+			lt_fmt("echo '# gone' > '%s'; echo x >> '%s'", req, bin), NULL };
+		struct lt_proc p;
+
+		/* run the copy, so that the binary under test is the one protected */
+		const char *saved = lt.latch;
+		lt.latch = bin;
+		lt_spawn(&p, &o, args);
+		r = lt_wait(&p);
+		lt.latch = saved;
+	}
+	LT_FAILS(r);
+	LT_CONTAINS(r.err, "Read-only file system", r);
+	LT_FILE_IS(req, before);
+	lt_write(lt_path(lt.root, "u.yaml"),
+		 lt_fmt("extends: default\nunprotect: ['%s/profiles']\n", data));
+	r = LT_RUN_O(&o, "run", "-p", lt_path(lt.root, "u.yaml"), "--", "true");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "can never be unprotected", r);
+}
+
+/* The inherited cwd would still point below a mask placed over it. */
+Test(hardening, a_cwd_inside_a_hidden_path_is_not_a_way_in)
+{
+	char *ssh = lt_path(lt.home, ".ssh");
+	struct lt_opts o = { .cwd = ssh };
+	struct lt_result r;
+
+	lt_write_mode(lt_path(ssh, "id_rsa"), "KEY-MATERIAL\n", 0600);
+	r = LT_RUN_O(&o, "run", "--allow", lt.home, "--workdir", lt.work, "--",
+		     "cat", "./id_rsa");
+	LT_FAILS(r); /* 125 when the cwd cannot be re-entered, else EACCES */
+	LT_LACKS(r.out, "KEY-MATERIAL", r);
+}
+
+/* ~/.ssh/rc (read-only) inside ~/.ssh (hidden) used to fail every run. */
+Test(hardening, a_protected_file_inside_a_hidden_dir_does_not_break_the_run)
+{
+	struct lt_result r;
+
+	lt_write(lt_path(lt.home, ".ssh/rc"), "# rc\n");
+	r = LT_RUN("run", "--allow", lt.home, "--", "true");
+	LT_EXIT(r, 0);
+}
+
+/* Root without capabilities can still write kernel knobs it is granted. */
+Test(hardening, root_may_not_be_granted_writes_to_proc_or_sys)
+{
+	struct lt_result r;
+
+	if (geteuid() != 0)
+		cr_skip_test("root only");
+	r = LT_RUN("run", "--write", "/proc/sys/kernel/core_pattern", "--", "true");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "refusing write access", r);
+}
