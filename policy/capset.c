@@ -131,7 +131,8 @@ static int add_rule(struct builder *b, enum rule_kind kind, unsigned acc,
 		free(origin);
 		return -1;
 	}
-	if (optional && st == PATH_MISSING && kind == RULE_GRANT) {
+	/* '?': nothing to grant, or nothing to protect, when it is absent */
+	if (optional && st == PATH_MISSING) {
 		free(path);
 		free(origin);
 		return 0;

@@ -10,7 +10,8 @@
  * Group keys:     name, description, required, filesystem, environment
  * filesystem:     read, write, exec, allow (= read+write), deny, deny_write:
  *                 each a list of paths; a trailing '?' marks a path that may
- *                 be absent (no warning when it is)
+ *                 be absent (a grant: no warning; a deny: nothing to protect,
+ *                 so creating it stays allowed)
  */
 #ifndef LATCH_PROFILE_H
 #define LATCH_PROFILE_H

@@ -148,3 +148,33 @@ Test(hardening, root_may_not_be_granted_writes_to_proc_or_sys)
 	LT_EXIT(r, 125);
 	LT_CONTAINS(r.err, "refusing write access", r);
 }
+
+/* core.fsmonitor / hooks would run the agent's code when the user runs git
+ * later, outside the sandbox. */
+Test(hardening, the_workdir_repository_config_and_hooks_are_read_only)
+{
+	struct lt_result r;
+
+	cr_assert(system(lt_fmt("cd '%s' && git init -q . && git -c user.email=t@t "
+				"-c user.name=t commit -q --allow-empty -m init",
+				lt.work)) == 0);
+	r = LT_RUN("run", "--", "sh", "-c",
+		   "git config core.fsmonitor 'touch planted'; "
+		   "echo '#!/bin/sh' > .git/hooks/pre-commit; "
+		   "echo x > f && git add f && git -c user.email=t@t -c user.name=t "
+		   "commit -qm f && echo commit-ok");
+	LT_CONTAINS(r.out, "commit-ok", r);
+	cr_assert(!lt_exists(lt_path(lt.work, ".git/hooks/pre-commit")),
+		  "a hook was planted");
+	cr_assert(system(lt_fmt("cd '%s' && ! git config core.fsmonitor", lt.work)) == 0,
+		  "core.fsmonitor was set");
+}
+
+Test(hardening, a_missing_repository_does_not_block_git_init)
+{
+	struct lt_result r = LT_RUN("run", "--", "sh", "-c",
+				    "git init -q . && echo x > top-level-file && echo ok");
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "ok", r);
+}

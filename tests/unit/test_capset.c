@@ -1069,3 +1069,11 @@ Test(capset, workdir_access_alone_keeps_the_inherited_exec)
 	build_ok();
 	cr_assert_eq(cs.workdir_access, LATCH_ACC_READ | LATCH_ACC_EXEC);
 }
+
+Test(capset, an_optional_deny_that_is_absent_protects_nothing)
+{
+	profile("p", "filesystem:\n  deny_write: [$WORKDIR/.git/config?]\n");
+	build_ok();
+	for (size_t i = 0; i < cs.n_denies; i++)
+		cr_assert(strstr(cs.denies[i].path, ".git/config") == NULL);
+}
