@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -73,14 +74,38 @@ static uint64_t to_ll(unsigned acc, bool is_dir)
 /* Structural rights: what creating, deleting and renaming entries need. */
 #define FS_STRUCTURE (FS_DIR_ONLY & ~(uint64_t)LANDLOCK_ACCESS_FS_READ_DIR)
 
+/* The paths are canonical: none ends in a symlink. One that does now was
+ * swapped since latch resolved it; following it would put the rule on
+ * whatever it points to, so it is refused. */
+static int open_rule_path(const char *path, struct err *e)
+{
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return err_sys(e, "Landlock: open(O_PATH|O_NOFOLLOW) '%s'", path);
+	if (fstat(fd, &st) < 0) {
+		err_sys(e, "Landlock: fstat '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		err_set(e, "Landlock: '%s' has become a symlink since latch resolved it; refusing to grant what it points to",
+			path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int add_path(int rs, const struct ll_path *p, uint64_t known,
 		    struct err *e)
 {
 	struct landlock_path_beneath_attr pb = { 0 };
-	int fd = open(p->path, O_PATH | O_CLOEXEC);
+	int fd = open_rule_path(p->path, e);
 
 	if (fd < 0)
-		return err_sys(e, "Landlock: open(O_PATH) '%s'", p->path);
+		return -1;
 	pb.parent_fd = fd;
 	pb.allowed_access = to_ll(p->access, p->is_dir) & known;
 	if (p->no_create)

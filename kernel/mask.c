@@ -90,9 +90,41 @@ static int make_covers(struct err *e)
 	return mnt;
 }
 
-static int attach(int tree, const char *path, struct err *e)
+/* The mask's target, opened without following a symlink in its last
+ * component, and checked to be what latch planned: a path that has become
+ * a symlink, changed type or gone since it was resolved fails the run
+ * rather than have the mask land on something else. The covers are then
+ * attached to this very inode through the descriptor. */
+static int open_target(const struct mask *m, struct err *e)
 {
-	int rc = move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH);
+	int fd = open(m->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return err_sys(e, "mask: open(O_PATH|O_NOFOLLOW) '%s'", m->path);
+	if (fstat(fd, &st) < 0) {
+		err_sys(e, "mask: fstat '%s'", m->path);
+		close(fd);
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode) || (bool)S_ISDIR(st.st_mode) != m->is_dir) {
+		err_set(e, "mask: '%s' has changed since latch resolved it (it is now %s); refusing to mask anything else",
+			m->path, S_ISLNK(st.st_mode) ? "a symlink"
+			: S_ISDIR(st.st_mode) ? "a directory" : "not a directory");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Attach `tree` onto the target opened by open_target(). The target is a
+ * descriptor (MOVE_MOUNT_T_EMPTY_PATH) and, as for a path, no symlink is
+ * followed: without MOVE_MOUNT_T_SYMLINKS the kernel does not set
+ * LOOKUP_FOLLOW on the target. */
+static int attach(int tree, int target, const char *path, struct err *e)
+{
+	int rc = move_mount(tree, "", target, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 
 	if (rc < 0)
 		err_sys(e, "mask: move_mount onto '%s'", path);
@@ -100,22 +132,26 @@ static int attach(int tree, const char *path, struct err *e)
 	return rc;
 }
 
-static int hide(int covers, const struct mask *m, struct err *e)
+static int hide(int covers, const struct mask *m, int target, struct err *e)
 {
 	int tree = open_tree(covers, m->is_dir ? "d" : "f",
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 
 	if (tree < 0)
 		return err_sys(e, "mask: open_tree(cover for '%s')", m->path);
-	return attach(tree, m->path, e);
+	return attach(tree, target, m->path, e);
 }
 
-static int freeze(const struct mask *m, struct err *e)
+/* A read-only bind of the target onto itself. The clone is taken from the
+ * checked descriptor (AT_EMPTY_PATH; AT_SYMLINK_NOFOLLOW as well, so no
+ * lookup of the source can follow a symlink either). */
+static int freeze(const struct mask *m, int target, struct err *e)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 	unsigned rec = m->is_dir ? AT_RECURSIVE : 0;
-	int tree = open_tree(AT_FDCWD, m->path,
-			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+	int tree = open_tree(target, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+			     AT_SYMLINK_NOFOLLOW | rec);
 
 	if (tree < 0)
 		return err_sys(e, "mask: open_tree('%s')", m->path);
@@ -124,7 +160,23 @@ static int freeze(const struct mask *m, struct err *e)
 		close(tree);
 		return -1;
 	}
-	return attach(tree, m->path, e);
+	return attach(tree, target, m->path, e);
+}
+
+static int apply_one(int *covers, const struct mask *m, struct err *e)
+{
+	int target = open_target(m, e), rc;
+
+	if (target < 0)
+		return -1;
+	if (m->readonly)
+		rc = freeze(m, target, e);
+	else if (*covers < 0 && (*covers = make_covers(e)) < 0)
+		rc = -1;
+	else
+		rc = hide(*covers, m, target, e);
+	close(target);
+	return rc;
 }
 
 int mask_apply(const struct mask *m, size_t n, struct err *e)
@@ -135,15 +187,8 @@ int mask_apply(const struct mask *m, size_t n, struct err *e)
 		return 0;
 	if (enter_namespaces(e) < 0)
 		return -1;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (m[i].readonly) {
-			rc = freeze(&m[i], e);
-			continue;
-		}
-		if (covers < 0 && (covers = make_covers(e)) < 0)
-			return -1;
-		rc = hide(covers, &m[i], e);
-	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = apply_one(&covers, &m[i], e);
 	if (covers >= 0)
 		close(covers);
 	return rc;

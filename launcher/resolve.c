@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../common/xalloc.h"
 
@@ -54,8 +55,67 @@ static enum path_state state_of(const struct stat *st)
 	return S_ISDIR(st->st_mode) ? PATH_DIR : PATH_FILE;
 }
 
+/* As the kernel: at most 40 symlinks followed in one lookup (ELOOP). */
+#define MAX_LINKS 40
+
+static char *resolve(const char *path, enum path_state *st, int *links);
+
+/* `path` absolute, with repeated and trailing slashes dropped; "." and ".."
+ * are handled per component, after the part before them is resolved. NULL
+ * (errno set) on hard errors. */
+static char *resolve_clean(const char *path, enum path_state *st, int *links)
+{
+	char *clean, *out;
+	size_t n = 0;
+
+	if (path[0] != '/' || strlen(path) >= PATH_MAX) {
+		errno = path[0] != '/' ? EINVAL : ENAMETOOLONG;
+		return NULL;
+	}
+	clean = xmalloc(strlen(path) + 1);
+	for (const char *p = path; *p; p++)
+		if (!(p[0] == '/' && (p[1] == '/' || p[1] == '\0') && n > 0))
+			clean[n++] = *p;
+	clean[n] = '\0';
+	if (n > 1 && clean[n - 1] == '/')
+		clean[n - 1] = '\0';
+	out = resolve(clean, st, links);
+	free(clean);
+	return out;
+}
+
+/* The symlink `link` (canonical up to its last component), in directory
+ * `dir`, followed as the kernel would, whether its target exists or not: a
+ * deny on ~/.aws -> dotfiles/aws must protect dotfiles/aws, the path a
+ * later open through the link creates. */
+static char *follow(const char *link, const char *dir, enum path_state *st,
+		    int *links)
+{
+	char *target, *abs, *out = NULL;
+	ssize_t n;
+
+	if (++*links > MAX_LINKS) {
+		errno = ELOOP;
+		return NULL;
+	}
+	target = xmalloc(PATH_MAX);
+	n = readlink(link, target, PATH_MAX - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		abs = target[0] == '/'
+			      ? xstrdup(target)
+			      : xjoin(dir, strcmp(dir, "/") ? "/" : "", target);
+		out = resolve_clean(abs, st, links);
+		free(abs);
+	} else if (n == 0) {
+		errno = ENOENT;
+	}
+	free(target);
+	return out;
+}
+
 /* Resolve `path` (absolute, no trailing slash except "/"). */
-static char *resolve(const char *path, enum path_state *st)
+static char *resolve(const char *path, enum path_state *st, int *links)
 {
 	char *canon, *parent, *pcanon;
 	const char *base;
@@ -72,8 +132,10 @@ static char *resolve(const char *path, enum path_state *st)
 	base = strrchr(path, '/') + 1;
 	plen = (size_t)(base - path - 1);
 	parent = xstrndup(path, plen ? plen : 1);
-	pcanon = resolve(parent, &pst);
+	pcanon = resolve(parent, &pst, links);
 	free(parent);
+	if (pcanon == NULL)
+		return NULL;
 	if (strcmp(base, ".") == 0 || base[0] == '\0') {
 		*st = pst;
 		return remember(path, pcanon, pst);
@@ -89,48 +151,29 @@ static char *resolve(const char *path, enum path_state *st)
 		return remember(path, pcanon, *st);
 	}
 	canon = xjoin(pcanon, strcmp(pcanon, "/") ? "/" : "", base);
-	free(pcanon);
 	*st = PATH_MISSING;
 	if (pst == PATH_DIR && lstat(canon, &sb) == 0) {
 		*st = state_of(&sb);
 		if (S_ISLNK(sb.st_mode)) {
-			char buf[PATH_MAX];
+			char *target = follow(canon, pcanon, st, links);
 
-			if (realpath(canon, buf) != NULL &&
-			    stat(buf, &sb) == 0) {
-				free(canon);
-				canon = xstrdup(buf);
-				*st = state_of(&sb);
-			} else {
-				*st = PATH_MISSING; /* dangling: treat as absent */
-			}
+			free(canon);
+			canon = target;
 		}
 	}
+	free(pcanon);
+	if (canon == NULL)
+		return NULL;
 	return remember(path, canon, *st);
 }
 
 char *resolve_real(const char *path, enum path_state *state, void *ctx)
 {
-	char *clean, *out;
-	size_t n;
+	int links = 0;
 
 	(void)ctx;
 	*state = PATH_MISSING;
-	if (path[0] != '/' || strlen(path) >= PATH_MAX)
-		return NULL;
-	/* Drop repeated and trailing slashes; "." and ".." are handled per
-	 * component, after the part before them has been resolved. */
-	clean = xmalloc(strlen(path) + 1);
-	n = 0;
-	for (const char *p = path; *p; p++)
-		if (!(p[0] == '/' && (p[1] == '/' || p[1] == '\0') && n > 0))
-			clean[n++] = *p;
-	clean[n] = '\0';
-	if (n > 1 && clean[n - 1] == '/')
-		clean[n - 1] = '\0';
-	out = resolve(clean, state);
-	free(clean);
-	return out;
+	return resolve_clean(path, state, &links);
 }
 
 void resolve_forget(void)

@@ -1,7 +1,12 @@
-/* resolve.h — canonical paths from the real filesystem (realpath(3)).
+/* resolve.h — canonical paths from the real filesystem.
  *
  * Each component is resolved after the ones before it, through symlinks
- * and `..`, as the kernel would; a missing remainder is kept lexically. Matches capset.h's resolve_fn. */
+ * and `..`, as the kernel would; a missing remainder is kept lexically.
+ * A symlink is followed whether its target exists or not: a dangling
+ * ~/.aws -> dotfiles/aws resolves to .../dotfiles/aws, PATH_MISSING (the
+ * path that opening or creating through the link would reach), so a deny
+ * on it protects the target. At most 40 symlinks are followed; a loop is a
+ * hard error (NULL, errno ELOOP). Matches capset.h's resolve_fn. */
 #ifndef LATCH_RESOLVE_H
 #define LATCH_RESOLVE_H
 

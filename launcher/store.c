@@ -175,49 +175,87 @@ static char *find_profile(const char *name, const char *user_config_dir,
 	return NULL;
 }
 
-static int load_chain(const char *ref, const char *user_config_dir,
-		      struct strv *seen, struct loaded *out, struct err *e)
+/* Where a profile reference points: a name is looked up (find_profile); a
+ * relative path is taken against `dir`, the directory of the profile that
+ * names it (NULL for the command line: the cwd). Never against the cwd for
+ * a profile's `extends`: the cwd is usually the agent's workdir. */
+static char *locate(const char *ref, const char *dir,
+		    const char *user_config_dir, struct err *e)
 {
-	char *path, *name;
+	if (!is_path(ref))
+		return find_profile(ref, user_config_dir, e);
+	if (ref[0] == '/' || dir == NULL)
+		return xstrdup(ref);
+	return xjoin(dir, "/", ref);
+}
+
+/* The directory holding `path`; NULL for a bare file name, which lies in
+ * the cwd (where relative references then resolve too). */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return NULL;
+	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* `seen` holds the canonical paths (realpath) of the chain being loaded, so
+ * a cycle is found whichever way its files are spelled. */
+static int load_chain(const char *ref, const char *dir,
+		      const char *user_config_dir, struct strv *seen,
+		      struct loaded *out, struct err *e)
+{
+	char *path, *name, *canon, *pdir;
 	struct profile *p;
+	int rc = 0;
 
 	if (seen->n >= MAX_DEPTH)
 		return err_set(e, "profile '%s': 'extends' is nested deeper than %d",
 			       seen->v[0], MAX_DEPTH);
-	if (is_path(ref)) {
-		path = xstrdup(ref);
-		name = base_name(ref);
-	} else {
-		path = find_profile(ref, user_config_dir, e);
-		if (path == NULL)
-			return -1;
-		name = xstrdup(ref);
+	path = locate(ref, dir, user_config_dir, e);
+	if (path == NULL)
+		return -1;
+	canon = realpath(path, NULL);
+	if (canon == NULL) {
+		err_sys(e, "cannot open '%s'", path);
+		free(path);
+		return -1;
 	}
-	if (strv_contains(seen, path)) {
+	name = is_path(ref) ? base_name(ref) : xstrdup(ref);
+	if (strv_contains(seen, canon)) {
 		err_set(e, "profile '%s' extends itself through a cycle (%s)",
 			name, path);
+		free(canon);
 		free(path);
 		free(name);
 		return -1;
 	}
-	strv_push(seen, path);
+	strv_push_owned(seen, canon);
 	p = load(path, name, false, e);
+	pdir = dir_of(path);
 	free(path);
 	free(name);
-	if (p == NULL)
+	if (p == NULL) {
+		free(pdir);
 		return -1;
+	}
 	/* Parents first, in the order listed: the leaf is merged last. */
-	for (size_t i = 0; i < p->extends.n; i++) {
-		if (load_chain(p->extends.v[i], user_config_dir, seen, out, e) < 0) {
+	for (size_t i = 0; i < p->extends.n && rc == 0; i++) {
+		rc = load_chain(p->extends.v[i], pdir, user_config_dir, seen,
+				out, e);
+		if (rc < 0) {
 			size_t n = strlen(e->msg);
 
 			snprintf(e->msg + n, sizeof(e->msg) - n,
 				 " (extended from %s:%d)", p->file,
 				 p->extends_src[i].line);
 			profile_free(p);
-			return -1;
 		}
 	}
+	free(pdir);
+	if (rc < 0)
+		return -1;
 	seen->n--;
 	free(seen->v[seen->n]);
 	seen->v[seen->n] = NULL;
@@ -360,7 +398,7 @@ int store_load(const char *ref, const char *user_config_dir,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = load_chain(ref, user_config_dir, &seen, out, e);
+	rc = load_chain(ref, NULL, user_config_dir, &seen, out, e);
 	strv_free(&seen);
 	if (rc == 0)
 		rc = load_groups(user_config_dir, out, e);

@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,13 +141,37 @@ static pid_t ppid_of(const char *pid)
 	return (pid_t)ppid;
 }
 
+/* Signal `pid`, seen in a /proc snapshot as the child of a process in
+ * tree[0..nt), if it still is one. The pidfd pins the process before its
+ * parent is read again, so a pid freed and reused in between by an
+ * unrelated process (latch may run as root) is left alone. True when the
+ * process is in the tree and was signalled. Not static: unit-tested. */
+bool supervise_signal_in_tree(pid_t pid, const pid_t *tree, size_t nt,
+			      int sig)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	char name[24];
+	pid_t ppid;
+	size_t i;
+	bool hit;
+
+	if (fd < 0)
+		return false;
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	ppid = ppid_of(name);
+	for (i = 0; i < nt && tree[i] != ppid; i++)
+		;
+	hit = i < nt && syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0;
+	close(fd);
+	return hit;
+}
+
 /* Signal every descendant of this process; returns how many. */
 static size_t signal_descendants(int sig)
 {
 	struct proc *ps = NULL;
-	size_t n = 0, cap = 0, hit = 0;
+	size_t n = 0, cap = 0, nt = 1;
 	pid_t *tree;
-	size_t nt = 1;
 	DIR *d = opendir("/proc");
 	struct dirent *de;
 
@@ -166,18 +191,15 @@ static size_t signal_descendants(int sig)
 	closedir(d);
 	tree = xcalloc(n + 1, sizeof(*tree));
 	tree[0] = getpid();
-	for (size_t i = 0; i < nt; i++) {
-		for (size_t j = 0; j < n; j++) {
-			if (ps[j].ppid != tree[i])
-				continue;
-			tree[nt++] = ps[j].pid;
-			if (kill(ps[j].pid, sig) == 0)
-				hit++;
-		}
-	}
+	/* A pid joins the tree only once signalled as a member of it. */
+	for (size_t i = 0; i < nt; i++)
+		for (size_t j = 0; j < n; j++)
+			if (ps[j].ppid == tree[i] &&
+			    supervise_signal_in_tree(ps[j].pid, tree, nt, sig))
+				tree[nt++] = ps[j].pid;
 	free(tree);
 	free(ps);
-	return hit;
+	return nt - 1;
 }
 
 /* Reap whatever has exited; true once no child at all is left. */
