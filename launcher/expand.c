@@ -40,6 +40,10 @@ static bool has_missing(const struct capset *cs, const char *dir)
 		if (!d->exists && strcmp(d->path, dir) != 0 &&
 		    path_within(d->path, dir) && !under_mask(cs, d->path))
 			return true;
+		/* a symlink to a protected path: it must not be swapped */
+		if (d->link && strcmp(d->link, dir) != 0 &&
+		    path_within(d->link, dir) && !under_mask(cs, d->link))
+			return true;
 	}
 	return false;
 }

@@ -6,7 +6,9 @@
  * directory on the way down to the missing path, keep their rights except
  * creating, deleting and renaming entries directly in them; every other
  * existing entry keeps the grant's full rights. So nothing can appear at a
- * protected name, and everything that already exists stays usable.
+ * protected name, and everything that already exists stays usable. A
+ * symlink leading to a protected path (dotfiles managed with stow) is
+ * treated the same way, so that it cannot be removed and replaced.
  */
 #ifndef LATCH_EXPAND_H
 #define LATCH_EXPAND_H

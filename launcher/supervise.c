@@ -141,11 +141,8 @@ static pid_t ppid_of(const char *pid)
 	return (pid_t)ppid;
 }
 
-/* Signal `pid`, seen in a /proc snapshot as the child of a process in
- * tree[0..nt), if it still is one. The pidfd pins the process before its
- * parent is read again, so a pid freed and reused in between by an
- * unrelated process (latch may run as root) is left alone. True when the
- * process is in the tree and was signalled. Not static: unit-tested. */
+/* The pidfd pins the process before its parent is read again, so a pid
+ * freed and reused in between (latch may run as root) is left alone. */
 bool supervise_signal_in_tree(pid_t pid, const pid_t *tree, size_t nt,
 			      int sig)
 {

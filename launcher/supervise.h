@@ -16,6 +16,10 @@
 #ifndef LATCH_SUPERVISE_H
 #define LATCH_SUPERVISE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
 #include "../policy/capset.h"
 #include "sandbox.h"
 
@@ -30,5 +34,11 @@ struct child_spec {
  * if a signal N ended it, 125 if the sandbox could not be entered, 126 if
  * the command could not be executed, 127 if it was not found. */
 int supervise_run(const struct child_spec *spec);
+
+/* Signal `pid` (seen in a /proc snapshot as the child of a process in
+ * tree[0..nt)) only if it still is one, through a pidfd, so that a pid reused
+ * by an unrelated process is left alone. True when signalled. Used by
+ * supervise_run; public for its unit test. */
+bool supervise_signal_in_tree(pid_t pid, const pid_t *tree, size_t nt, int sig);
 
 #endif

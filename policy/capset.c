@@ -45,7 +45,7 @@ static char *origin_of(const struct profile *p, struct src s)
 
 /* Expand variables, make absolute against `base`, and resolve. */
 static char *canonical(struct builder *b, const char *raw, const char *base,
-		       const char *origin, enum path_state *st)
+		       const char *origin, enum path_state *st, char **lexical)
 {
 	char *exp = vars_expand(b->vs, raw, b->e), *abs, *res;
 
@@ -64,7 +64,10 @@ static char *canonical(struct builder *b, const char *raw, const char *base,
 	res = b->resolve(abs, st, b->ctx);
 	if (res == NULL)
 		err_set(b->e, "cannot resolve '%s' (%s)", raw, origin);
-	free(abs);
+	if (lexical && res && strcmp(abs, res) != 0)
+		*lexical = abs;
+	else
+		free(abs);
 	return res;
 }
 
@@ -94,7 +97,7 @@ static void add_grant(struct capset *cs, char *path, unsigned acc, bool is_dir,
 }
 
 static void add_deny(struct capset *cs, char *path, bool write_only,
-		     enum path_state st, bool required, char *origin)
+		     enum path_state st, bool required, char *origin, char *link)
 {
 	for (size_t i = 0; i < cs->n_denies; i++) {
 		struct deny *d = &cs->denies[i];
@@ -102,6 +105,11 @@ static void add_deny(struct capset *cs, char *path, bool write_only,
 		if (strcmp(d->path, path) == 0) {
 			d->write_only = d->write_only && write_only;
 			d->required = d->required || required;
+			if (d->link == NULL) {
+				d->link = link;
+				link = NULL;
+			}
+			free(link);
 			free(path);
 			free(origin);
 			return;
@@ -111,7 +119,7 @@ static void add_deny(struct capset *cs, char *path, bool write_only,
 	cs->denies[cs->n_denies++] = (struct deny){
 		.path = path, .write_only = write_only, .is_dir = st == PATH_DIR,
 		.exists = st != PATH_MISSING, .required = required,
-		.origin = origin,
+		.origin = origin, .link = link,
 	};
 }
 
@@ -124,7 +132,9 @@ static int add_rule(struct builder *b, enum rule_kind kind, unsigned acc,
 	size_t len = strlen(raw);
 	bool optional = len > 1 && raw[len - 1] == '?';
 	char *trimmed = optional ? xstrndup(raw, len - 1) : NULL;
-	char *path = canonical(b, optional ? trimmed : raw, base, origin, &st);
+	char *link = NULL;
+	char *path = canonical(b, optional ? trimmed : raw, base, origin, &st,
+			       kind == RULE_GRANT ? NULL : &link);
 
 	free(trimmed);
 	if (path == NULL) {
@@ -138,7 +148,8 @@ static int add_rule(struct builder *b, enum rule_kind kind, unsigned acc,
 		return 0;
 	}
 	if (kind != RULE_GRANT) {
-		add_deny(b->cs, path, kind == RULE_DENY_WRITE, st, required, origin);
+		add_deny(b->cs, path, kind == RULE_DENY_WRITE, st, required, origin,
+			 link);
 		return 0;
 	}
 	if (st == PATH_MISSING) {
@@ -270,6 +281,7 @@ static void remove_deny(struct capset *cs, size_t i)
 {
 	free(cs->denies[i].path);
 	free(cs->denies[i].origin);
+	free(cs->denies[i].link);
 	memmove(&cs->denies[i], &cs->denies[i + 1],
 		(cs->n_denies - i - 1) * sizeof(*cs->denies));
 	cs->n_denies--;
@@ -296,7 +308,7 @@ static int apply_unprotect(struct builder *b, struct profile *const *chain,
 			char *origin = origin_of(p, s);
 			enum path_state st;
 			char *path = canonical(b, p->unprotect.v[j],
-					       b->vs->workdir, origin, &st);
+					       b->vs->workdir, origin, &st, NULL);
 			size_t k;
 
 			if (path == NULL) {
@@ -468,7 +480,7 @@ static int build_own_dirs(struct builder *b)
 			state);
 	} else {
 		add_deny(b->cs, xstrdup(b->cs->state_dir), false, st, true,
-			 xstrdup("latch state directory"));
+			 xstrdup("latch state directory"), NULL);
 		raw = xjoin(config, "/latch");
 		b->cs->config_dir = b->resolve(raw, &st, b->ctx);
 		free(raw);
@@ -490,7 +502,8 @@ static void build_own(struct builder *b, const struct cli_grants *cli)
 			continue;
 		}
 		strv_push(&b->cs->own, path);
-		add_deny(b->cs, path, true, st, true, xstrdup("latch's own files"));
+		add_deny(b->cs, path, true, st, true, xstrdup("latch's own files"),
+			 NULL);
 	}
 }
 
@@ -614,6 +627,7 @@ void capset_free(struct capset *cs)
 	for (size_t i = 0; i < cs->n_denies; i++) {
 		free(cs->denies[i].path);
 		free(cs->denies[i].origin);
+		free(cs->denies[i].link);
 	}
 	for (size_t i = 0; i < cs->n_unprotected; i++) {
 		free(cs->unprotected[i].path);

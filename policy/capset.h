@@ -52,6 +52,8 @@ struct deny {
 	bool required;   /* from a required group (which cannot be excluded) */
 	bool masked;     /* exists inside some grant: must be masked at run time */
 	char *origin;
+	char *link;      /* the path as written when symlinks lead elsewhere: it
+			    must not be replaced either (NULL otherwise) */
 };
 
 struct unprotected {

@@ -178,3 +178,22 @@ Test(hardening, a_missing_repository_does_not_block_git_init)
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "ok", r);
 }
+
+/* Dotfiles managed with stow: ~/.bashrc -> dotfiles/bashrc. The target is
+ * read-only, and the link cannot be removed and replaced by a real file. */
+Test(hardening, a_symlinked_startup_file_cannot_be_swapped)
+{
+	char *target = lt_path(lt.home, "dotfiles/bashrc");
+	char *link = lt_path(lt.home, ".bashrc");
+	struct lt_result r;
+
+	lt_write(target, "# rc\n");
+	lt_symlink("dotfiles/bashrc", link);
+	r = LT_RUN("run", "--allow", lt.home, "--", "sh", "-c",
+		   lt_fmt("rm -f '%1$s'; echo evil > '%1$s'; echo evil >> '%2$s'",
+			  link, target));
+	LT_FAILS(r);
+	LT_FILE_IS(target, "# rc\n");
+	cr_assert(lt_read(link) != NULL && strcmp(lt_read(link), "# rc\n") == 0,
+		  "the link was replaced");
+}

@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../launcher/supervise.h"
+
 #include "../../common/err.h"
 #include "../../kernel/landlock.h"
 #include "../../kernel/mask.h"
@@ -309,9 +311,6 @@ Test(nofollow, mask_refuses_a_target_that_changed_type_or_is_gone)
 
 /* ---- leftovers: a pid is signalled only while it is in latch's tree ---- */
 
-/* launcher/supervise.c (not in supervise.h: internal to the supervisor). */
-bool supervise_signal_in_tree(pid_t pid, const pid_t *tree, size_t nt,
-			      int sig);
 
 static pid_t sleeper(void)
 {
