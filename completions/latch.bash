@@ -68,7 +68,7 @@ _latch()
     local cur=${COMP_WORDS[COMP_CWORD]} prev=
     local cword=$COMP_CWORD
     local latch=${COMP_WORDS[0]}
-    local commands='run shell why profile setup completion help'
+    local commands='run shell why check rules profile setup completion help'
     local grants='--allow --read --write --exec --deny --env'
     local common='-p --profile -w --workdir -h --help'
     COMPREPLY=()
@@ -94,6 +94,23 @@ _latch()
     case $cmd in
     run | shell) opts="$common $grants --best-effort -n --dry-run --json" ;;
     why) opts="$common $grants --path --op --json" ;;
+    check) opts='-w --workdir --cwd --json --pack -h --help' ;;
+    rules)
+        if ((cword == 2)); then
+            if [[ $cur == -* ]]; then
+                _latch_reply -W '--help -h' -- "$cur"
+            else
+                _latch_reply -W 'test lint' -- "$cur"
+            fi
+            return 0
+        fi
+        sub=${COMP_WORDS[2]}
+        case $sub in
+        test) opts='-v --verbose -h --help' ;;
+        lint) opts='-h --help' ;;
+        *) return 0 ;;
+        esac
+        ;;
     profile)
         if ((cword == 2)); then
             if [[ $cur == -* ]]; then
@@ -121,7 +138,7 @@ _latch()
         ;;
     help)
         ((cword == 2)) &&
-            _latch_reply -W 'run shell why profile setup completion' -- "$cur"
+            _latch_reply -W 'run shell why check rules profile setup completion' -- "$cur"
         return 0
         ;;
     *) return 0 ;;
@@ -132,11 +149,11 @@ _latch()
     -p | --profile)
         [[ $cmd == profile ]] || { _latch_profiles "$latch" "$cur"; return 0; }
         ;;
-    -w | --workdir)
+    -w | --workdir | --cwd)
         _latch_dirs "$cur"
         return 0
         ;;
-    --allow | --read | --write | --exec | --deny | --path)
+    --allow | --read | --write | --exec | --deny | --path | --pack)
         _latch_files "$cur"
         return 0
         ;;
@@ -152,7 +169,7 @@ _latch()
 
     # Options stop at the first operand or at `--` (as latch parses them).
     local i=2 w first=
-    [[ $cmd == profile ]] && i=3
+    [[ $cmd == profile || $cmd == rules ]] && i=3
     for (( ; i < cword; i++)); do
         w=${COMP_WORDS[i]}
         if [[ $w == -- ]]; then
@@ -161,7 +178,7 @@ _latch()
         fi
         case $w in
         -p | --profile | -w | --workdir | --allow | --read | --write | \
-            --exec | --deny | --env | --path | --op)
+            --exec | --deny | --env | --path | --op | --cwd | --pack)
             ((i++))
             [[ ${COMP_WORDS[i]} == = ]] && ((i++))
             ;;
@@ -179,7 +196,12 @@ _latch()
         return 0
     fi
     case $cmd/$sub in
-    run/) _latch_command "${first:-$cword}" "$cur" ;;
+    run/ | check/) _latch_command "${first:-$cword}" "$cur" ;;
+    rules/test | rules/lint)
+        compopt -o filenames 2>/dev/null
+        _latch_reply -f -X '!*.yaml' -- "$cur"
+        _latch_reply_add -d -- "$cur"
+        ;;
     profile/show) [[ -z $first ]] && _latch_profiles "$latch" "$cur" ;;
     profile/validate) _latch_profiles "$latch" "$cur" ;;
     *)  # no operands: offer the options

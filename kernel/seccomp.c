@@ -12,7 +12,11 @@
 
 #include "../common/xalloc.h"
 
-#define IOCTL_CMD(cmd) SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, (cmd))
+/* Written out: libseccomp's SCMP_An macros leave a field to the compiler. */
+#define ARG(n, o, a, b) \
+	((struct scmp_arg_cmp){ .arg = (n), .op = (o), .datum_a = (a), .datum_b = (b) })
+/* ioctl's request is an unsigned int: compare the low 32 bits only. */
+#define IOCTL_CMD(cmd) ARG(1, SCMP_CMP_MASKED_EQ, 0xffffffffu, (cmd))
 
 static int add_rules(scmp_filter_ctx ctx, bool allow_unix)
 {
@@ -25,7 +29,7 @@ static int add_rules(scmp_filter_ctx ctx, bool allow_unix)
 	if (rc == 0 && !allow_unix)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
 				      SCMP_SYS(socket), 1,
-				      SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+				      ARG(0, SCMP_CMP_EQ, AF_UNIX, 0));
 	return rc;
 }
 

@@ -13,6 +13,14 @@ int cmd_why(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_setup(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+struct rules;
+struct err;
+/* Load the shipped rule packs (every .yaml file of DATADIR/rules/packs, in name order);
+ * no pack at all is an error. */
+int load_shipped_packs(struct rules *r, struct err *e);
 
 /* Help: the overview (NULL) or one command's. 0 if known, -1 otherwise. */
 int usage(FILE *out, const char *command);

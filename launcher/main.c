@@ -12,6 +12,7 @@ static const struct {
 	{ "run", cmd_run },         { "shell", cmd_shell },
 	{ "why", cmd_why },         { "profile", cmd_profile },
 	{ "setup", cmd_setup },     { "completion", cmd_completion },
+	{ "check", cmd_check },     { "rules", cmd_rules },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

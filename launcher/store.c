@@ -250,12 +250,13 @@ static int load_chain(const char *ref, const char *dir,
 			snprintf(e->msg + n, sizeof(e->msg) - n,
 				 " (extended from %s:%d)", p->file,
 				 p->extends_src[i].line);
-			profile_free(p);
 		}
 	}
 	free(pdir);
-	if (rc < 0)
+	if (rc < 0) {
+		profile_free(p);
 		return -1;
+	}
 	seen->n--;
 	free(seen->v[seen->n]);
 	seen->v[seen->n] = NULL;

@@ -12,6 +12,8 @@ static const char overview[] =
 	"  run        run a command in the sandbox\n"
 	"  shell      an interactive $SHELL in the sandbox\n"
 	"  why        explain whether a path may be read, written or executed\n"
+	"  check      the rule decision for one command (deny, ask, allow …)\n"
+	"  rules      test or lint rule packs\n"
 	"  profile    list, show or validate profiles\n"
 	"  setup      check what this kernel can enforce (--check)\n"
 	"  completion print a shell completion script (bash, zsh)\n"
@@ -47,6 +49,24 @@ static const struct {
 	  "Say whether PATH may be opened for OP under the profile, and which grant\n"
 	  "or deny decides. Exit 0 allowed, 1 denied, 125 error.\n\n",
 	  1 },
+	{ "check", "latch check [--workdir DIR] [--cwd DIR] [--json] [--pack FILE]... -- CMD [ARGS...]",
+	  "Print the decision of the rule packs (the shipped ones, in\n"
+	  "DATADIR/rules/packs, plus each --pack FILE) for one exec of CMD, and\n"
+	  "the rule that decides it. Nothing is run.\n\n"
+	  "  -w, --workdir DIR  the workspace (default: the current directory)\n"
+	  "      --cwd DIR      the command's working directory (default: the workdir)\n"
+	  "      --json         the decision as JSON\n"
+	  "      --pack FILE    load this rule pack too (repeatable)\n\n"
+	  "HOME comes from the environment. Exit 0 allow (also log, snapshot),\n"
+	  "1 deny, 3 ask, 2 error.\n", 0 },
+	{ "rules", "latch rules test [-v] [FILE...]\n"
+		   "       latch rules lint [FILE...]",
+	  "test  run every example of the packs (default: the shipped ones); the\n"
+	  "      last line is \"N passed, M failed\"; exit 1 on any mismatch\n"
+	  "lint  load the packs and warn about rules without examples, rules that\n"
+	  "      decide none of their examples, allow rules, shadowed rules;\n"
+	  "      exit 1 on warnings\n"
+	  "Exit 2 when a pack cannot be loaded (FILE:LINE: message).\n", 0 },
 	{ "profile", "latch profile list [--json]\n"
 		     "       latch profile show NAME [--json] [--workdir DIR]\n"
 		     "       latch profile validate FILE...",

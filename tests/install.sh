@@ -17,6 +17,8 @@ groups=$(HOME="$dest" "$bin" profile show default 2>&1)
 grep -q deny_credentials <<<"$groups" && ok "required groups installed" || ko "required groups installed: $groups"
 "$bin" completion bash | grep -q complete && ok "bash completion installed" || ko "bash completion installed"
 [ -f "$dest/usr/local/share/man/man1/latch.1" ] && ok "man page installed" || ko "man page installed"
+HOME="$dest" "$bin" rules test >/dev/null 2>&1 && ok "rule packs installed and their examples pass" \
+	|| ko "rule packs installed and their examples pass"
 mv "$LATCH_DATA_DIR/profiles/groups/required" "$dest/moved"
 out=$(HOME="$dest" "$bin" run -- true 2>&1); rc=$?
 [ "$rc" = 125 ] && grep -q "no required groups" <<<"$out" && ok "missing required groups: refuses (125)" \

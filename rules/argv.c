@@ -1,0 +1,182 @@
+/* argv.c — options and operands of one command line, read through the
+ * command's grammar (which options take a value, the known long options,
+ * a leading subcommand). GNU conventions: clusters (-rf), a value stuck to
+ * its option (-Cdir, --opt=v) or in the next word, options after operands,
+ * "--" ends the options, "-" alone is an operand. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+#include "impl.h"
+
+const struct grammar *grammar_find(const struct rules *r, const char *command)
+{
+	for (size_t i = 0; i < r->n_grammars; i++)
+		if (strcmp(r->grammars[i]->command, command) == 0)
+			return r->grammars[i];
+	return NULL;
+}
+
+/* Does `w` (n bytes) name one of `names`: exactly, or as an abbreviation
+ * whose every reading among the grammar's known long options is one of
+ * `names` (an ambiguous abbreviation fails in the program, but when every
+ * reading is a match, blocking it is right either way)? */
+static bool in_names(const char *const *names, size_t nn, const char *k)
+{
+	for (size_t i = 0; i < nn; i++)
+		if (strcmp(names[i], k) == 0)
+			return true;
+	return false;
+}
+
+static bool readings_ok(const struct strv *known, const char *const *names,
+			size_t nn, const char *w, size_t n)
+{
+	for (size_t i = 0; i < known->n; i++) {
+		const char *k = known->v[i];
+
+		if (strncmp(k, w, n) == 0 && !in_names(names, nn, k))
+			return false;
+	}
+	return true;
+}
+
+static bool long_is_any(const struct grammar *g, const char *w, size_t n,
+			const char *const *names, size_t nn)
+{
+	bool prefix = false;
+
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < nn; i++) {
+		if (strncmp(w, names[i], n) != 0)
+			continue;
+		if (names[i][n] == '\0')
+			return true;
+		prefix = true;
+	}
+	if (!prefix)
+		return false;
+	if (g == NULL)
+		return true;
+	return readings_ok(&g->longs, names, nn, w, n) &&
+	       readings_ok(&g->value_longs, names, nn, w, n);
+}
+
+static bool long_is(const struct grammar *g, const char *w, size_t n,
+		    const char *name)
+{
+	return long_is_any(g, w, n, &name, 1);
+}
+
+static bool takes_value_long(const struct grammar *g, const char *w, size_t n)
+{
+	if (g == NULL)
+		return false;
+	for (size_t i = 0; i < g->value_longs.n; i++)
+		if (long_is(g, w, n, g->value_longs.v[i]))
+			return true;
+	return false;
+}
+
+static bool takes_value_short(const struct grammar *g, char c)
+{
+	return g && g->value_shorts && strchr(g->value_shorts, c) != NULL;
+}
+
+/* Read options and operands of argv[from..argc-1]. With `stop_at_operand`
+ * the first operand ends the options (returned; -1 if none). */
+static long scan(struct argv_view *v, const struct grammar *g,
+		 const char *const *argv, size_t from, size_t argc,
+		 bool stop_at_operand)
+{
+	bool opts_done = false;
+
+	for (size_t i = from; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (opts_done || w[0] != '-' || w[1] == '\0') {
+			if (stop_at_operand)
+				return (long)i;
+			v->ops[v->n_ops++] = w;
+			continue;
+		}
+		if (w[1] == '-' && w[2] == '\0') {
+			opts_done = true;
+			continue;
+		}
+		if (w[1] == '-') {
+			const char *name = w + 2, *eq = strchr(name, '=');
+			size_t n = eq ? (size_t)(eq - name) : strlen(name);
+
+			v->longs[v->n_longs] = name;
+			v->long_len[v->n_longs++] = n;
+			if (eq == NULL && takes_value_long(g, name, n))
+				i++;
+			continue;
+		}
+		for (const char *c = w + 1; *c; c++) {
+			unsigned char u = (unsigned char)*c;
+
+			v->shorts[u >> 6] |= (uint64_t)1 << (u & 63);
+			if (takes_value_short(g, *c)) {
+				if (c[1] == '\0')
+					i++; /* the value is the next word */
+				break;
+			}
+		}
+	}
+	return -1;
+}
+
+void argv_read(struct argv_view *v, const struct rules *r, const char *command,
+	       const char *const *argv, size_t argc)
+{
+	const struct grammar *g = grammar_find(r, command);
+	size_t from = 1;
+
+	memset(v, 0, sizeof(*v));
+	v->longs = xcalloc(argc + 1, sizeof(*v->longs));
+	v->long_len = xcalloc(argc + 1, sizeof(*v->long_len));
+	v->ops = xcalloc(argc + 1, sizeof(*v->ops));
+	v->g = g;
+	if (g && g->subcommands) {
+		long at = scan(v, g, argv, 1, argc, true);
+		char *key;
+
+		/* the global options count for nothing below */
+		memset(v->shorts, 0, sizeof(v->shorts));
+		v->n_longs = 0;
+		if (at < 0)
+			return;
+		v->sub = argv[at];
+		from = (size_t)at + 1;
+		key = xjoin(command, " ", v->sub);
+		g = grammar_find(r, key);
+		free(key);
+		v->g = g;
+	}
+	scan(v, g, argv, from, argc, false);
+}
+
+void argv_view_free(struct argv_view *v)
+{
+	free(v->longs);
+	free(v->long_len);
+	free(v->ops);
+	memset(v, 0, sizeof(*v));
+}
+
+bool argv_has_short(const struct argv_view *v, unsigned char c)
+{
+	return (v->shorts[c >> 6] >> (c & 63)) & 1;
+}
+
+bool argv_has_long(const struct argv_view *v, const struct strv *names)
+{
+	for (size_t i = 0; i < v->n_longs; i++)
+		if (long_is_any(v->g, v->longs[i], v->long_len[i],
+				(const char *const *)names->v, names->n))
+			return true;
+	return false;
+}

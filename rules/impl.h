@@ -1,0 +1,187 @@
+/* impl.h — the engine's insides, shared by the files of rules/ only. */
+#ifndef LATCH_RULES_IMPL_H
+#define LATCH_RULES_IMPL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdint.h>
+
+#include "rule.h"
+
+/* A pattern with its source, compiled once. */
+struct pattern {
+	pcre2_code *code;
+	char *text;
+};
+
+/* A named root of an operand test. */
+enum root_kind { ROOT_WORKDIR, ROOT_HOME, ROOT_TMP, ROOT_CACHE, ROOT_PATH };
+
+struct root {
+	enum root_kind kind;
+	char *path; /* ROOT_PATH: normalised absolute path */
+};
+
+struct rootset {
+	struct root *v;
+	size_t n;
+	bool set;
+};
+
+/* One option in any of its spellings: short letters, long names. */
+struct optspec {
+	char *shorts;
+	struct strv longs;
+};
+
+/* A test on the operands: holds when SOME operand passes every part. */
+struct opnd_test {
+	char *prefix;            /* only operands starting with it, stripped */
+	struct rootset outside;  /* not strictly inside any root */
+	struct rootset under;    /* equal to or inside some root */
+	struct rootset above;    /* equal to or an ancestor of some root */
+	int in_git;              /* -1 unset; 1: has a component ".git"; 0: has not */
+	struct pattern *word;    /* on the operand as written (prefix stripped) */
+	struct pattern *path;    /* on the resolved absolute path */
+};
+
+/* A conjunction: everything given must hold. */
+struct cond {
+	struct strv subcmd;      /* the subcommand is one of these */
+	struct optspec *opts;    /* each present */
+	size_t n_opts;
+	struct opnd_test *opnds; /* each satisfied by some operand */
+	size_t n_opnds;
+	struct pattern **argv;   /* each matches some word after argv[0] */
+	size_t n_argv;
+	struct pattern *cmdline; /* matches "command word1 word2 …" */
+	int no_operands;         /* -1 unset */
+	struct cond *any;        /* at least one holds */
+	size_t n_any;
+	struct cond *not;        /* does not hold */
+};
+
+struct example {
+	struct strv argv;
+	char *cwd; /* NULL: the workdir */
+	enum action expect;
+	int line;
+};
+
+struct rule {
+	char *id, *reason;
+	const char *file; /* the pack's */
+	int line;
+	enum action action;
+	struct strv commands;
+	struct cond when;
+	struct example *ex;
+	size_t n_ex;
+	size_t index; /* load order */
+};
+
+/* How a command's argv is read: which options take a value, the known long
+ * options (for abbreviations), whether the first operand is a subcommand
+ * (then "CMD SUB" names the subcommand's own grammar). */
+struct grammar {
+	char *command;
+	char *value_shorts;
+	struct strv value_longs;
+	struct strv longs;
+	bool subcommands;
+	const char *file;
+	int line;
+};
+
+struct pack {
+	char *name, *description, *file;
+};
+
+struct cmd_index {
+	const char *name;
+	size_t *rules; /* indexes into rules[], in load order */
+	size_t n;
+};
+
+struct rules {
+	struct pack **packs;
+	size_t n_packs;
+	struct rule **rules;
+	size_t n_rules;
+	struct grammar **grammars;
+	size_t n_grammars;
+	struct cmd_index *index; /* sorted by name */
+	size_t n_index;
+	size_t *globs; /* rules with a "prefix*" command */
+	size_t n_globs;
+	bool jit_failed;
+};
+
+/* pack.c: parse one pack; the new rules and grammars are returned in the
+ * arrays (owned by the caller) and the pack itself. */
+struct parsed_pack {
+	struct pack *pack;
+	struct rule **rules;
+	size_t n_rules;
+	struct grammar **grammars;
+	size_t n_grammars;
+	bool jit_failed;
+};
+int pack_parse(const char *buf, size_t len, const char *file,
+	       struct parsed_pack *out, struct err *e);
+void pack_parsed_free(struct parsed_pack *pp);
+void rule_free(struct rule *ru);
+void grammar_free(struct grammar *g);
+void pattern_free(struct pattern *p);
+
+/* argv.c: one command line read through its grammar. */
+struct argv_view {
+	const char *sub;        /* subcommand, or NULL */
+	uint64_t shorts[4];     /* bit per byte value: short option letters seen */
+	const char **longs;     /* long option names (after "--") … */
+	size_t *long_len;       /* … and their lengths (up to '=') */
+	size_t n_longs;
+	const char **ops;       /* operands */
+	size_t n_ops;
+	const struct grammar *g; /* the grammar used for the options, or NULL */
+};
+void argv_read(struct argv_view *v, const struct rules *r, const char *command,
+	       const char *const *argv, size_t argc);
+void argv_view_free(struct argv_view *v);
+bool argv_has_short(const struct argv_view *v, unsigned char c);
+/* Does one of the long options `names` appear, exactly or abbreviated (an
+ * abbreviation counts when all its readings among the grammar's known long
+ * options are in `names`; without a grammar, any prefix counts)? */
+bool argv_has_long(const struct argv_view *v, const struct strv *names);
+const struct grammar *grammar_find(const struct rules *r, const char *command);
+
+/* paths.c: lexical resolution and root tests. */
+/* `p` made absolute against `cwd` and normalised: ".", "..", "//" and a
+ * trailing "/" removed. Fresh string. */
+char *path_resolve(const char *cwd, const char *p);
+bool path_inside(const char *p, const char *root);   /* strictly */
+bool path_under(const char *p, const char *root);    /* equal or inside */
+bool path_above(const char *p, const char *root);    /* equal or ancestor */
+bool path_has_git(const char *p);
+
+/* match.c: one decision's state and condition evaluation. */
+struct call {
+	const struct rules *r;
+	const char *command;
+	const char *const *argv;
+	size_t argc;
+	const char *cwd;
+	char *workdir, *home, *cache; /* normalised roots, or NULL */
+	struct argv_view view;
+	bool have_view;
+	char *cmdline;
+	size_t cmdline_len;
+	pcre2_match_data *md;
+};
+void call_init(struct call *cl, const struct rules *r, const char *command,
+	       const char *const *argv, size_t argc, const char *cwd,
+	       const struct rules_roots *roots);
+void call_done(struct call *cl);
+bool cond_holds(struct call *cl, const struct cond *c);
+
+#endif

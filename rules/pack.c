@@ -1,0 +1,985 @@
+/* pack.c — parse one rule pack (libyaml document API). Every error names
+ * `file:line`; unknown keys get a "did you mean"; every pattern is compiled
+ * (and JIT-compiled when pcre2 can) here, once. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "../common/xalloc.h"
+#include "../policy/suggest.h"
+#include "impl.h"
+
+struct pctx {
+	yaml_document_t *doc;
+	const char *file;
+	struct err *e;
+	struct parsed_pack *pp;
+	struct rule *ru;
+	struct cond *cond;
+	struct optspec *os;
+	struct opnd_test *ot;
+	struct example *ex;
+	struct grammar *g;
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static int line_of(const yaml_node_t *n)
+{
+	return (int)n->start_mark.line + 1;
+}
+
+static int fail(struct pctx *c, const yaml_node_t *n, const char *fmt,
+		const char *a, const char *b)
+{
+	char msg[768];
+
+	snprintf(msg, sizeof(msg), fmt, a, b ? b : "");
+	return err_set(c->e, "%s:%d: %s", c->file, line_of(n), msg);
+}
+
+static yaml_node_t *node(struct pctx *c, int id)
+{
+	return yaml_document_get_node(c->doc, id);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
+					   : NULL;
+}
+
+static int want_scalar(struct pctx *c, const yaml_node_t *n, const char *key,
+		       const char **out)
+{
+	*out = scalar(n);
+	if (*out == NULL)
+		return fail(c, n, "'%s' must be a single value%s", key, NULL);
+	return 0;
+}
+
+static int want_bool(struct pctx *c, const yaml_node_t *n, const char *key,
+		     bool *out)
+{
+	const char *s;
+
+	if (want_scalar(c, n, key, &s) < 0)
+		return -1;
+	if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off")) {
+		*out = false;
+		return 0;
+	}
+	return fail(c, n, "'%s' must be true or false, not '%s'", key, s);
+}
+
+/* A list of scalars; a lone scalar is a one-item list. */
+static int want_list(struct pctx *c, const yaml_node_t *n, const char *key,
+		     struct strv *out, bool allow_empty_items)
+{
+	if (n->type == YAML_SCALAR_NODE) {
+		if (n->data.scalar.length == 0)
+			return 0;
+		strv_push(out, scalar(n));
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail(c, n, "'%s' must be a list%s", key, NULL);
+	for (yaml_node_item_t *it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top; it++) {
+		yaml_node_t *item = node(c, *it);
+		const char *s = scalar(item);
+
+		if (s == NULL)
+			return fail(c, item, "items of '%s' must be single values%s",
+				    key, NULL);
+		if (*s == '\0' && !allow_empty_items)
+			return fail(c, item, "empty item in '%s'%s", key, NULL);
+		strv_push(out, s);
+	}
+	return 0;
+}
+
+typedef int (*key_fn)(struct pctx *c, const char *key, yaml_node_t *val);
+
+struct key {
+	const char *name;
+	key_fn fn;
+};
+
+static int walk(struct pctx *c, const yaml_node_t *map, const char *what,
+		const struct key *keys, size_t nkeys)
+{
+	const char *names[16];
+
+	if (map->type != YAML_MAPPING_NODE)
+		return fail(c, map, "'%s' must be a mapping of keys%s", what, NULL);
+	for (size_t i = 0; i < nkeys && i < N(names); i++)
+		names[i] = keys[i].name;
+	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
+	     pr < map->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
+		const char *ks = scalar(k);
+		size_t i;
+
+		if (ks == NULL)
+			return fail(c, k, "keys in '%s' must be plain words%s",
+				    what, NULL);
+		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < pr;
+		     q++) {
+			const char *qs = scalar(node(c, q->key));
+
+			if (qs && strcmp(qs, ks) == 0)
+				return fail(c, k, "duplicate key '%s'%s", ks, NULL);
+		}
+		for (i = 0; i < nkeys; i++)
+			if (strcmp(keys[i].name, ks) == 0)
+				break;
+		if (i == nkeys) {
+			const char *s = suggest(ks, names, nkeys < N(names) ? nkeys : N(names));
+			char hint[96] = "";
+
+			if (s)
+				snprintf(hint, sizeof(hint), " (did you mean '%s'?)", s);
+			return fail(c, k, "unknown key '%s'%s", ks, hint);
+		}
+		if (keys[i].fn(c, ks, v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- patterns and roots ---- */
+
+static int compile(struct pctx *c, const yaml_node_t *n, const char *key,
+		   struct pattern **out)
+{
+	const char *s;
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re;
+
+	if (want_scalar(c, n, key, &s) < 0)
+		return -1;
+	re = pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, &code, &off,
+			   NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		return err_set(c->e, "%s:%d: pcre2 error at offset %zu: %s",
+			       c->file, line_of(n), (size_t)off, (char *)msg);
+	}
+	if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
+		c->pp->jit_failed = true;
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->code = re;
+	(*out)->text = xstrdup(s);
+	return 0;
+}
+
+void pattern_free(struct pattern *p)
+{
+	if (p == NULL)
+		return;
+	pcre2_code_free(p->code);
+	free(p->text);
+	free(p);
+}
+
+static int want_roots(struct pctx *c, const yaml_node_t *n, const char *key,
+		      struct rootset *rs)
+{
+	struct strv names = { 0 };
+
+	if (want_list(c, n, key, &names, false) < 0) {
+		strv_free(&names);
+		return -1;
+	}
+	if (names.n == 0) {
+		strv_free(&names);
+		return fail(c, n, "'%s' needs at least one root%s", key, NULL);
+	}
+	rs->set = true;
+	rs->v = xcalloc(names.n, sizeof(*rs->v));
+	for (size_t i = 0; i < names.n; i++) {
+		const char *s = names.v[i];
+		struct root *rt = &rs->v[rs->n++];
+
+		if (!strcmp(s, "$WORKDIR")) {
+			rt->kind = ROOT_WORKDIR;
+		} else if (!strcmp(s, "$HOME")) {
+			rt->kind = ROOT_HOME;
+		} else if (!strcmp(s, "$TMP")) {
+			rt->kind = ROOT_TMP;
+		} else if (!strcmp(s, "$CACHE")) {
+			rt->kind = ROOT_CACHE;
+		} else if (s[0] == '/') {
+			rt->kind = ROOT_PATH;
+			rt->path = path_resolve(NULL, s);
+		} else {
+			int rc = fail(c, n, "unknown root '%s' in '%s' (roots are $WORKDIR, $HOME, $TMP, $CACHE or an absolute path)",
+				      s, key);
+
+			strv_free(&names);
+			return rc;
+		}
+	}
+	strv_free(&names);
+	return 0;
+}
+
+static void rootset_free(struct rootset *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		free(rs->v[i].path);
+	free(rs->v);
+}
+
+/* ---- options ---- */
+
+static int os_short(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("?@#%+", *p))
+			return fail(c, v, "'%s' lists option letters without dashes, not '%s'",
+				    k, s);
+	free(c->os->shorts);
+	c->os->shorts = xstrdup(s);
+	return 0;
+}
+
+static int os_long(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	size_t first = c->os->longs.n;
+
+	if (want_list(c, v, k, &c->os->longs, false) < 0)
+		return -1;
+	for (size_t i = first; i < c->os->longs.n; i++)
+		if (c->os->longs.v[i][0] == '-')
+			return fail(c, v, "'%s' lists option names without dashes, not '%s'",
+				    k, c->os->longs.v[i]);
+	return 0;
+}
+
+static int one_option(struct pctx *c, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "short", os_short }, { "long", os_long },
+	};
+	struct cond *cd = c->cond;
+
+	cd->opts = xrealloc(cd->opts, (cd->n_opts + 1) * sizeof(*cd->opts));
+	c->os = &cd->opts[cd->n_opts++];
+	memset(c->os, 0, sizeof(*c->os));
+	if (walk(c, v, "options", keys, N(keys)) < 0)
+		return -1;
+	if ((c->os->shorts == NULL || !*c->os->shorts) && c->os->longs.n == 0)
+		return fail(c, v, "an option needs 'short' letters or 'long' names%s%s",
+			    "", NULL);
+	return 0;
+}
+
+/* options: {short, long} (one option), or a list of them (all present). */
+static int c_options(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	if (v->type == YAML_MAPPING_NODE)
+		return one_option(c, v);
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(c, v, "'%s' must be a mapping {short, long} or a list of them%s",
+			    k, NULL);
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++)
+		if (one_option(c, node(c, *it)) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- operands ---- */
+
+static int ot_prefix(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	free(c->ot->prefix);
+	c->ot->prefix = xstrdup(s);
+	return 0;
+}
+
+static int ot_outside(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return want_roots(c, v, k, &c->ot->outside);
+}
+
+static int ot_under(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return want_roots(c, v, k, &c->ot->under);
+}
+
+static int ot_above(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return want_roots(c, v, k, &c->ot->above);
+}
+
+static int ot_git(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	bool b = false;
+
+	if (want_bool(c, v, k, &b) < 0)
+		return -1;
+	c->ot->in_git = b;
+	return 0;
+}
+
+static int ot_word(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return compile(c, v, k, &c->ot->word);
+}
+
+static int ot_path(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return compile(c, v, k, &c->ot->path);
+}
+
+static int one_operand_test(struct pctx *c, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "prefix", ot_prefix },
+		{ "outside", ot_outside },
+		{ "under", ot_under },
+		{ "any_equal_or_above", ot_above },
+		{ "in_git_dir", ot_git },
+		{ "word", ot_word },
+		{ "path", ot_path },
+	};
+	struct cond *cd = c->cond;
+	struct opnd_test *t;
+
+	cd->opnds = xrealloc(cd->opnds, (cd->n_opnds + 1) * sizeof(*cd->opnds));
+	t = &cd->opnds[cd->n_opnds++];
+	memset(t, 0, sizeof(*t));
+	t->in_git = -1;
+	c->ot = t;
+	if (walk(c, v, "operands", keys, N(keys)) < 0)
+		return -1;
+	if (!t->outside.set && !t->under.set && !t->above.set &&
+	    t->in_git < 0 && !t->word && !t->path)
+		return fail(c, v, "an operand test needs one of outside, under, any_equal_or_above, in_git_dir, word, path%s%s",
+			    "", NULL);
+	return 0;
+}
+
+/* operands: one test (some operand passes it) or a list (each passed by
+ * some operand). */
+static int c_operands(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	if (v->type == YAML_MAPPING_NODE)
+		return one_operand_test(c, v);
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(c, v, "'%s' must be a mapping of tests or a list of them%s",
+			    k, NULL);
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++)
+		if (one_operand_test(c, node(c, *it)) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- conditions ---- */
+
+static int c_subcommand(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return want_list(c, v, k, &c->cond->subcmd, false);
+}
+
+static int c_argv(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	struct cond *cd = c->cond;
+	yaml_node_t *one[1] = { v };
+	yaml_node_t **items = one;
+	size_t n = 1;
+
+	if (v->type == YAML_SEQUENCE_NODE) {
+		n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+		items = xcalloc(n ? n : 1, sizeof(*items));
+		for (size_t i = 0; i < n; i++)
+			items[i] = node(c, v->data.sequence.items.start[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pattern *p = NULL;
+
+		if (compile(c, items[i], k, &p) < 0) {
+			if (items != one)
+				free(items);
+			return -1;
+		}
+		cd->argv = xrealloc(cd->argv, (cd->n_argv + 1) * sizeof(*cd->argv));
+		cd->argv[cd->n_argv++] = p;
+	}
+	if (items != one)
+		free(items);
+	return 0;
+}
+
+static int c_cmdline(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	if (c->cond->cmdline)
+		return fail(c, v, "'%s' given twice%s", k, NULL);
+	return compile(c, v, k, &c->cond->cmdline);
+}
+
+static int c_no_operands(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	bool b = false;
+
+	if (want_bool(c, v, k, &b) < 0)
+		return -1;
+	c->cond->no_operands = b;
+	return 0;
+}
+
+static int parse_cond(struct pctx *c, yaml_node_t *v, const char *what,
+		      struct cond *into);
+
+static int c_any(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	struct cond *cd = c->cond;
+	size_t n;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(c, v, "'%s' must be a list of condition mappings%s", k, NULL);
+	n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	if (n == 0)
+		return fail(c, v, "'%s' needs at least one condition%s", k, NULL);
+	cd->any = xcalloc(n, sizeof(*cd->any));
+	for (size_t i = 0; i < n; i++) {
+		cd->any[i].no_operands = -1;
+		cd->n_any = i + 1;
+		if (parse_cond(c, node(c, v->data.sequence.items.start[i]), k,
+			       &cd->any[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int c_not(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	struct cond *cd = c->cond;
+
+	cd->not = xcalloc(1, sizeof(*cd->not));
+	cd->not->no_operands = -1;
+	return parse_cond(c, v, k, cd->not);
+}
+
+static int parse_cond(struct pctx *c, yaml_node_t *v, const char *what,
+		      struct cond *into)
+{
+	static const struct key keys[] = {
+		{ "subcommand", c_subcommand }, { "options", c_options },
+		{ "operands", c_operands },     { "argv", c_argv },
+		{ "cmdline", c_cmdline },       { "no_operands", c_no_operands },
+		{ "any", c_any },               { "not", c_not },
+	};
+	struct cond *saved = c->cond;
+	int rc;
+
+	c->cond = into;
+	rc = walk(c, v, what, keys, N(keys));
+	c->cond = saved;
+	return rc;
+}
+
+static void cond_free(struct cond *cd)
+{
+	strv_free(&cd->subcmd);
+	for (size_t i = 0; i < cd->n_opts; i++) {
+		free(cd->opts[i].shorts);
+		strv_free(&cd->opts[i].longs);
+	}
+	free(cd->opts);
+	for (size_t i = 0; i < cd->n_opnds; i++) {
+		struct opnd_test *t = &cd->opnds[i];
+
+		free(t->prefix);
+		rootset_free(&t->outside);
+		rootset_free(&t->under);
+		rootset_free(&t->above);
+		pattern_free(t->word);
+		pattern_free(t->path);
+	}
+	free(cd->opnds);
+	for (size_t i = 0; i < cd->n_argv; i++)
+		pattern_free(cd->argv[i]);
+	free(cd->argv);
+	pattern_free(cd->cmdline);
+	for (size_t i = 0; i < cd->n_any; i++)
+		cond_free(&cd->any[i]);
+	free(cd->any);
+	if (cd->not) {
+		cond_free(cd->not);
+		free(cd->not);
+	}
+}
+
+/* ---- examples ---- */
+
+static int ex_argv(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(c, v, "'%s' must be a list of words, command first%s", k, NULL);
+	return want_list(c, v, k, &c->ex->argv, true);
+}
+
+static int ex_cwd(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	if (s[0] != '/')
+		return fail(c, v, "'%s' must be an absolute path, not '%s'", k, s);
+	free(c->ex->cwd);
+	c->ex->cwd = xstrdup(s);
+	return 0;
+}
+
+static int want_action(struct pctx *c, yaml_node_t *v, const char *k,
+		       enum action *out)
+{
+	const char *s;
+	int a;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	a = action_from_name(s);
+	if (a < 0)
+		return fail(c, v, "'%s' must be deny, ask, snapshot, log or allow, not '%s'",
+			    k, s);
+	*out = (enum action)a;
+	return 0;
+}
+
+static int ex_expect(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return want_action(c, v, k, &c->ex->expect);
+}
+
+static int r_examples(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "argv", ex_argv }, { "cwd", ex_cwd }, { "expect", ex_expect },
+	};
+	struct rule *ru = c->ru;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(c, v, "'%s' must be a list of {argv, cwd, expect}%s", k, NULL);
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++) {
+		yaml_node_t *item = node(c, *it);
+		bool has_expect = false;
+
+		ru->ex = xrealloc(ru->ex, (ru->n_ex + 1) * sizeof(*ru->ex));
+		c->ex = &ru->ex[ru->n_ex++];
+		memset(c->ex, 0, sizeof(*c->ex));
+		c->ex->line = line_of(item);
+		if (walk(c, item, "example", keys, N(keys)) < 0)
+			return -1;
+		if (item->type == YAML_MAPPING_NODE)
+			for (yaml_node_pair_t *pr = item->data.mapping.pairs.start;
+			     pr < item->data.mapping.pairs.top; pr++)
+				if (!strcmp(scalar(node(c, pr->key)), "expect"))
+					has_expect = true;
+		if (c->ex->argv.n == 0 || c->ex->argv.v[0][0] == '\0')
+			return fail(c, item, "an example needs 'argv' (a list of words, command first)%s%s",
+				    "", NULL);
+		if (!has_expect)
+			return fail(c, item, "an example needs 'expect' (deny, ask, snapshot, log or allow)%s%s",
+				    "", NULL);
+	}
+	return 0;
+}
+
+/* ---- rules ---- */
+
+static bool valid_id(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return false;
+	return true;
+}
+
+static int r_id(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	if (!valid_id(s))
+		return fail(c, v, "rule id '%s' may hold only letters, digits, '-', '_' and '.'%s",
+			    s, NULL);
+	for (size_t i = 0; i + 1 < c->pp->n_rules; i++)
+		if (strcmp(c->pp->rules[i]->id, s) == 0)
+			return fail(c, v, "duplicate rule id '%s'%s", s, NULL);
+	free(c->ru->id);
+	c->ru->id = xstrdup(s);
+	return 0;
+}
+
+static int r_reason(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	free(c->ru->reason);
+	c->ru->reason = xstrdup(s);
+	return 0;
+}
+
+static int r_description(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	return want_scalar(c, v, k, &s);
+}
+
+static int valid_command(struct pctx *c, yaml_node_t *v, const char *s)
+{
+	const char *star = strchr(s, '*');
+
+	if (strchr(s, '/') || strchr(s, ' '))
+		return fail(c, v, "command '%s' must be a basename (no '/' or spaces)%s",
+			    s, NULL);
+	if (star && (star[1] != '\0' || star == s))
+		return fail(c, v, "command '%s': '*' may only end a prefix, as in 'mkfs.*'%s",
+			    s, NULL);
+	return 0;
+}
+
+static int r_commands(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	size_t first = c->ru->commands.n;
+
+	if (want_list(c, v, k, &c->ru->commands, false) < 0)
+		return -1;
+	for (size_t i = first; i < c->ru->commands.n; i++)
+		if (valid_command(c, v, c->ru->commands.v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int r_when(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return parse_cond(c, v, k, &c->ru->when);
+}
+
+static int r_action(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return want_action(c, v, k, &c->ru->action);
+}
+
+void rule_free(struct rule *ru)
+{
+	if (ru == NULL)
+		return;
+	free(ru->id);
+	free(ru->reason);
+	strv_free(&ru->commands);
+	cond_free(&ru->when);
+	for (size_t i = 0; i < ru->n_ex; i++) {
+		strv_free(&ru->ex[i].argv);
+		free(ru->ex[i].cwd);
+	}
+	free(ru->ex);
+	free(ru);
+}
+
+static bool has_key(struct pctx *c, const yaml_node_t *map, const char *key)
+{
+	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
+	     pr < map->data.mapping.pairs.top; pr++)
+		if (!strcmp(scalar(node(c, pr->key)), key))
+			return true;
+	return false;
+}
+
+static int k_rules(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "id", r_id },           { "description", r_description },
+		{ "commands", r_commands }, { "when", r_when },
+		{ "action", r_action },   { "reason", r_reason },
+		{ "examples", r_examples },
+	};
+	static const char *const required[] = { "id", "commands", "action", "reason" };
+	struct parsed_pack *pp = c->pp;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(c, v, "'%s' must be a list of rules%s", k, NULL);
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++) {
+		yaml_node_t *item = node(c, *it);
+
+		pp->rules = xrealloc(pp->rules, (pp->n_rules + 1) * sizeof(*pp->rules));
+		c->ru = pp->rules[pp->n_rules++] = xcalloc(1, sizeof(*c->ru));
+		c->ru->line = line_of(item);
+		c->ru->when.no_operands = -1;
+		if (walk(c, item, "rule", keys, N(keys)) < 0)
+			return -1;
+		for (size_t i = 0; i < N(required); i++)
+			if (!has_key(c, item, required[i]))
+				return fail(c, item, "a rule needs '%s'%s", required[i], NULL);
+		if (c->ru->commands.n == 0)
+			return fail(c, item, "rule '%s' applies to no command ('commands' is empty)",
+				    c->ru->id, NULL);
+	}
+	return 0;
+}
+
+/* ---- grammar ---- */
+
+static int g_command(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	if (*s == '\0' || strchr(s, '/'))
+		return fail(c, v, "'%s' must be a command name (or 'command subcommand'), not '%s'",
+			    k, s);
+	free(c->g->command);
+	c->g->command = xstrdup(s);
+	return 0;
+}
+
+static int g_value_options(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	struct strv words = { 0 };
+	struct grammar *g = c->g;
+	size_t ns = g->value_shorts ? strlen(g->value_shorts) : 0;
+
+	if (want_list(c, v, k, &words, false) < 0) {
+		strv_free(&words);
+		return -1;
+	}
+	for (size_t i = 0; i < words.n; i++) {
+		const char *w = words.v[i];
+
+		if (w[0] == '-' && w[1] == '-' && w[2] != '\0') {
+			strv_push(&g->value_longs, w + 2);
+		} else if (w[0] == '-' && w[1] != '\0' && w[1] != '-' && w[2] == '\0') {
+			g->value_shorts = xrealloc(g->value_shorts, ns + 2);
+			g->value_shorts[ns++] = w[1];
+			g->value_shorts[ns] = '\0';
+		} else {
+			int rc = fail(c, v, "'%s' lists options as written (-o or --output), not '%s'",
+				      k, w);
+
+			strv_free(&words);
+			return rc;
+		}
+	}
+	strv_free(&words);
+	return 0;
+}
+
+static int g_long(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	size_t first = c->g->longs.n;
+
+	if (want_list(c, v, k, &c->g->longs, false) < 0)
+		return -1;
+	for (size_t i = first; i < c->g->longs.n; i++)
+		if (c->g->longs.v[i][0] == '-')
+			return fail(c, v, "'%s' lists option names without dashes, not '%s'",
+				    k, c->g->longs.v[i]);
+	return 0;
+}
+
+static int g_subcommands(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return want_bool(c, v, k, &c->g->subcommands);
+}
+
+void grammar_free(struct grammar *g)
+{
+	if (g == NULL)
+		return;
+	free(g->command);
+	free(g->value_shorts);
+	strv_free(&g->value_longs);
+	strv_free(&g->longs);
+	free(g);
+}
+
+static int k_grammar(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "command", g_command },
+		{ "value_options", g_value_options },
+		{ "long", g_long },
+		{ "subcommands", g_subcommands },
+	};
+	struct parsed_pack *pp = c->pp;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(c, v, "'%s' must be a list of {command, value_options, long, subcommands}%s",
+			    k, NULL);
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++) {
+		yaml_node_t *item = node(c, *it);
+
+		pp->grammars = xrealloc(pp->grammars,
+					(pp->n_grammars + 1) * sizeof(*pp->grammars));
+		c->g = pp->grammars[pp->n_grammars++] = xcalloc(1, sizeof(*c->g));
+		c->g->file = c->file;
+		c->g->line = line_of(item);
+		if (walk(c, item, "grammar", keys, N(keys)) < 0)
+			return -1;
+		if (c->g->command == NULL)
+			return fail(c, item, "a grammar needs 'command'%s%s", "", NULL);
+		for (size_t i = 0; i + 1 < pp->n_grammars; i++)
+			if (!strcmp(pp->grammars[i]->command, c->g->command))
+				return fail(c, item, "a second grammar for '%s'%s",
+					    c->g->command, NULL);
+	}
+	return 0;
+}
+
+/* ---- the pack ---- */
+
+static int k_pack(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	if (!valid_id(s))
+		return fail(c, v, "pack name '%s' may hold only letters, digits, '-', '_' and '.'%s",
+			    s, NULL);
+	free(c->pp->pack->name);
+	c->pp->pack->name = xstrdup(s);
+	return 0;
+}
+
+static int k_description(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (want_scalar(c, v, k, &s) < 0)
+		return -1;
+	free(c->pp->pack->description);
+	c->pp->pack->description = xstrdup(s);
+	return 0;
+}
+
+static int parse_root(struct pctx *c, yaml_node_t *root)
+{
+	static const struct key keys[] = {
+		{ "pack", k_pack },       { "description", k_description },
+		{ "grammar", k_grammar }, { "rules", k_rules },
+	};
+
+	if (walk(c, root, "pack", keys, N(keys)) < 0)
+		return -1;
+	if (c->pp->pack->name == NULL)
+		return fail(c, root, "a rule pack needs 'pack: NAME'%s%s", "", NULL);
+	return 0;
+}
+
+static int yaml_error(yaml_parser_t *parser, const char *file, struct err *e)
+{
+	return err_set(e, "%s:%zu:%zu: %s%s%s", file,
+		       parser->problem_mark.line + 1,
+		       parser->problem_mark.column + 1,
+		       parser->problem ? parser->problem : "invalid YAML",
+		       parser->context ? " " : "",
+		       parser->context ? parser->context : "");
+}
+
+int pack_parse(const char *buf, size_t len, const char *file,
+	       struct parsed_pack *out, struct err *e)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct pctx c = { .doc = &doc, .file = file, .e = e, .pp = out };
+	yaml_node_t *root;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->pack = xcalloc(1, sizeof(*out->pack));
+	out->pack->file = xstrdup(file);
+	c.file = out->pack->file;
+	if (!yaml_parser_initialize(&parser)) {
+		pack_parsed_free(out);
+		return err_set(e, "%s: cannot initialise the YAML parser", file);
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		yaml_error(&parser, file, e);
+		yaml_parser_delete(&parser);
+		pack_parsed_free(out);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL) {
+		err_set(e, "%s: empty document (a rule pack is a YAML mapping: pack, description, grammar, rules)",
+			file);
+	} else {
+		rc = parse_root(&c, root);
+		if (rc == 0) {
+			yaml_document_t next;
+
+			if (yaml_parser_load(&parser, &next)) {
+				yaml_node_t *r2 = yaml_document_get_root_node(&next);
+
+				if (r2 != NULL)
+					rc = err_set(e, "%s: more than one YAML document; a file holds one rule pack",
+						     file);
+				yaml_document_delete(&next);
+			} else {
+				rc = yaml_error(&parser, file, e);
+			}
+		}
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (rc < 0) {
+		pack_parsed_free(out);
+		return -1;
+	}
+	for (size_t i = 0; i < out->n_rules; i++)
+		out->rules[i]->file = out->pack->file;
+	return 0;
+}
+
+void pack_parsed_free(struct parsed_pack *pp)
+{
+	for (size_t i = 0; i < pp->n_rules; i++)
+		rule_free(pp->rules[i]);
+	free(pp->rules);
+	for (size_t i = 0; i < pp->n_grammars; i++)
+		grammar_free(pp->grammars[i]);
+	free(pp->grammars);
+	if (pp->pack) {
+		free(pp->pack->name);
+		free(pp->pack->description);
+		free(pp->pack->file);
+		free(pp->pack);
+	}
+	memset(pp, 0, sizeof(*pp));
+}
