@@ -11,7 +11,7 @@
  * of them equally. Each variant gets warm-up runs that are not counted.
  * Children get /dev/null as stdin, stdout and stderr; every run must exit 0.
  *
- * Usage: launch [-n RUNS] [-w WARMUP] [-l LATCH]
+ * Usage: launch [-n RUNS] [-w WARMUP] [-l LATCH] [-f FLOOR]
  *   RUNS    timed runs per variant (default 50, minimum 20)
  *   WARMUP  untimed runs per variant first (default 3)
  *   LATCH   the latch binary (default $LATCH, else ./latch); run this
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
 {
 	long runs = 50, warmup = 3;
 	const char *latch = getenv("LATCH");
-	const char *bwrap;
+	const char *bwrap, *floor_bin = "bench/floor";
 	struct variant vs[4];
 	size_t nv = 4;
 	double load0;
@@ -246,11 +246,12 @@ int main(int argc, char **argv)
 
 	if (latch == NULL || *latch == '\0')
 		latch = "./latch";
-	while ((opt = getopt(argc, argv, "n:w:l:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:w:l:f:h")) != -1) {
 		switch (opt) {
 		case 'n': runs = parse_count(optarg, "-n RUNS", 20); break;
 		case 'w': warmup = parse_count(optarg, "-w WARMUP", 0); break;
 		case 'l': latch = optarg; break;
+		case 'f': floor_bin = optarg; break;
 		default: usage();
 		}
 	}
@@ -261,7 +262,7 @@ int main(int argc, char **argv)
 	vs[0] = (struct variant){ .name = "bare",
 				  .argv = { "/bin/true", NULL } };
 	vs[1] = (struct variant){ .name = "floor",
-				  .argv = { "bench/floor", "/bin/true", NULL } };
+				  .argv = { floor_bin, "/bin/true", NULL } };
 	vs[2] = (struct variant){ .name = "latch",
 				  .argv = { latch, "run", "--profile", "default",
 					    "--", "/bin/true", NULL } };
