@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,7 +20,7 @@
 /* ioctl's request is an unsigned int: compare the low 32 bits only. */
 #define IOCTL_CMD(cmd) ARG(1, SCMP_CMP_MASKED_EQ, 0xffffffffu, (cmd))
 
-static int add_rules(scmp_filter_ctx ctx, bool allow_unix)
+static int add_rules(scmp_filter_ctx ctx, bool allow_unix, bool notify_exec)
 {
 	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl),
 				  1, IOCTL_CMD(TIOCSTI));
@@ -30,6 +32,10 @@ static int add_rules(scmp_filter_ctx ctx, bool allow_unix)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
 				      SCMP_SYS(socket), 1,
 				      ARG(0, SCMP_CMP_EQ, AF_UNIX, 0));
+	if (rc == 0 && notify_exec)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execve), 0);
+	if (rc == 0 && notify_exec)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execveat), 0);
 	return rc;
 }
 
@@ -60,8 +66,8 @@ static int export(scmp_filter_ctx ctx, struct seccomp_prog *out, struct err *e)
 	return 0;
 }
 
-int seccomp_build(bool allow_unix_sockets, struct seccomp_prog *out,
-		  struct err *e)
+int seccomp_build(bool allow_unix_sockets, bool notify_exec,
+		  struct seccomp_prog *out, struct err *e)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int rc;
@@ -75,7 +81,7 @@ int seccomp_build(bool allow_unix_sockets, struct seccomp_prog *out,
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 			      SCMP_ACT_KILL_PROCESS);
 	if (rc == 0)
-		rc = add_rules(ctx, allow_unix_sockets);
+		rc = add_rules(ctx, allow_unix_sockets, notify_exec);
 	if (rc < 0) {
 		seccomp_release(ctx);
 		return err_set(e, "seccomp: building the filter failed: %s",
@@ -86,12 +92,21 @@ int seccomp_build(bool allow_unix_sockets, struct seccomp_prog *out,
 	return rc;
 }
 
-int seccomp_apply(const struct seccomp_prog *p, struct err *e)
+int seccomp_apply(const struct seccomp_prog *p, int *listener, struct err *e)
 {
 	struct sock_fprog prog = { .len = p->len, .filter = p->code };
+	long fd;
 
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
-		return err_sys(e, "prctl(PR_SET_SECCOMP)");
+	if (listener == NULL) {
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+			return err_sys(e, "prctl(PR_SET_SECCOMP)");
+		return 0;
+	}
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (fd < 0)
+		return err_sys(e, "seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER)");
+	*listener = (int)fd;
 	return 0;
 }
 

@@ -6,7 +6,9 @@
  *    pathname unix socket is not a Landlock right, so a sandbox could drive
  *    any daemon it can reach (tmux, D-Bus, ssh-agent, docker) from outside
  *    its grants; socketpair(2) stays available;
- *  - system calls of another architecture (i386, x32) kill the process.
+ *  - system calls of another architecture (i386, x32) kill the process;
+ *  - with `notify_exec`, execve and execveat wait for the supervisor, which
+ *    receives them on the listener descriptor (seccomp_unotify(2)).
  *
  * The filter is compiled in the parent (libseccomp, which allocates) and
  * loaded in the child with one prctl, which does not.
@@ -24,10 +26,12 @@ struct seccomp_prog {
 	unsigned short len;
 };
 
-int seccomp_build(bool allow_unix_sockets, struct seccomp_prog *out,
-		  struct err *e);
-/* Child side: requires no_new_privs. */
-int seccomp_apply(const struct seccomp_prog *p, struct err *e);
+int seccomp_build(bool allow_unix_sockets, bool notify_exec,
+		  struct seccomp_prog *out, struct err *e);
+/* Child side: requires no_new_privs. With `listener` non-NULL the filter is
+ * loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER and *listener receives the
+ * notification descriptor, for the supervisor. */
+int seccomp_apply(const struct seccomp_prog *p, int *listener, struct err *e);
 void seccomp_prog_free(struct seccomp_prog *p);
 
 #endif

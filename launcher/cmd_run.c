@@ -38,6 +38,7 @@ static int run_argv(struct opts *o, char **argv)
 	struct sandbox sb = { 0 };
 	struct strv env = { 0 }, stripped = { 0 };
 	struct err e;
+	struct rules *rules = NULL;
 	int rc = EXIT_LATCH;
 
 	if (!o->dry_run && plan_ensure_own_dirs(&e) < 0) {
@@ -50,7 +51,10 @@ static int run_argv(struct opts *o, char **argv)
 	}
 	if (o->best_effort)
 		pl.cs.best_effort = true;
-	if (sandbox_plan(&sb, &pl.cs, &e) < 0) {
+	/* every exec of the sandbox is judged by the shipped rule packs */
+	rules = rules_new();
+	if (load_shipped_packs(rules, &e) < 0 ||
+	    sandbox_plan(&sb, &pl.cs, true, &e) < 0) {
 		die_msg(e.msg);
 		goto out;
 	}
@@ -71,7 +75,10 @@ static int run_argv(struct opts *o, char **argv)
 	print_warnings(&pl.cs, &sb);
 	{
 		struct child_spec spec = { .argv = argv, .envp = env.v,
-					   .sb = &sb, .cs = &pl.cs };
+					   .sb = &sb, .cs = &pl.cs,
+					   .rules = rules,
+					   .workdir = pl.cs.workdir,
+					   .home = pl.home };
 
 		rc = supervise_run(&spec);
 	}
@@ -79,6 +86,7 @@ out:
 	strv_free(&env);
 	strv_free(&stripped);
 	sandbox_free(&sb);
+	rules_free(rules);
 	plan_free(&pl);
 	return rc;
 }

@@ -32,7 +32,8 @@ static void text(const struct features *f, bool ok)
 			  : "an ordinary user");
 	printf("\n%s\n", ok ? "latch can enforce its profiles on this machine."
 			    : "latch will refuse to run profiles here unless --best-effort is given.");
-	puts("not yet in this version: exec interposition (rules are only consulted by 'latch check'), network allowlist.");
+	puts("exec interposition: every exec is judged by the shipped rule packs (seccomp user notification).");
+	puts("not yet in this version: exec identity checks, ask prompts, network allowlist.");
 }
 
 int cmd_setup(int argc, char **argv)

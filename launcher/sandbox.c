@@ -102,7 +102,8 @@ static int refuse_root_writes(const struct capset *cs, struct err *e)
 	return 0;
 }
 
-int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e)
+int sandbox_plan(struct sandbox *sb, const struct capset *cs, bool judge_exec,
+		 struct err *e)
 {
 	struct utsname u;
 	char missing[512] = "";
@@ -137,8 +138,10 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e)
 				xasprintf("%zu denied path(s) inside grants hidden by a private mount namespace",
 					  sb->n_masks));
 	strv_push(&sb->enforced, "no_new_privs; all capabilities dropped");
-	if (seccomp_build(cs->unix_sockets, &sb->filter, e) < 0)
+	if (seccomp_build(cs->unix_sockets, judge_exec, &sb->filter, e) < 0)
 		return -1;
+	if (judge_exec)
+		strv_push(&sb->enforced, "seccomp: every execve/execveat judged by the rule packs before it runs");
 	strv_push(&sb->enforced, "seccomp: terminal injection (TIOCSTI, TIOCLINUX) refused; i386/x32 system calls kill");
 	if (cs->unix_sockets)
 		strv_push(&sb->not_enforced, "unix sockets allowed (network: {unix: allow}): a pathname socket reaches services outside the sandbox (tmux, D-Bus, ssh-agent, docker)");
@@ -164,7 +167,7 @@ void sandbox_free(struct sandbox *sb)
 }
 
 int sandbox_enter(const struct sandbox *sb, const struct capset *cs,
-		  struct err *e)
+		  int *listener, struct err *e)
 {
 	if (mask_apply(sb->masks, sb->n_masks, e) < 0)
 		return -1;
@@ -177,5 +180,5 @@ int sandbox_enter(const struct sandbox *sb, const struct capset *cs,
 		return -1;
 	if (sb->abi >= 1 && ll_apply(&sb->ll, e) < 0)
 		return -1;
-	return seccomp_apply(&sb->filter, e);
+	return seccomp_apply(&sb->filter, listener, e);
 }

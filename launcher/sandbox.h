@@ -35,12 +35,15 @@ struct sandbox {
 };
 
 /* Fails closed: -1 with `e` naming each missing feature and the kernel
- * version, unless cs->best_effort. */
-int sandbox_plan(struct sandbox *sb, const struct capset *cs, struct err *e);
+ * version, unless cs->best_effort. With `judge_exec`, every execve/execveat
+ * of the sandbox waits for the supervisor (judge.h). */
+int sandbox_plan(struct sandbox *sb, const struct capset *cs, bool judge_exec,
+		 struct err *e);
 void sandbox_free(struct sandbox *sb);
 
-/* Child side: apply every layer. On failure `e` names the operation. */
+/* Child side: apply every layer. On failure `e` names the operation. When
+ * execs are judged, *listener receives the seccomp notification fd. */
 int sandbox_enter(const struct sandbox *sb, const struct capset *cs,
-		  struct err *e);
+		  int *listener, struct err *e);
 
 #endif

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sched.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include "../common/xalloc.h"
+#include "judge.h"
 
 #define TERM_GRACE_MS 1000
 #define LEFTOVER_GRACE_MS 500
@@ -69,23 +73,70 @@ struct child_ctx {
 	const struct child_spec *spec;
 	const sigset_t *old;
 	pid_t parent;
+	int send_fd; /* judging: where the listener goes; else -1 */
 };
 
-/* Runs on its own stack in the supervisor's memory (CLONE_VM|CLONE_VFORK):
- * syscalls only, no allocation, nothing written outside this stack. */
+/* Hand the seccomp listener to the supervisor (SCM_RIGHTS). */
+static int send_listener(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte = 'L';
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &mh, 0) == 1 ? 0 : -1;
+}
+
+static int recv_listener(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	int fd = -1;
+
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/* Runs on its own stack; without judging, in the supervisor's memory
+ * (CLONE_VM|CLONE_VFORK): syscalls only, no allocation, nothing written
+ * outside this stack. */
 static int child(void *arg)
 {
 	const struct child_ctx *c = arg;
 	const struct child_spec *s = c->spec;
 	struct err e;
-	int er;
+	int er, listener = -1;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != c->parent)
 		_exit(125);
 	sigprocmask(SIG_SETMASK, c->old, NULL);
-	if (sandbox_enter(s->sb, s->cs, &e) < 0) {
+	if (sandbox_enter(s->sb, s->cs, c->send_fd >= 0 ? &listener : NULL,
+			  &e) < 0) {
 		dprintf(2, "latch: cannot enter the sandbox: %s\n", e.msg);
 		_exit(125);
+	}
+	if (c->send_fd >= 0) {
+		if (send_listener(c->send_fd, listener) < 0) {
+			dprintf(2, "latch: cannot hand the exec listener to the supervisor: %s\n",
+				strerror(errno));
+			_exit(125);
+		}
+		close(listener);
+		close(c->send_fd);
 	}
 	er = exec_path(s->argv, s->envp);
 	if (er == ENOENT) {
@@ -101,19 +152,36 @@ static int child(void *arg)
 
 #define CHILD_STACK (256 * 1024)
 
-/* Start the child; the parent resumes once it has exec'd or exited. */
-static pid_t spawn(const struct child_spec *spec, const sigset_t *old)
+/* Start the child. Without judging the parent resumes once the child has
+ * exec'd (vfork-style, cheapest); when judging, the child's first exec
+ * already needs the parent's answer, so the child gets its own memory and
+ * sends the listener back through `*listener_sock`. */
+static pid_t spawn(const struct child_spec *spec, const sigset_t *old,
+		   int *listener)
 {
-	struct child_ctx c = { spec, old, getpid() };
-	void *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	int sv[2] = { -1, -1 };
+	struct child_ctx c = { spec, old, getpid(), -1 };
+	void *stack;
 	pid_t pid;
 
+	*listener = -1;
+	if (spec->rules &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	c.send_fd = sv[1];
+	stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return -1;
 	pid = clone(child, (char *)stack + CHILD_STACK,
-		    CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+		    (spec->rules ? 0 : CLONE_VM | CLONE_VFORK) | SIGCHLD, &c);
 	munmap(stack, CHILD_STACK);
+	if (spec->rules) {
+		close(sv[1]);
+		if (pid > 0)
+			*listener = recv_listener(sv[0]);
+		close(sv[0]);
+	}
 	return pid;
 }
 
@@ -255,50 +323,75 @@ static bool from_process(const siginfo_t *si)
 	       si->si_code == SI_TKILL;
 }
 
+/* Wait for the next signal, judging execs meanwhile. Returns the signal, or
+ * 0 when the timeout passed or only execs were judged. */
+static int next_signal(int sigfd, struct judge *j, long timeout_ms,
+		       siginfo_t *si)
+{
+	struct pollfd p[2] = { { .fd = sigfd, .events = POLLIN },
+			       { .fd = j ? j->listener : -1, .events = POLLIN } };
+	struct signalfd_siginfo ss;
+
+	if (poll(p, 2, (int)timeout_ms) <= 0)
+		return 0;
+	if (j && (p[1].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+		close(j->listener); /* no task left under the filter */
+		j->listener = -1;
+	} else if (j && (p[1].revents & POLLIN) && judge_one(j) < 0) {
+		close(j->listener);
+		j->listener = -1;
+	}
+	if (!(p[0].revents & POLLIN) || read(sigfd, &ss, sizeof(ss)) != sizeof(ss))
+		return 0;
+	memset(si, 0, sizeof(*si));
+	si->si_signo = (int)ss.ssi_signo;
+	si->si_code = ss.ssi_code;
+	return si->si_signo;
+}
+
 int supervise_run(const struct child_spec *spec)
 {
 	sigset_t set, old;
 	pid_t pid;
-	int status = 0;
+	int status = 0, sigfd, listener;
 	bool done = false;
 	long kill_at = 0;
+	struct judge judge, *j = NULL;
 
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
 		sigaddset(&set, handled[i]);
 	sigprocmask(SIG_BLOCK, &set, &old);
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
-		perror("latch: prctl(PR_SET_CHILD_SUBREAPER)");
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sigfd < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		perror("latch: signalfd/prctl(PR_SET_CHILD_SUBREAPER)");
 		return 125;
 	}
 	fflush(NULL);
-	pid = spawn(spec, &old);
+	pid = spawn(spec, &old, &listener);
 	if (pid < 0) {
 		perror("latch: clone");
 		return 125;
 	}
+	if (listener >= 0 && judge_init(&judge, listener, spec->rules,
+					spec->workdir, spec->home) == 0)
+		j = &judge;
+	else if (listener >= 0)
+		close(listener); /* execs then fail: never unsupervised */
 	while (!done) {
 		siginfo_t si;
-		struct timespec ts = { 0, 0 };
 		int sig;
 
-		if (kill_at) {
-			long left = kill_at - now_ms();
-
-			if (left <= 0) {
-				kill(pid, SIGKILL);
-				signal_descendants(SIGKILL);
-				kill_at = 0;
-				continue;
-			}
-			ts.tv_sec = left / 1000;
-			ts.tv_nsec = (left % 1000) * 1000000L;
+		if (kill_at && now_ms() >= kill_at) {
+			kill(pid, SIGKILL);
+			signal_descendants(SIGKILL);
+			kill_at = 0;
 		}
-		sig = kill_at ? sigtimedwait(&set, &si, &ts)
-			      : sigwaitinfo(&set, &si);
-		if (sig < 0)
-			continue;
+		sig = next_signal(sigfd, j, kill_at ? kill_at - now_ms() : -1,
+				  &si);
 		switch (sig) {
+		case 0:
+			break;
 		case SIGCHLD:
 			reap_all(pid, &status, &done);
 			break;
@@ -315,6 +408,12 @@ int supervise_run(const struct child_spec *spec)
 		}
 	}
 	end_leftovers(&set);
+	if (j) {
+		if (j->listener >= 0)
+			close(j->listener);
+		judge_free(j);
+	}
+	close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);

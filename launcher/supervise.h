@@ -11,7 +11,9 @@
  *    command ends, whatever it left running is sent SIGTERM, then SIGKILL
  *    after 500 ms: latch leaves no orphans;
  *  - the child has PR_SET_PDEATHSIG(SIGKILL): if latch itself is killed with
- *    SIGKILL, the command dies too (its own children are not reached).
+ *    SIGKILL, the command dies too (its own children are not reached);
+ *  - with rules, it answers every exec of the sandbox (judge.h); if latch
+ *    goes away, the filter makes every later exec fail: never unsupervised.
  */
 #ifndef LATCH_SUPERVISE_H
 #define LATCH_SUPERVISE_H
@@ -21,6 +23,7 @@
 #include <sys/types.h>
 
 #include "../policy/capset.h"
+#include "../rules/rule.h"
 #include "sandbox.h"
 
 struct child_spec {
@@ -28,6 +31,8 @@ struct child_spec {
 	char *const *envp;
 	const struct sandbox *sb;
 	const struct capset *cs;
+	const struct rules *rules; /* non-NULL: judge every exec (judge.h) */
+	const char *workdir, *home; /* roots for the rules */
 };
 
 /* Run to completion. Returns latch's exit status: the command's own, 128+N

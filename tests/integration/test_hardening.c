@@ -86,7 +86,8 @@ Test(hardening, latch_data_and_binary_are_read_only_inside)
 	lt_mkdir(data);
 	r = LT_RUN("profile", "list"); /* sanity: the real data works */
 	LT_EXIT(r, 0);
-	cr_assert(system(lt_fmt("cp -r '%s/profiles' '%s/'", lt.data_dir, data)) == 0);
+	cr_assert(system(lt_fmt("cp -r '%s/profiles' '%s/rules' '%s/'", lt.data_dir,
+				lt.data_dir, data)) == 0);
 	lt_copy(lt.latch, bin, 0755);
 	before = lt_read(req);
 	env[0] = lt_fmt("LATCH_DATA_DIR=%s", data);

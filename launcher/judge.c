@@ -1,0 +1,241 @@
+#include "judge.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+
+#define MAX_ARGS 65536            /* more words than any sane command */
+#define MAX_ARG_LEN (128 * 1024)  /* the kernel's MAX_ARG_STRLEN */
+#define MAX_TOTAL (4 * 1024 * 1024)
+
+int judge_init(struct judge *j, int listener, const struct rules *r,
+	       const char *workdir, const char *home)
+{
+	memset(j, 0, sizeof(*j));
+	j->listener = listener;
+	j->rules = r;
+	j->roots.workdir = workdir;
+	j->roots.home = home;
+	return seccomp_notify_alloc(&j->req, &j->resp) == 0 ? 0 : -1;
+}
+
+void judge_free(struct judge *j)
+{
+	if (j->req)
+		seccomp_notify_free(j->req, j->resp);
+	memset(j, 0, sizeof(*j));
+}
+
+/* One NUL-terminated string at `addr` in the caller; NULL if unreadable or
+ * longer than `max`. */
+static char *read_str(int mem, uint64_t addr, size_t max)
+{
+	size_t cap = 256, len = 0;
+	char *buf = xmalloc(cap);
+
+	for (;;) {
+		ssize_t n;
+		char *nul;
+
+		if (len + 256 > cap)
+			buf = xrealloc(buf, cap *= 2);
+		n = pread(mem, buf + len, 256, (off_t)(addr + len));
+		if (n <= 0)
+			break;
+		nul = memchr(buf + len, '\0', (size_t)n);
+		if (nul)
+			return buf;
+		len += (size_t)n;
+		if (len > max)
+			break;
+	}
+	free(buf);
+	return NULL;
+}
+
+struct exec_call {
+	char *path;
+	char **argv;
+	size_t argc;
+	char cwd[PATH_MAX];
+	const char *refusal; /* set when the call cannot be judged */
+};
+
+static void call_free(struct exec_call *c)
+{
+	for (size_t i = 0; i < c->argc; i++)
+		free(c->argv[i]);
+	free(c->argv);
+	free(c->path);
+}
+
+/* The argv pointer array, read in bulk; NULL-terminated within MAX_ARGS. */
+static uint64_t *read_pointers(int mem, uint64_t at, size_t *n,
+			       const char **refusal)
+{
+	size_t cap = 1024;
+	uint64_t *v = xmalloc(cap * sizeof(*v));
+
+	for (*n = 0;;) {
+		ssize_t got = pread(mem, v + *n, 1024 * sizeof(*v),
+				    (off_t)(at + 8 * *n));
+
+		if (got < (ssize_t)sizeof(*v)) {
+			*refusal = "its argv cannot be read";
+			break;
+		}
+		for (size_t k = 0; k < (size_t)got / sizeof(*v); k++, (*n)++)
+			if (v[*n] == 0)
+				return v;
+		if (*n > MAX_ARGS) {
+			*refusal = "its argv has too many words to judge";
+			break;
+		}
+		if (*n + 1024 > cap)
+			v = xrealloc(v, (cap *= 2) * sizeof(*v));
+	}
+	free(v);
+	return NULL;
+}
+
+static void read_argv(int mem, uint64_t at, struct exec_call *c)
+{
+	size_t n, total = 0;
+	uint64_t *ptr = read_pointers(mem, at, &n, &c->refusal);
+
+	if (ptr == NULL)
+		return;
+	c->argv = xcalloc(n + 1, sizeof(*c->argv));
+	for (size_t i = 0; i < n; i++) {
+		char *s = read_str(mem, ptr[i], MAX_ARG_LEN);
+
+		if (s == NULL) {
+			c->refusal = "an argv word is unreadable or too long";
+			break;
+		}
+		c->argv[c->argc++] = s;
+		total += strlen(s) + 1;
+		if (total > MAX_TOTAL) {
+			c->refusal = "its argv is too large to judge";
+			break;
+		}
+	}
+	free(ptr);
+}
+
+static void read_call(const struct seccomp_notif *req, struct exec_call *c)
+{
+	char proc[64];
+	bool at = req->data.nr == SCMP_SYS(execveat);
+	uint64_t path = req->data.args[at ? 1 : 0];
+	uint64_t argv = req->data.args[at ? 2 : 1];
+	int mem;
+	ssize_t n;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(proc, sizeof(proc), "/proc/%u/cwd", req->pid);
+	n = readlink(proc, c->cwd, sizeof(c->cwd) - 1);
+	c->cwd[n > 0 ? n : 0] = '\0';
+	snprintf(proc, sizeof(proc), "/proc/%u/mem", req->pid);
+	mem = open(proc, O_RDONLY | O_CLOEXEC);
+	if (mem < 0 || c->cwd[0] != '/') {
+		c->refusal = "the calling process cannot be inspected";
+		if (mem >= 0)
+			close(mem);
+		return;
+	}
+	c->path = read_str(mem, path, PATH_MAX);
+	if (c->path == NULL)
+		c->refusal = "its path cannot be read";
+	else
+		read_argv(mem, argv, c);
+	close(mem);
+	if (c->path && c->path[0] == '\0' && at) {
+		/* fexecve / execveat(fd, "", AT_EMPTY_PATH): name the file */
+		char target[PATH_MAX];
+
+		snprintf(proc, sizeof(proc), "/proc/%u/fd/%d", req->pid,
+			 (int)req->data.args[0]);
+		n = readlink(proc, target, sizeof(target) - 1);
+		free(c->path);
+		target[n > 0 ? n : 0] = '\0';
+		c->path = xstrdup(target);
+	}
+}
+
+static void say_blocked(struct judge *j, unsigned pid,
+			const struct exec_call *c, const char *why,
+			const struct decision *d)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->argc && n < sizeof(line) - 4; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
+				      i ? " " : "", c->argv[i]);
+	if (n >= sizeof(line) - 4)
+		memcpy(line + sizeof(line) - 4, "...", 4);
+	if (pid == j->last_pid && strcmp(line, j->last_line) == 0)
+		return; /* the same exec retried along PATH */
+	j->last_pid = pid;
+	snprintf(j->last_line, sizeof(j->last_line), "%s", line);
+	if (d && d->rule)
+		dprintf(2, "latch: blocked: %s (rule %s: %s)\n", line, d->rule,
+			d->reason);
+	else
+		dprintf(2, "latch: blocked: %s (%s)\n", c->argc ? line : c->path,
+			why);
+}
+
+static const char *base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+int judge_one(struct judge *j)
+{
+	struct exec_call c;
+	struct decision d = { .action = ACTION_DENY };
+	bool allow;
+
+	memset(j->req, 0, sizeof(*j->req));
+	if (seccomp_notify_receive(j->listener, j->req) < 0)
+		return errno == ENOENT || errno == EINTR ? 0 : -1;
+	read_call(j->req, &c);
+	if (c.refusal == NULL)
+		d = rules_decide_as(j->rules, base(c.path),
+				    (const char *const *)c.argv, c.argc, c.cwd,
+				    &j->roots);
+	allow = c.refusal == NULL && d.action != ACTION_DENY &&
+		d.action != ACTION_ASK;
+	/* The caller may have died and its id been reused: only answer a
+	 * notification that is still the one that was read. */
+	if (seccomp_notify_id_valid(j->listener, j->req->id) == 0) {
+		memset(j->resp, 0, sizeof(*j->resp));
+		j->resp->id = j->req->id;
+		if (allow) {
+			j->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+			j->allowed++;
+		} else {
+			j->resp->error = -EPERM;
+			j->denied++;
+			say_blocked(j, j->req->pid, &c, c.refusal ? c.refusal
+					: "asks for confirmation; no prompt yet, so refused",
+				    c.refusal ? NULL : &d);
+		}
+		seccomp_notify_respond(j->listener, j->resp);
+	}
+	call_free(&c);
+	return 0;
+}
