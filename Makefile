@@ -24,7 +24,7 @@ ALL_CFLAGS := $(CSTD) $(WARN) $(CFLAGS) -DLATCH_VERSION='"$(VERSION)"' \
 # The default build puts the binary at ./latch; other builds (asan) keep
 # theirs inside their build directory.
 LATCH_BIN  := $(if $(filter build,$(BUILD)),latch,$(BUILD)/latch)
-LIBS       := -lyaml -lcjson -lpcre2-8 -lseccomp
+LIBS       := -lyaml -lcjson -lpcre2-8 -lseccomp -lpthread
 
 COMMON_SRC := $(wildcard common/*.c)
 POLICY_SRC := $(wildcard policy/*.c)

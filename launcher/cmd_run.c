@@ -1,4 +1,6 @@
 /* cmd_run.c — `latch run` and `latch shell`. */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +8,7 @@
 #include "../common/xalloc.h"
 #include "../policy/envpolicy.h"
 #include "cmd.h"
+#include "datadir.h"
 #include "opts.h"
 #include "plan.h"
 #include "report.h"
@@ -32,6 +35,23 @@ static void print_warnings(const struct capset *cs, const struct sandbox *sb)
 			sb->gaps.v[i]);
 }
 
+/* The rule packs are parsed on a second thread while the main thread builds
+ * the capability set: the two are independent, and each costs about a
+ * millisecond of a launch. */
+struct pack_job {
+	struct rules *rules;
+	struct err e;
+	int rc;
+};
+
+static void *load_packs(void *arg)
+{
+	struct pack_job *job = arg;
+
+	job->rc = load_shipped_packs(job->rules, &job->e);
+	return NULL;
+}
+
 static int run_argv(struct opts *o, char **argv)
 {
 	struct plan pl;
@@ -39,12 +59,20 @@ static int run_argv(struct opts *o, char **argv)
 	struct strv env = { 0 }, stripped = { 0 };
 	struct err e;
 	struct rules *rules = NULL;
+	struct pack_job job = { .rc = 0 };
+	pthread_t tid;
+	bool threaded = false;
 	int rc = EXIT_LATCH;
 
 	if (!o->dry_run && plan_ensure_own_dirs(&e) < 0) {
 		die_msg(e.msg);
 		return EXIT_LATCH;
 	}
+	(void)datadir(); /* its lazy cache, filled before two threads read it */
+	job.rules = rules = rules_new();
+	threaded = pthread_create(&tid, NULL, load_packs, &job) == 0;
+	if (!threaded)
+		load_packs(&job);
 	if (plan_build(&pl, o->profile, o->workdir, &o->cli, &e) < 0) {
 		die_msg(e.msg);
 		goto out;
@@ -52,9 +80,15 @@ static int run_argv(struct opts *o, char **argv)
 	if (o->best_effort)
 		pl.cs.best_effort = true;
 	/* every exec of the sandbox is judged by the shipped rule packs */
-	rules = rules_new();
-	if (load_shipped_packs(rules, &e) < 0 ||
-	    sandbox_plan(&sb, &pl.cs, true, &e) < 0) {
+	if (threaded) {
+		pthread_join(tid, NULL);
+		threaded = false;
+	}
+	if (job.rc < 0) {
+		die_msg(job.e.msg);
+		goto out;
+	}
+	if (sandbox_plan(&sb, &pl.cs, true, &e) < 0) {
 		die_msg(e.msg);
 		goto out;
 	}
@@ -83,6 +117,8 @@ static int run_argv(struct opts *o, char **argv)
 		rc = supervise_run(&spec);
 	}
 out:
+	if (threaded)
+		pthread_join(tid, NULL);
 	strv_free(&env);
 	strv_free(&stripped);
 	sandbox_free(&sb);
