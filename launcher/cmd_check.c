@@ -156,6 +156,7 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	r = rules_new();
+	rules_skip_examples(r);
 	if (load_shipped_packs(r, &e) < 0) {
 		die_msg(e.msg);
 		goto out;

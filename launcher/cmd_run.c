@@ -70,6 +70,7 @@ static int run_argv(struct opts *o, char **argv)
 	}
 	(void)datadir(); /* its lazy cache, filled before two threads read it */
 	job.rules = rules = rules_new();
+	rules_skip_examples(rules);
 	threaded = pthread_create(&tid, NULL, load_packs, &job) == 0;
 	if (!threaded)
 		load_packs(&job);

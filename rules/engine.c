@@ -131,7 +131,7 @@ int rules_load(struct rules *r, const char *buf, size_t len, const char *file,
 {
 	struct parsed_pack pp;
 
-	if (pack_parse(buf, len, file, &pp, e) < 0)
+	if (pack_parse(buf, len, file, !r->skip_examples, &pp, e) < 0)
 		return -1;
 	for (size_t i = 0; i < r->n_packs; i++)
 		if (strcmp(r->packs[i]->name, pp.pack->name) == 0) {
@@ -265,4 +265,9 @@ size_t rules_packs(const struct rules *r)
 bool rules_jit(const struct rules *r)
 {
 	return !r->jit_failed;
+}
+
+void rules_skip_examples(struct rules *r)
+{
+	r->skip_examples = true;
 }

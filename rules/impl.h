@@ -115,6 +115,7 @@ struct rules {
 	size_t *globs; /* rules with a "prefix*" command */
 	size_t n_globs;
 	bool jit_failed;
+	bool skip_examples; /* run time: never read the examples document */
 };
 
 /* pack.c: parse one pack; the new rules and grammars are returned in the
@@ -127,7 +128,9 @@ struct parsed_pack {
 	size_t n_grammars;
 	bool jit_failed;
 };
-int pack_parse(const char *buf, size_t len, const char *file,
+/* Parse a pack. A second YAML document, if any, maps rule ids to example
+ * lists; with `examples` false it is not even read (run time). */
+int pack_parse(const char *buf, size_t len, const char *file, bool examples,
 	       struct parsed_pack *out, struct err *e);
 void pack_parsed_free(struct parsed_pack *pp);
 void rule_free(struct rule *ru);

@@ -911,7 +911,52 @@ static int yaml_error(yaml_parser_t *parser, const char *file, struct err *e)
 		       parser->context ? parser->context : "");
 }
 
-int pack_parse(const char *buf, size_t len, const char *file,
+/* The examples document: `RULE-ID: [ {argv, cwd, expect}, … ]`. */
+static int parse_examples(struct pctx *c, yaml_node_t *root)
+{
+	if (root->type != YAML_MAPPING_NODE)
+		return fail(c, root, "the examples document must map rule ids to lists of examples%s%s",
+			    "", NULL);
+	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
+	     pr < root->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = node(c, pr->key);
+		const char *id = k->type == YAML_SCALAR_NODE
+					 ? (const char *)k->data.scalar.value : "";
+		size_t i;
+
+		for (i = 0; i < c->pp->n_rules; i++)
+			if (strcmp(c->pp->rules[i]->id, id) == 0)
+				break;
+		if (i == c->pp->n_rules)
+			return fail(c, k, "examples for unknown rule '%s'%s", id, NULL);
+		c->ru = c->pp->rules[i];
+		if (r_examples(c, "examples", node(c, pr->value)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int second_document(yaml_parser_t *parser, struct pctx *c)
+{
+	yaml_document_t next;
+	yaml_node_t *root;
+	int rc = 0;
+
+	if (!yaml_parser_load(parser, &next))
+		return yaml_error(parser, c->file, c->e);
+	root = yaml_document_get_root_node(&next);
+	if (root != NULL) {
+		yaml_document_t *first = c->doc;
+
+		c->doc = &next;
+		rc = parse_examples(c, root);
+		c->doc = first;
+	}
+	yaml_document_delete(&next);
+	return rc;
+}
+
+int pack_parse(const char *buf, size_t len, const char *file, bool examples,
 	       struct parsed_pack *out, struct err *e)
 {
 	yaml_parser_t parser;
@@ -941,20 +986,8 @@ int pack_parse(const char *buf, size_t len, const char *file,
 			file);
 	} else {
 		rc = parse_root(&c, root);
-		if (rc == 0) {
-			yaml_document_t next;
-
-			if (yaml_parser_load(&parser, &next)) {
-				yaml_node_t *r2 = yaml_document_get_root_node(&next);
-
-				if (r2 != NULL)
-					rc = err_set(e, "%s: more than one YAML document; a file holds one rule pack",
-						     file);
-				yaml_document_delete(&next);
-			} else {
-				rc = yaml_error(&parser, file, e);
-			}
-		}
+		if (rc == 0 && examples)
+			rc = second_document(&parser, &c);
 	}
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);

@@ -47,6 +47,9 @@ struct rules;
 
 struct rules *rules_new(void);
 void rules_free(struct rules *r);
+/* Load packs without their examples document (the run time: it is only
+ * for `latch rules test`, and parsing it costs more than the rules). */
+void rules_skip_examples(struct rules *r);
 
 /* Parse one pack from a buffer (`file` is for messages) and add its rules.
  * Every pattern is compiled here. On error (`FILE:LINE: …`) nothing is

@@ -371,3 +371,34 @@ Test(rules_shipped, concurrent_decisions_agree)
 	cr_assert_eq(w[0].mismatches + w[1].mismatches, 0);
 	rules_free(r);
 }
+
+Test(engine, examples_in_a_second_document_belong_to_their_rule_and_are_skipped_at_run_time)
+{
+	static const char pack[] =
+		"pack: p\n"
+		"rules:\n"
+		"  - id: no-sudo\n"
+		"    commands: [sudo]\n"
+		"    action: deny\n"
+		"    reason: no\n"
+		"---\n"
+		"no-sudo:\n"
+		"  - {argv: [sudo, ls], expect: deny}\n"
+		"  - {argv: [sudo, ls], expect: allow}\n";
+	static const char bad[] = "pack: p\nrules: []\n---\nnobody: []\n";
+	struct rules *r = rules_new(), *fast = rules_new(), *b = rules_new();
+	struct err e;
+	size_t failed = 0;
+
+	cr_assert_eq(rules_load(r, pack, sizeof(pack) - 1, "p.yaml", &e), 0, "%s", e.msg);
+	cr_assert_eq(rules_test(r, NULL, NULL, &failed), 2);
+	cr_assert_eq(failed, 1); /* the second example is wrong on purpose */
+	rules_skip_examples(fast);
+	cr_assert_eq(rules_load(fast, pack, sizeof(pack) - 1, "p.yaml", &e), 0);
+	cr_assert_eq(rules_test(fast, NULL, NULL, &failed), 0);
+	cr_assert_eq(rules_load(b, bad, sizeof(bad) - 1, "b.yaml", &e), -1);
+	cr_assert(strstr(e.msg, "examples for unknown rule 'nobody'"), "%s", e.msg);
+	rules_free(r);
+	rules_free(fast);
+	rules_free(b);
+}
