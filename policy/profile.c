@@ -6,75 +6,22 @@
 #include <yaml.h>
 
 #include "../common/xalloc.h"
+#include "../common/yamlwalk.h"
 #include "capnames.h"
 #include "envpolicy.h"
 #include "suggest.h"
 
 /* Parsing context: one document, one profile under construction. */
 struct ctx {
-	yaml_document_t *doc;
+	struct yw w;     /* the document, the file (== p->file) and the error */
 	struct profile *p;
-	const char *file; /* == p->file, for messages */
-	struct err *e;
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static int line_of(const yaml_node_t *n)
-{
-	return (int)n->start_mark.line + 1;
-}
-
-static int fail(struct ctx *c, const yaml_node_t *n, const char *fmt,
-		const char *a, const char *b)
-{
-	char msg[512];
-
-	snprintf(msg, sizeof(msg), fmt, a, b ? b : "");
-	return err_set(c->e, "%s:%d: %s", c->file, line_of(n), msg);
-}
-
-static yaml_node_t *node(struct ctx *c, int id)
-{
-	return yaml_document_get_node(c->doc, id);
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
-					   : NULL;
-}
-
-static int want_scalar(struct ctx *c, const yaml_node_t *n, const char *key,
-		       const char **out)
-{
-	*out = scalar(n);
-	if (*out == NULL)
-		return fail(c, n, "'%s' must be a single value%s", key, NULL);
-	return 0;
-}
-
-static int want_bool(struct ctx *c, const yaml_node_t *n, const char *key,
-		     bool *out)
-{
-	const char *s;
-
-	if (want_scalar(c, n, key, &s) < 0)
-		return -1;
-	if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off")) {
-		*out = false;
-		return 0;
-	}
-	return fail(c, n, "'%s' must be true or false, not '%s'", key, s);
-}
-
 static struct src src_of(struct ctx *c, const yaml_node_t *n)
 {
-	return (struct src){ .file = c->file, .line = line_of(n) };
+	return (struct src){ .file = c->w.file, .line = yw_line(n) };
 }
 
 /* A list of scalars (a lone scalar counts as a one-item list). Each item's
@@ -85,7 +32,7 @@ static int want_list(struct ctx *c, const yaml_node_t *n, const char *key,
 	if (n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0)
 		return 0; /* `deny:` with nothing after it: an empty list */
 	if (n->type == YAML_SCALAR_NODE) {
-		strv_push(out, scalar(n));
+		strv_push(out, yw_scalar(n));
 		if (srcs) {
 			*srcs = xrealloc(*srcs, out->n * sizeof(**srcs));
 			(*srcs)[out->n - 1] = src_of(c, n);
@@ -93,17 +40,17 @@ static int want_list(struct ctx *c, const yaml_node_t *n, const char *key,
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(c, n, "'%s' must be a list%s", key, NULL);
+		return yw_fail(&c->w, n, "'%s' must be a list%s", key, NULL);
 	for (yaml_node_item_t *it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top; it++) {
-		yaml_node_t *item = node(c, *it);
-		const char *s = scalar(item);
+		yaml_node_t *item = yw_node(&c->w, *it);
+		const char *s = yw_scalar(item);
 
 		if (s == NULL)
-			return fail(c, item, "items of '%s' must be single values%s",
+			return yw_fail(&c->w, item, "items of '%s' must be single values%s",
 				    key, NULL);
 		if (*s == '\0')
-			return fail(c, item, "empty item in '%s'%s", key, NULL);
+			return yw_fail(&c->w, item, "empty item in '%s'%s", key, NULL);
 		strv_push(out, s);
 		if (srcs) {
 			*srcs = xrealloc(*srcs, out->n * sizeof(**srcs));
@@ -120,47 +67,29 @@ struct key {
 	key_fn fn;
 };
 
+struct walk_arg {
+	struct ctx *c;
+	const struct key *keys;
+};
+
+static int call_key(void *arg, size_t i, const char *k, yaml_node_t *v)
+{
+	struct walk_arg *a = arg;
+
+	return a->keys[i].fn(a->c, k, v);
+}
+
 /* Walk a mapping, dispatching each key; unknown and duplicate keys fail. */
 static int walk(struct ctx *c, const yaml_node_t *map, const char *what,
 		const struct key *keys, size_t nkeys)
 {
 	const char *names[32];
+	struct walk_arg a = { c, keys };
 
-	if (map->type != YAML_MAPPING_NODE)
-		return fail(c, map, "'%s' must be a mapping of keys%s", what, NULL);
 	for (size_t i = 0; i < nkeys && i < N(names); i++)
 		names[i] = keys[i].name;
-	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
-	     pr < map->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
-		const char *ks = scalar(k);
-		size_t i;
-
-		if (ks == NULL)
-			return fail(c, k, "keys in '%s' must be plain words%s",
-				    what, NULL);
-		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < pr;
-		     q++) {
-			const char *qs = scalar(node(c, q->key));
-
-			if (qs && strcmp(qs, ks) == 0)
-				return fail(c, k, "duplicate key '%s'%s", ks, NULL);
-		}
-		for (i = 0; i < nkeys; i++)
-			if (strcmp(keys[i].name, ks) == 0)
-				break;
-		if (i == nkeys) {
-			const char *s = suggest(ks, names, nkeys);
-			char hint[96] = "";
-
-			if (s)
-				snprintf(hint, sizeof(hint), " (did you mean '%s'?)", s);
-			return fail(c, k, "unknown key '%s'%s", ks, hint);
-		}
-		if (keys[i].fn(c, ks, v) < 0)
-			return -1;
-	}
-	return 0;
+	return yw_walk(&c->w, map, what, names,
+		       nkeys < N(names) ? nkeys : N(names), call_key, &a);
 }
 
 /* ---- filesystem ---- */
@@ -252,7 +181,7 @@ static int env_allow(struct ctx *c, const char *k, yaml_node_t *v)
 		return -1;
 	for (size_t i = first; i < c->p->env_allow.n; i++)
 		if (!valid_env_name(c->p->env_allow.v[i]))
-			return fail(c, v, "'%s' is not a variable name (allow takes exact names)%s",
+			return yw_fail(&c->w, v, "'%s' is not a variable name (allow takes exact names)%s",
 				    c->p->env_allow.v[i], NULL);
 	return 0;
 }
@@ -265,20 +194,20 @@ static int env_deny(struct ctx *c, const char *k, yaml_node_t *v)
 static int env_set(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	if (v->type != YAML_MAPPING_NODE)
-		return fail(c, v, "'%s' must be a mapping NAME: value%s", k, NULL);
+		return yw_fail(&c->w, v, "'%s' must be a mapping NAME: value%s", k, NULL);
 	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start;
 	     pr < v->data.mapping.pairs.top; pr++) {
-		yaml_node_t *kn = node(c, pr->key), *vn = node(c, pr->value);
-		const char *name = scalar(kn), *val = scalar(vn);
+		yaml_node_t *kn = yw_node(&c->w, pr->key), *vn = yw_node(&c->w, pr->value);
+		const char *name = yw_scalar(kn), *val = yw_scalar(vn);
 
 		if (name == NULL || !valid_env_name(name))
-			return fail(c, kn, "'%s' is not a variable name%s",
+			return yw_fail(&c->w, kn, "'%s' is not a variable name%s",
 				    name ? name : "?", NULL);
 		if (env_is_injection(name))
-			return fail(c, kn, "'%s' is a loader/interpreter injection variable and cannot be set%s",
+			return yw_fail(&c->w, kn, "'%s' is a loader/interpreter injection variable and cannot be set%s",
 				    name, NULL);
 		if (val == NULL)
-			return fail(c, vn, "the value of '%s' must be a single value%s",
+			return yw_fail(&c->w, vn, "the value of '%s' must be a single value%s",
 				    name, NULL);
 		strv_push_owned(&c->p->env_set, xasprintf("%s=%s", name, val));
 	}
@@ -304,7 +233,7 @@ static int workdir_access(struct ctx *c, const char *k, yaml_node_t *v)
 					LATCH_ACC_RW };
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	for (size_t i = 0; i < N(words); i++) {
 		if (strcmp(s, words[i]) == 0) {
@@ -316,7 +245,7 @@ static int workdir_access(struct ctx *c, const char *k, yaml_node_t *v)
 			return 0;
 		}
 	}
-	return fail(c, v, "workdir access must be none, read, write or readwrite, not '%s'%s",
+	return yw_fail(&c->w, v, "workdir access must be none, read, write or readwrite, not '%s'%s",
 		    s, NULL);
 }
 
@@ -324,7 +253,7 @@ static int workdir_exec(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	bool b = false;
 
-	if (want_bool(c, v, k, &b) < 0)
+	if (yw_want_bool(&c->w, v, k, &b) < 0)
 		return -1;
 	c->p->workdir_access = b ? c->p->workdir_access | LATCH_ACC_EXEC
 				 : c->p->workdir_access & ~(unsigned)LATCH_ACC_EXEC;
@@ -351,17 +280,17 @@ static int net_mode(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	if (strcmp(s, "open") == 0)
 		c->p->net_mode = NET_OPEN;
 	else if (strcmp(s, "block") == 0)
 		c->p->net_mode = NET_BLOCK;
 	else if (strcmp(s, "allowlist") == 0)
-		return fail(c, v, "network mode 'allowlist' needs latch's proxy, which this version does not have yet; use 'block' or 'open'%s%s",
+		return yw_fail(&c->w, v, "network mode 'allowlist' needs latch's proxy, which this version does not have yet; use 'block' or 'open'%s%s",
 			    "", NULL);
 	else
-		return fail(c, v, "network mode must be 'open' or 'block', not '%s'%s",
+		return yw_fail(&c->w, v, "network mode must be 'open' or 'block', not '%s'%s",
 			    s, NULL);
 	return 0;
 }
@@ -378,7 +307,7 @@ static int ports(struct ctx *c, const char *k, yaml_node_t *v, struct strv *out)
 				    ? strtol(d, NULL, 10) : -1;
 
 		if (port < 1 || port > 65535)
-			return fail(c, v, "'%s' is not a TCP port (1-65535)%s",
+			return yw_fail(&c->w, v, "'%s' is not a TCP port (1-65535)%s",
 				    out->v[i], NULL);
 	}
 	return 0;
@@ -398,14 +327,14 @@ static int net_unix(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	if (strcmp(s, "allow") == 0)
 		c->p->net_unix = TRI_TRUE;
 	else if (strcmp(s, "block") == 0)
 		c->p->net_unix = TRI_FALSE;
 	else
-		return fail(c, v, "network unix must be 'allow' or 'block', not '%s'%s",
+		return yw_fail(&c->w, v, "network unix must be 'allow' or 'block', not '%s'%s",
 			    s, NULL);
 	return 0;
 }
@@ -432,7 +361,7 @@ static int caps_keep(struct ctx *c, const char *k, yaml_node_t *v)
 		return -1;
 	for (size_t i = first; i < c->p->caps_keep.n; i++)
 		if (cap_from_name(c->p->caps_keep.v[i]) < 0)
-			return fail(c, v, "unknown capability '%s'%s",
+			return yw_fail(&c->w, v, "unknown capability '%s'%s",
 				    c->p->caps_keep.v[i], NULL);
 	return 0;
 }
@@ -474,7 +403,7 @@ static int k_description(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	free(c->p->description);
 	c->p->description = xstrdup(s);
@@ -485,7 +414,7 @@ static int k_name(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	free(c->p->name);
 	c->p->name = xstrdup(s);
@@ -494,14 +423,14 @@ static int k_name(struct ctx *c, const char *k, yaml_node_t *v)
 
 static int k_required(struct ctx *c, const char *k, yaml_node_t *v)
 {
-	return want_bool(c, v, k, &c->p->required);
+	return yw_want_bool(&c->w, v, k, &c->p->required);
 }
 
 static int k_best_effort(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	bool b = false;
 
-	if (want_bool(c, v, k, &b) < 0)
+	if (yw_want_bool(&c->w, v, k, &b) < 0)
 		return -1;
 	c->p->best_effort = b ? TRI_TRUE : TRI_FALSE;
 	return 0;
@@ -514,7 +443,7 @@ static int k_unprotect(struct ctx *c, const char *k, yaml_node_t *v)
 
 static int k_later(struct ctx *c, const char *k, yaml_node_t *v)
 {
-	return fail(c, v, "section '%s' is not supported by this version of latch; remove it rather than believe it is enforced%s",
+	return yw_fail(&c->w, v, "section '%s' is not supported by this version of latch; remove it rather than believe it is enforced%s",
 		    k, NULL);
 }
 
@@ -546,12 +475,12 @@ struct profile *profile_parse(const char *buf, size_t len, const char *file,
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	struct profile *p = xcalloc(1, sizeof(*p));
-	struct ctx c = { .doc = &doc, .p = p, .e = e };
+	struct ctx c = { .w = { .doc = &doc, .e = e }, .p = p };
 	yaml_node_t *root;
 	int rc = -1;
 
 	p->file = xstrdup(file);
-	c.file = p->file;
+	c.w.file = p->file;
 	p->name = xstrdup(name);
 	p->is_group = is_group;
 	if (!yaml_parser_initialize(&parser)) {

@@ -8,13 +8,12 @@
 #include <yaml.h>
 
 #include "../common/xalloc.h"
+#include "../common/yamlwalk.h"
 #include "../policy/suggest.h"
 #include "impl.h"
 
 struct pctx {
-	yaml_document_t *doc;
-	const char *file;
-	struct err *e;
+	struct yw w;     /* the document, the file and the error */
 	struct parsed_pack *pp;
 	struct rule *ru;
 	struct cond *cond;
@@ -26,58 +25,6 @@ struct pctx {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static int line_of(const yaml_node_t *n)
-{
-	return (int)n->start_mark.line + 1;
-}
-
-static int fail(struct pctx *c, const yaml_node_t *n, const char *fmt,
-		const char *a, const char *b)
-{
-	char msg[768];
-
-	snprintf(msg, sizeof(msg), fmt, a, b ? b : "");
-	return err_set(c->e, "%s:%d: %s", c->file, line_of(n), msg);
-}
-
-static yaml_node_t *node(struct pctx *c, int id)
-{
-	return yaml_document_get_node(c->doc, id);
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
-					   : NULL;
-}
-
-static int want_scalar(struct pctx *c, const yaml_node_t *n, const char *key,
-		       const char **out)
-{
-	*out = scalar(n);
-	if (*out == NULL)
-		return fail(c, n, "'%s' must be a single value%s", key, NULL);
-	return 0;
-}
-
-static int want_bool(struct pctx *c, const yaml_node_t *n, const char *key,
-		     bool *out)
-{
-	const char *s;
-
-	if (want_scalar(c, n, key, &s) < 0)
-		return -1;
-	if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off")) {
-		*out = false;
-		return 0;
-	}
-	return fail(c, n, "'%s' must be true or false, not '%s'", key, s);
-}
-
 /* A list of scalars; a lone scalar is a one-item list. */
 static int want_list(struct pctx *c, const yaml_node_t *n, const char *key,
 		     struct strv *out, bool allow_empty_items)
@@ -85,21 +32,21 @@ static int want_list(struct pctx *c, const yaml_node_t *n, const char *key,
 	if (n->type == YAML_SCALAR_NODE) {
 		if (n->data.scalar.length == 0)
 			return 0;
-		strv_push(out, scalar(n));
+		strv_push(out, yw_scalar(n));
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(c, n, "'%s' must be a list%s", key, NULL);
+		return yw_fail(&c->w, n, "'%s' must be a list%s", key, NULL);
 	for (yaml_node_item_t *it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top; it++) {
-		yaml_node_t *item = node(c, *it);
-		const char *s = scalar(item);
+		yaml_node_t *item = yw_node(&c->w, *it);
+		const char *s = yw_scalar(item);
 
 		if (s == NULL)
-			return fail(c, item, "items of '%s' must be single values%s",
+			return yw_fail(&c->w, item, "items of '%s' must be single values%s",
 				    key, NULL);
 		if (*s == '\0' && !allow_empty_items)
-			return fail(c, item, "empty item in '%s'%s", key, NULL);
+			return yw_fail(&c->w, item, "empty item in '%s'%s", key, NULL);
 		strv_push(out, s);
 	}
 	return 0;
@@ -112,46 +59,29 @@ struct key {
 	key_fn fn;
 };
 
+struct walk_arg {
+	struct pctx *c;
+	const struct key *keys;
+};
+
+static int call_key(void *arg, size_t i, const char *k, yaml_node_t *v)
+{
+	struct walk_arg *a = arg;
+
+	return a->keys[i].fn(a->c, k, v);
+}
+
+/* Walk a mapping, dispatching each key; unknown and duplicate keys fail. */
 static int walk(struct pctx *c, const yaml_node_t *map, const char *what,
 		const struct key *keys, size_t nkeys)
 {
 	const char *names[16];
+	struct walk_arg a = { c, keys };
 
-	if (map->type != YAML_MAPPING_NODE)
-		return fail(c, map, "'%s' must be a mapping of keys%s", what, NULL);
 	for (size_t i = 0; i < nkeys && i < N(names); i++)
 		names[i] = keys[i].name;
-	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
-	     pr < map->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
-		const char *ks = scalar(k);
-		size_t i;
-
-		if (ks == NULL)
-			return fail(c, k, "keys in '%s' must be plain words%s",
-				    what, NULL);
-		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < pr;
-		     q++) {
-			const char *qs = scalar(node(c, q->key));
-
-			if (qs && strcmp(qs, ks) == 0)
-				return fail(c, k, "duplicate key '%s'%s", ks, NULL);
-		}
-		for (i = 0; i < nkeys; i++)
-			if (strcmp(keys[i].name, ks) == 0)
-				break;
-		if (i == nkeys) {
-			const char *s = suggest(ks, names, nkeys < N(names) ? nkeys : N(names));
-			char hint[96] = "";
-
-			if (s)
-				snprintf(hint, sizeof(hint), " (did you mean '%s'?)", s);
-			return fail(c, k, "unknown key '%s'%s", ks, hint);
-		}
-		if (keys[i].fn(c, ks, v) < 0)
-			return -1;
-	}
-	return 0;
+	return yw_walk(&c->w, map, what, names,
+		       nkeys < N(names) ? nkeys : N(names), call_key, &a);
 }
 
 /* ---- patterns and roots ---- */
@@ -164,7 +94,7 @@ static int compile(struct pctx *c, const yaml_node_t *n, const char *key,
 	PCRE2_SIZE off;
 	pcre2_code *re;
 
-	if (want_scalar(c, n, key, &s) < 0)
+	if (yw_want_scalar(&c->w, n, key, &s) < 0)
 		return -1;
 	re = pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, &code, &off,
 			   NULL);
@@ -172,8 +102,8 @@ static int compile(struct pctx *c, const yaml_node_t *n, const char *key,
 		PCRE2_UCHAR msg[256];
 
 		pcre2_get_error_message(code, msg, sizeof(msg));
-		return err_set(c->e, "%s:%d: pcre2 error at offset %zu: %s",
-			       c->file, line_of(n), (size_t)off, (char *)msg);
+		return err_set(c->w.e, "%s:%d: pcre2 error at offset %zu: %s",
+			       c->w.file, yw_line(n), (size_t)off, (char *)msg);
 	}
 	if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
 		c->pp->jit_failed = true;
@@ -203,7 +133,7 @@ static int want_roots(struct pctx *c, const yaml_node_t *n, const char *key,
 	}
 	if (names.n == 0) {
 		strv_free(&names);
-		return fail(c, n, "'%s' needs at least one root%s", key, NULL);
+		return yw_fail(&c->w, n, "'%s' needs at least one root%s", key, NULL);
 	}
 	rs->set = true;
 	rs->v = xcalloc(names.n, sizeof(*rs->v));
@@ -223,7 +153,7 @@ static int want_roots(struct pctx *c, const yaml_node_t *n, const char *key,
 			rt->kind = ROOT_PATH;
 			rt->path = path_resolve(NULL, s);
 		} else {
-			int rc = fail(c, n, "unknown root '%s' in '%s' (roots are $WORKDIR, $HOME, $TMP, $CACHE or an absolute path)",
+			int rc = yw_fail(&c->w, n, "unknown root '%s' in '%s' (roots are $WORKDIR, $HOME, $TMP, $CACHE or an absolute path)",
 				      s, key);
 
 			strv_free(&names);
@@ -247,11 +177,11 @@ static int os_short(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	for (const char *p = s; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("?@#%+", *p))
-			return fail(c, v, "'%s' lists option letters without dashes, not '%s'",
+			return yw_fail(&c->w, v, "'%s' lists option letters without dashes, not '%s'",
 				    k, s);
 	free(c->os->shorts);
 	c->os->shorts = xstrdup(s);
@@ -266,7 +196,7 @@ static int os_long(struct pctx *c, const char *k, yaml_node_t *v)
 		return -1;
 	for (size_t i = first; i < c->os->longs.n; i++)
 		if (c->os->longs.v[i][0] == '-')
-			return fail(c, v, "'%s' lists option names without dashes, not '%s'",
+			return yw_fail(&c->w, v, "'%s' lists option names without dashes, not '%s'",
 				    k, c->os->longs.v[i]);
 	return 0;
 }
@@ -284,7 +214,7 @@ static int one_option(struct pctx *c, yaml_node_t *v)
 	if (walk(c, v, "options", keys, N(keys)) < 0)
 		return -1;
 	if ((c->os->shorts == NULL || !*c->os->shorts) && c->os->longs.n == 0)
-		return fail(c, v, "an option needs 'short' letters or 'long' names%s%s",
+		return yw_fail(&c->w, v, "an option needs 'short' letters or 'long' names%s%s",
 			    "", NULL);
 	return 0;
 }
@@ -295,11 +225,11 @@ static int c_options(struct pctx *c, const char *k, yaml_node_t *v)
 	if (v->type == YAML_MAPPING_NODE)
 		return one_option(c, v);
 	if (v->type != YAML_SEQUENCE_NODE)
-		return fail(c, v, "'%s' must be a mapping {short, long} or a list of them%s",
+		return yw_fail(&c->w, v, "'%s' must be a mapping {short, long} or a list of them%s",
 			    k, NULL);
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++)
-		if (one_option(c, node(c, *it)) < 0)
+		if (one_option(c, yw_node(&c->w, *it)) < 0)
 			return -1;
 	return 0;
 }
@@ -310,7 +240,7 @@ static int ot_prefix(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	free(c->ot->prefix);
 	c->ot->prefix = xstrdup(s);
@@ -336,7 +266,7 @@ static int ot_git(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	bool b = false;
 
-	if (want_bool(c, v, k, &b) < 0)
+	if (yw_want_bool(&c->w, v, k, &b) < 0)
 		return -1;
 	c->ot->in_git = b;
 	return 0;
@@ -375,7 +305,7 @@ static int one_operand_test(struct pctx *c, yaml_node_t *v)
 		return -1;
 	if (!t->outside.set && !t->under.set && !t->above.set &&
 	    t->in_git < 0 && !t->word && !t->path)
-		return fail(c, v, "an operand test needs one of outside, under, any_equal_or_above, in_git_dir, word, path%s%s",
+		return yw_fail(&c->w, v, "an operand test needs one of outside, under, any_equal_or_above, in_git_dir, word, path%s%s",
 			    "", NULL);
 	return 0;
 }
@@ -387,11 +317,11 @@ static int c_operands(struct pctx *c, const char *k, yaml_node_t *v)
 	if (v->type == YAML_MAPPING_NODE)
 		return one_operand_test(c, v);
 	if (v->type != YAML_SEQUENCE_NODE)
-		return fail(c, v, "'%s' must be a mapping of tests or a list of them%s",
+		return yw_fail(&c->w, v, "'%s' must be a mapping of tests or a list of them%s",
 			    k, NULL);
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++)
-		if (one_operand_test(c, node(c, *it)) < 0)
+		if (one_operand_test(c, yw_node(&c->w, *it)) < 0)
 			return -1;
 	return 0;
 }
@@ -414,7 +344,7 @@ static int c_argv(struct pctx *c, const char *k, yaml_node_t *v)
 		n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 		items = xcalloc(n ? n : 1, sizeof(*items));
 		for (size_t i = 0; i < n; i++)
-			items[i] = node(c, v->data.sequence.items.start[i]);
+			items[i] = yw_node(&c->w, v->data.sequence.items.start[i]);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct pattern *p = NULL;
@@ -435,7 +365,7 @@ static int c_argv(struct pctx *c, const char *k, yaml_node_t *v)
 static int c_cmdline(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	if (c->cond->cmdline)
-		return fail(c, v, "'%s' given twice%s", k, NULL);
+		return yw_fail(&c->w, v, "'%s' given twice%s", k, NULL);
 	return compile(c, v, k, &c->cond->cmdline);
 }
 
@@ -443,7 +373,7 @@ static int c_no_operands(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	bool b = false;
 
-	if (want_bool(c, v, k, &b) < 0)
+	if (yw_want_bool(&c->w, v, k, &b) < 0)
 		return -1;
 	c->cond->no_operands = b;
 	return 0;
@@ -458,15 +388,15 @@ static int c_any(struct pctx *c, const char *k, yaml_node_t *v)
 	size_t n;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return fail(c, v, "'%s' must be a list of condition mappings%s", k, NULL);
+		return yw_fail(&c->w, v, "'%s' must be a list of condition mappings%s", k, NULL);
 	n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 	if (n == 0)
-		return fail(c, v, "'%s' needs at least one condition%s", k, NULL);
+		return yw_fail(&c->w, v, "'%s' needs at least one condition%s", k, NULL);
 	cd->any = xcalloc(n, sizeof(*cd->any));
 	for (size_t i = 0; i < n; i++) {
 		cd->any[i].no_operands = -1;
 		cd->n_any = i + 1;
-		if (parse_cond(c, node(c, v->data.sequence.items.start[i]), k,
+		if (parse_cond(c, yw_node(&c->w, v->data.sequence.items.start[i]), k,
 			       &cd->any[i]) < 0)
 			return -1;
 	}
@@ -537,7 +467,7 @@ static void cond_free(struct cond *cd)
 static int ex_argv(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	if (v->type != YAML_SEQUENCE_NODE)
-		return fail(c, v, "'%s' must be a list of words, command first%s", k, NULL);
+		return yw_fail(&c->w, v, "'%s' must be a list of words, command first%s", k, NULL);
 	return want_list(c, v, k, &c->ex->argv, true);
 }
 
@@ -545,10 +475,10 @@ static int ex_cwd(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	if (s[0] != '/')
-		return fail(c, v, "'%s' must be an absolute path, not '%s'", k, s);
+		return yw_fail(&c->w, v, "'%s' must be an absolute path, not '%s'", k, s);
 	free(c->ex->cwd);
 	c->ex->cwd = xstrdup(s);
 	return 0;
@@ -560,11 +490,11 @@ static int want_action(struct pctx *c, yaml_node_t *v, const char *k,
 	const char *s;
 	int a;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	a = action_from_name(s);
 	if (a < 0)
-		return fail(c, v, "'%s' must be deny, ask, snapshot, log or allow, not '%s'",
+		return yw_fail(&c->w, v, "'%s' must be deny, ask, snapshot, log or allow, not '%s'",
 			    k, s);
 	*out = (enum action)a;
 	return 0;
@@ -583,28 +513,28 @@ static int r_examples(struct pctx *c, const char *k, yaml_node_t *v)
 	struct rule *ru = c->ru;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return fail(c, v, "'%s' must be a list of {argv, cwd, expect}%s", k, NULL);
+		return yw_fail(&c->w, v, "'%s' must be a list of {argv, cwd, expect}%s", k, NULL);
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++) {
-		yaml_node_t *item = node(c, *it);
+		yaml_node_t *item = yw_node(&c->w, *it);
 		bool has_expect = false;
 
 		ru->ex = xrealloc(ru->ex, (ru->n_ex + 1) * sizeof(*ru->ex));
 		c->ex = &ru->ex[ru->n_ex++];
 		memset(c->ex, 0, sizeof(*c->ex));
-		c->ex->line = line_of(item);
+		c->ex->line = yw_line(item);
 		if (walk(c, item, "example", keys, N(keys)) < 0)
 			return -1;
 		if (item->type == YAML_MAPPING_NODE)
 			for (yaml_node_pair_t *pr = item->data.mapping.pairs.start;
 			     pr < item->data.mapping.pairs.top; pr++)
-				if (!strcmp(scalar(node(c, pr->key)), "expect"))
+				if (!strcmp(yw_scalar(yw_node(&c->w, pr->key)), "expect"))
 					has_expect = true;
 		if (c->ex->argv.n == 0 || c->ex->argv.v[0][0] == '\0')
-			return fail(c, item, "an example needs 'argv' (a list of words, command first)%s%s",
+			return yw_fail(&c->w, item, "an example needs 'argv' (a list of words, command first)%s%s",
 				    "", NULL);
 		if (!has_expect)
-			return fail(c, item, "an example needs 'expect' (deny, ask, snapshot, log or allow)%s%s",
+			return yw_fail(&c->w, item, "an example needs 'expect' (deny, ask, snapshot, log or allow)%s%s",
 				    "", NULL);
 	}
 	return 0;
@@ -626,14 +556,14 @@ static int r_id(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	if (!valid_id(s))
-		return fail(c, v, "rule id '%s' may hold only letters, digits, '-', '_' and '.'%s",
+		return yw_fail(&c->w, v, "rule id '%s' may hold only letters, digits, '-', '_' and '.'%s",
 			    s, NULL);
 	for (size_t i = 0; i + 1 < c->pp->n_rules; i++)
 		if (strcmp(c->pp->rules[i]->id, s) == 0)
-			return fail(c, v, "duplicate rule id '%s'%s", s, NULL);
+			return yw_fail(&c->w, v, "duplicate rule id '%s'%s", s, NULL);
 	free(c->ru->id);
 	c->ru->id = xstrdup(s);
 	return 0;
@@ -643,7 +573,7 @@ static int r_reason(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	free(c->ru->reason);
 	c->ru->reason = xstrdup(s);
@@ -654,7 +584,7 @@ static int r_description(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	return want_scalar(c, v, k, &s);
+	return yw_want_scalar(&c->w, v, k, &s);
 }
 
 static int valid_command(struct pctx *c, yaml_node_t *v, const char *s)
@@ -662,10 +592,10 @@ static int valid_command(struct pctx *c, yaml_node_t *v, const char *s)
 	const char *star = strchr(s, '*');
 
 	if (strchr(s, '/') || strchr(s, ' '))
-		return fail(c, v, "command '%s' must be a basename (no '/' or spaces)%s",
+		return yw_fail(&c->w, v, "command '%s' must be a basename (no '/' or spaces)%s",
 			    s, NULL);
 	if (star && (star[1] != '\0' || star == s))
-		return fail(c, v, "command '%s': '*' may only end a prefix, as in 'mkfs.*'%s",
+		return yw_fail(&c->w, v, "command '%s': '*' may only end a prefix, as in 'mkfs.*'%s",
 			    s, NULL);
 	return 0;
 }
@@ -712,7 +642,7 @@ static bool has_key(struct pctx *c, const yaml_node_t *map, const char *key)
 {
 	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
 	     pr < map->data.mapping.pairs.top; pr++)
-		if (!strcmp(scalar(node(c, pr->key)), key))
+		if (!strcmp(yw_scalar(yw_node(&c->w, pr->key)), key))
 			return true;
 	return false;
 }
@@ -729,22 +659,22 @@ static int k_rules(struct pctx *c, const char *k, yaml_node_t *v)
 	struct parsed_pack *pp = c->pp;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return fail(c, v, "'%s' must be a list of rules%s", k, NULL);
+		return yw_fail(&c->w, v, "'%s' must be a list of rules%s", k, NULL);
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++) {
-		yaml_node_t *item = node(c, *it);
+		yaml_node_t *item = yw_node(&c->w, *it);
 
 		pp->rules = xrealloc(pp->rules, (pp->n_rules + 1) * sizeof(*pp->rules));
 		c->ru = pp->rules[pp->n_rules++] = xcalloc(1, sizeof(*c->ru));
-		c->ru->line = line_of(item);
+		c->ru->line = yw_line(item);
 		c->ru->when.no_operands = -1;
 		if (walk(c, item, "rule", keys, N(keys)) < 0)
 			return -1;
 		for (size_t i = 0; i < N(required); i++)
 			if (!has_key(c, item, required[i]))
-				return fail(c, item, "a rule needs '%s'%s", required[i], NULL);
+				return yw_fail(&c->w, item, "a rule needs '%s'%s", required[i], NULL);
 		if (c->ru->commands.n == 0)
-			return fail(c, item, "rule '%s' applies to no command ('commands' is empty)",
+			return yw_fail(&c->w, item, "rule '%s' applies to no command ('commands' is empty)",
 				    c->ru->id, NULL);
 	}
 	return 0;
@@ -756,10 +686,10 @@ static int g_command(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	if (*s == '\0' || strchr(s, '/'))
-		return fail(c, v, "'%s' must be a command name (or 'command subcommand'), not '%s'",
+		return yw_fail(&c->w, v, "'%s' must be a command name (or 'command subcommand'), not '%s'",
 			    k, s);
 	free(c->g->command);
 	c->g->command = xstrdup(s);
@@ -786,7 +716,7 @@ static int g_value_options(struct pctx *c, const char *k, yaml_node_t *v)
 			g->value_shorts[ns++] = w[1];
 			g->value_shorts[ns] = '\0';
 		} else {
-			int rc = fail(c, v, "'%s' lists options as written (-o or --output), not '%s'",
+			int rc = yw_fail(&c->w, v, "'%s' lists options as written (-o or --output), not '%s'",
 				      k, w);
 
 			strv_free(&words);
@@ -805,14 +735,14 @@ static int g_long(struct pctx *c, const char *k, yaml_node_t *v)
 		return -1;
 	for (size_t i = first; i < c->g->longs.n; i++)
 		if (c->g->longs.v[i][0] == '-')
-			return fail(c, v, "'%s' lists option names without dashes, not '%s'",
+			return yw_fail(&c->w, v, "'%s' lists option names without dashes, not '%s'",
 				    k, c->g->longs.v[i]);
 	return 0;
 }
 
 static int g_subcommands(struct pctx *c, const char *k, yaml_node_t *v)
 {
-	return want_bool(c, v, k, &c->g->subcommands);
+	return yw_want_bool(&c->w, v, k, &c->g->subcommands);
 }
 
 void grammar_free(struct grammar *g)
@@ -837,24 +767,24 @@ static int k_grammar(struct pctx *c, const char *k, yaml_node_t *v)
 	struct parsed_pack *pp = c->pp;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return fail(c, v, "'%s' must be a list of {command, value_options, long, subcommands}%s",
+		return yw_fail(&c->w, v, "'%s' must be a list of {command, value_options, long, subcommands}%s",
 			    k, NULL);
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++) {
-		yaml_node_t *item = node(c, *it);
+		yaml_node_t *item = yw_node(&c->w, *it);
 
 		pp->grammars = xrealloc(pp->grammars,
 					(pp->n_grammars + 1) * sizeof(*pp->grammars));
 		c->g = pp->grammars[pp->n_grammars++] = xcalloc(1, sizeof(*c->g));
-		c->g->file = c->file;
-		c->g->line = line_of(item);
+		c->g->file = c->w.file;
+		c->g->line = yw_line(item);
 		if (walk(c, item, "grammar", keys, N(keys)) < 0)
 			return -1;
 		if (c->g->command == NULL)
-			return fail(c, item, "a grammar needs 'command'%s%s", "", NULL);
+			return yw_fail(&c->w, item, "a grammar needs 'command'%s%s", "", NULL);
 		for (size_t i = 0; i + 1 < pp->n_grammars; i++)
 			if (!strcmp(pp->grammars[i]->command, c->g->command))
-				return fail(c, item, "a second grammar for '%s'%s",
+				return yw_fail(&c->w, item, "a second grammar for '%s'%s",
 					    c->g->command, NULL);
 	}
 	return 0;
@@ -866,10 +796,10 @@ static int k_pack(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	if (!valid_id(s))
-		return fail(c, v, "pack name '%s' may hold only letters, digits, '-', '_' and '.'%s",
+		return yw_fail(&c->w, v, "pack name '%s' may hold only letters, digits, '-', '_' and '.'%s",
 			    s, NULL);
 	free(c->pp->pack->name);
 	c->pp->pack->name = xstrdup(s);
@@ -880,7 +810,7 @@ static int k_description(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
 
-	if (want_scalar(c, v, k, &s) < 0)
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
 	free(c->pp->pack->description);
 	c->pp->pack->description = xstrdup(s);
@@ -897,7 +827,7 @@ static int parse_root(struct pctx *c, yaml_node_t *root)
 	if (walk(c, root, "pack", keys, N(keys)) < 0)
 		return -1;
 	if (c->pp->pack->name == NULL)
-		return fail(c, root, "a rule pack needs 'pack: NAME'%s%s", "", NULL);
+		return yw_fail(&c->w, root, "a rule pack needs 'pack: NAME'%s%s", "", NULL);
 	return 0;
 }
 
@@ -915,11 +845,11 @@ static int yaml_error(yaml_parser_t *parser, const char *file, struct err *e)
 static int parse_examples(struct pctx *c, yaml_node_t *root)
 {
 	if (root->type != YAML_MAPPING_NODE)
-		return fail(c, root, "the examples document must map rule ids to lists of examples%s%s",
+		return yw_fail(&c->w, root, "the examples document must map rule ids to lists of examples%s%s",
 			    "", NULL);
 	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
 	     pr < root->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = node(c, pr->key);
+		yaml_node_t *k = yw_node(&c->w, pr->key);
 		const char *id = k->type == YAML_SCALAR_NODE
 					 ? (const char *)k->data.scalar.value : "";
 		size_t i;
@@ -928,9 +858,9 @@ static int parse_examples(struct pctx *c, yaml_node_t *root)
 			if (strcmp(c->pp->rules[i]->id, id) == 0)
 				break;
 		if (i == c->pp->n_rules)
-			return fail(c, k, "examples for unknown rule '%s'%s", id, NULL);
+			return yw_fail(&c->w, k, "examples for unknown rule '%s'%s", id, NULL);
 		c->ru = c->pp->rules[i];
-		if (r_examples(c, "examples", node(c, pr->value)) < 0)
+		if (r_examples(c, "examples", yw_node(&c->w, pr->value)) < 0)
 			return -1;
 	}
 	return 0;
@@ -943,14 +873,14 @@ static int second_document(yaml_parser_t *parser, struct pctx *c)
 	int rc = 0;
 
 	if (!yaml_parser_load(parser, &next))
-		return yaml_error(parser, c->file, c->e);
+		return yaml_error(parser, c->w.file, c->w.e);
 	root = yaml_document_get_root_node(&next);
 	if (root != NULL) {
-		yaml_document_t *first = c->doc;
+		yaml_document_t *first = c->w.doc;
 
-		c->doc = &next;
+		c->w.doc = &next;
 		rc = parse_examples(c, root);
-		c->doc = first;
+		c->w.doc = first;
 	}
 	yaml_document_delete(&next);
 	return rc;
@@ -961,14 +891,14 @@ int pack_parse(const char *buf, size_t len, const char *file, bool examples,
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	struct pctx c = { .doc = &doc, .file = file, .e = e, .pp = out };
+	struct pctx c = { .w = { .doc = &doc, .file = file, .e = e }, .pp = out };
 	yaml_node_t *root;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	out->pack = xcalloc(1, sizeof(*out->pack));
 	out->pack->file = xstrdup(file);
-	c.file = out->pack->file;
+	c.w.file = out->pack->file;
 	if (!yaml_parser_initialize(&parser)) {
 		pack_parsed_free(out);
 		return err_set(e, "%s: cannot initialise the YAML parser", file);
