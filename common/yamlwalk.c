@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../policy/suggest.h"
+#include "xalloc.h"
 
 int yw_line(const yaml_node_t *n)
 {
@@ -55,6 +56,41 @@ int yw_want_bool(const struct yw *w, const yaml_node_t *n, const char *key,
 		return 0;
 	}
 	return yw_fail(w, n, "'%s' must be true or false, not '%s'", key, s);
+}
+
+static void push_item(const yaml_node_t *n, const char *s, struct strv *out,
+		      int **lines)
+{
+	strv_push(out, s);
+	if (lines) {
+		*lines = xrealloc(*lines, out->n * sizeof(**lines));
+		(*lines)[out->n - 1] = yw_line(n);
+	}
+}
+
+int yw_want_list(const struct yw *w, const yaml_node_t *n, const char *key,
+		 struct strv *out, bool allow_empty_items, int **lines)
+{
+	if (n->type == YAML_SCALAR_NODE) {
+		if (n->data.scalar.length != 0)
+			push_item(n, yw_scalar(n), out, lines);
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return yw_fail(w, n, "'%s' must be a list%s", key, NULL);
+	for (yaml_node_item_t *it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top; it++) {
+		const yaml_node_t *item = yw_node(w, *it);
+		const char *s = yw_scalar(item);
+
+		if (s == NULL)
+			return yw_fail(w, item, "items of '%s' must be single values%s",
+				       key, NULL);
+		if (*s == '\0' && !allow_empty_items)
+			return yw_fail(w, item, "empty item in '%s'%s", key, NULL);
+		push_item(item, s, out, lines);
+	}
+	return 0;
 }
 
 static int check_key(const struct yw *w, const yaml_node_t *map,

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "err.h"
+#include "strv.h"
 
 struct yw {
 	yaml_document_t *doc;
@@ -31,6 +32,13 @@ int yw_want_scalar(const struct yw *w, const yaml_node_t *n, const char *key,
 /* true/yes/on, false/no/off */
 int yw_want_bool(const struct yw *w, const yaml_node_t *n, const char *key,
 		 bool *out);
+
+/* A list of scalars appended to `out`: a lone scalar is a one-item list and
+ * an empty value (`deny:` with nothing after it) an empty list. Empty items
+ * fail unless allowed. With `lines`, the line of each item appended goes to
+ * (*lines)[its index in out] (the array grows with out). */
+int yw_want_list(const struct yw *w, const yaml_node_t *n, const char *key,
+		 struct strv *out, bool allow_empty_items, int **lines);
 
 /* Walk a mapping: each key must be one of names[0..n) (else "unknown key
  * 'x' (did you mean 'y'?)"), at most once; fn(ctx, index, key, value) is

@@ -24,40 +24,22 @@ static struct src src_of(struct ctx *c, const yaml_node_t *n)
 	return (struct src){ .file = c->w.file, .line = yw_line(n) };
 }
 
-/* A list of scalars (a lone scalar counts as a one-item list). Each item's
- * source line goes to *srcs when srcs != NULL. */
+/* yw_want_list, recording each item's source when `srcs` is given. */
 static int want_list(struct ctx *c, const yaml_node_t *n, const char *key,
 		     struct strv *out, struct src **srcs)
 {
-	if (n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0)
-		return 0; /* `deny:` with nothing after it: an empty list */
-	if (n->type == YAML_SCALAR_NODE) {
-		strv_push(out, yw_scalar(n));
-		if (srcs) {
-			*srcs = xrealloc(*srcs, out->n * sizeof(**srcs));
-			(*srcs)[out->n - 1] = src_of(c, n);
-		}
-		return 0;
-	}
-	if (n->type != YAML_SEQUENCE_NODE)
-		return yw_fail(&c->w, n, "'%s' must be a list%s", key, NULL);
-	for (yaml_node_item_t *it = n->data.sequence.items.start;
-	     it < n->data.sequence.items.top; it++) {
-		yaml_node_t *item = yw_node(&c->w, *it);
-		const char *s = yw_scalar(item);
+	size_t first = out->n;
+	int *lines = NULL;
+	int rc = yw_want_list(&c->w, n, key, out, false, srcs ? &lines : NULL);
 
-		if (s == NULL)
-			return yw_fail(&c->w, item, "items of '%s' must be single values%s",
-				    key, NULL);
-		if (*s == '\0')
-			return yw_fail(&c->w, item, "empty item in '%s'%s", key, NULL);
-		strv_push(out, s);
-		if (srcs) {
-			*srcs = xrealloc(*srcs, out->n * sizeof(**srcs));
-			(*srcs)[out->n - 1] = src_of(c, item);
-		}
+	if (srcs && out->n > first) {
+		*srcs = xrealloc(*srcs, out->n * sizeof(**srcs));
+		for (size_t i = first; i < out->n; i++)
+			(*srcs)[i] = (struct src){ .file = c->w.file,
+						   .line = lines[i] };
 	}
-	return 0;
+	free(lines);
+	return rc;
 }
 
 typedef int (*key_fn)(struct ctx *c, const char *key, yaml_node_t *val);

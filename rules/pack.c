@@ -25,33 +25,6 @@ struct pctx {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A list of scalars; a lone scalar is a one-item list. */
-static int want_list(struct pctx *c, const yaml_node_t *n, const char *key,
-		     struct strv *out, bool allow_empty_items)
-{
-	if (n->type == YAML_SCALAR_NODE) {
-		if (n->data.scalar.length == 0)
-			return 0;
-		strv_push(out, yw_scalar(n));
-		return 0;
-	}
-	if (n->type != YAML_SEQUENCE_NODE)
-		return yw_fail(&c->w, n, "'%s' must be a list%s", key, NULL);
-	for (yaml_node_item_t *it = n->data.sequence.items.start;
-	     it < n->data.sequence.items.top; it++) {
-		yaml_node_t *item = yw_node(&c->w, *it);
-		const char *s = yw_scalar(item);
-
-		if (s == NULL)
-			return yw_fail(&c->w, item, "items of '%s' must be single values%s",
-				    key, NULL);
-		if (*s == '\0' && !allow_empty_items)
-			return yw_fail(&c->w, item, "empty item in '%s'%s", key, NULL);
-		strv_push(out, s);
-	}
-	return 0;
-}
-
 typedef int (*key_fn)(struct pctx *c, const char *key, yaml_node_t *val);
 
 struct key {
@@ -127,7 +100,7 @@ static int want_roots(struct pctx *c, const yaml_node_t *n, const char *key,
 {
 	struct strv names = { 0 };
 
-	if (want_list(c, n, key, &names, false) < 0) {
+	if (yw_want_list(&c->w, n, key, &names, false, NULL) < 0) {
 		strv_free(&names);
 		return -1;
 	}
@@ -192,7 +165,7 @@ static int os_long(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	size_t first = c->os->longs.n;
 
-	if (want_list(c, v, k, &c->os->longs, false) < 0)
+	if (yw_want_list(&c->w, v, k, &c->os->longs, false, NULL) < 0)
 		return -1;
 	for (size_t i = first; i < c->os->longs.n; i++)
 		if (c->os->longs.v[i][0] == '-')
@@ -330,7 +303,7 @@ static int c_operands(struct pctx *c, const char *k, yaml_node_t *v)
 
 static int c_subcommand(struct pctx *c, const char *k, yaml_node_t *v)
 {
-	return want_list(c, v, k, &c->cond->subcmd, false);
+	return yw_want_list(&c->w, v, k, &c->cond->subcmd, false, NULL);
 }
 
 static int c_argv(struct pctx *c, const char *k, yaml_node_t *v)
@@ -468,7 +441,7 @@ static int ex_argv(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	if (v->type != YAML_SEQUENCE_NODE)
 		return yw_fail(&c->w, v, "'%s' must be a list of words, command first%s", k, NULL);
-	return want_list(c, v, k, &c->ex->argv, true);
+	return yw_want_list(&c->w, v, k, &c->ex->argv, true, NULL);
 }
 
 static int ex_cwd(struct pctx *c, const char *k, yaml_node_t *v)
@@ -604,7 +577,7 @@ static int r_commands(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	size_t first = c->ru->commands.n;
 
-	if (want_list(c, v, k, &c->ru->commands, false) < 0)
+	if (yw_want_list(&c->w, v, k, &c->ru->commands, false, NULL) < 0)
 		return -1;
 	for (size_t i = first; i < c->ru->commands.n; i++)
 		if (valid_command(c, v, c->ru->commands.v[i]) < 0)
@@ -702,7 +675,7 @@ static int g_value_options(struct pctx *c, const char *k, yaml_node_t *v)
 	struct grammar *g = c->g;
 	size_t ns = g->value_shorts ? strlen(g->value_shorts) : 0;
 
-	if (want_list(c, v, k, &words, false) < 0) {
+	if (yw_want_list(&c->w, v, k, &words, false, NULL) < 0) {
 		strv_free(&words);
 		return -1;
 	}
@@ -731,7 +704,7 @@ static int g_long(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	size_t first = c->g->longs.n;
 
-	if (want_list(c, v, k, &c->g->longs, false) < 0)
+	if (yw_want_list(&c->w, v, k, &c->g->longs, false, NULL) < 0)
 		return -1;
 	for (size_t i = first; i < c->g->longs.n; i++)
 		if (c->g->longs.v[i][0] == '-')
