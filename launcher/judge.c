@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -16,24 +18,6 @@
 #define MAX_ARGS 65536            /* more words than any sane command */
 #define MAX_ARG_LEN (128 * 1024)  /* the kernel's MAX_ARG_STRLEN */
 #define MAX_TOTAL (4 * 1024 * 1024)
-
-int judge_init(struct judge *j, int listener, const struct rules *r,
-	       const char *workdir, const char *home)
-{
-	memset(j, 0, sizeof(*j));
-	j->listener = listener;
-	j->rules = r;
-	j->roots.workdir = workdir;
-	j->roots.home = home;
-	return seccomp_notify_alloc(&j->req, &j->resp) == 0 ? 0 : -1;
-}
-
-void judge_free(struct judge *j)
-{
-	if (j->req)
-		seccomp_notify_free(j->req, j->resp);
-	memset(j, 0, sizeof(*j));
-}
 
 /* One NUL-terminated string at `addr` in the caller; NULL if unreadable or
  * longer than `max`. */
@@ -203,7 +187,8 @@ static const char *base(const char *path)
 	return s ? s + 1 : path;
 }
 
-int judge_one(struct judge *j)
+/* Answer one pending notification. -1 when the listener has gone away. */
+static int judge_one(struct judge *j)
 {
 	struct exec_call c;
 	struct decision d = { .action = ACTION_DENY };
@@ -238,4 +223,91 @@ int judge_one(struct judge *j)
 	}
 	call_free(&c);
 	return 0;
+}
+
+/* The thread: wait for the listener, then answer until no task is left
+ * under the filter (POLLHUP) or latch stops judging. Closing the listener
+ * on the way out fails every exec still to come: never unsupervised. */
+static void *serve(void *arg)
+{
+	struct judge *j = arg;
+	struct pollfd p[2] = { { .fd = j->wake, .events = POLLIN },
+			       { .fd = -1, .events = POLLIN } };
+
+	for (;;) {
+		uint64_t n;
+
+		p[1].fd = __atomic_load_n(&j->listener, __ATOMIC_ACQUIRE);
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents & POLLIN) {
+			if (read(j->wake, &n, sizeof(n)) < 0 && errno != EAGAIN)
+				break;
+			if (__atomic_load_n(&j->stop, __ATOMIC_ACQUIRE))
+				break;
+			continue;
+		}
+		if (p[1].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;
+		if ((p[1].revents & POLLIN) && judge_one(j) < 0)
+			break;
+	}
+	if (p[1].fd >= 0)
+		close(p[1].fd);
+	return NULL;
+}
+
+int judge_start(struct judge *j, const struct rules *r, const char *workdir,
+		const char *home)
+{
+	int er;
+
+	memset(j, 0, sizeof(*j));
+	j->listener = -1;
+	j->rules = r;
+	j->roots.workdir = workdir;
+	j->roots.home = home;
+	j->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (j->wake < 0)
+		return -1;
+	if (seccomp_notify_alloc(&j->req, &j->resp) != 0) {
+		close(j->wake);
+		errno = ENOMEM;
+		return -1;
+	}
+	er = pthread_create(&j->thread, NULL, serve, j);
+	if (er != 0) {
+		seccomp_notify_free(j->req, j->resp);
+		close(j->wake);
+		errno = er;
+		return -1;
+	}
+	return 0;
+}
+
+static void wake(struct judge *j)
+{
+	uint64_t one = 1;
+
+	while (write(j->wake, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+}
+
+void judge_publish(struct judge *j, int listener)
+{
+	__atomic_store_n(&j->listener, listener, __ATOMIC_RELEASE);
+	wake(j);
+}
+
+void judge_stop(struct judge *j)
+{
+	__atomic_store_n(&j->stop, 1, __ATOMIC_RELEASE);
+	wake(j);
+	pthread_join(j->thread, NULL);
+	close(j->wake);
+	seccomp_notify_free(j->req, j->resp);
+	memset(j, 0, sizeof(*j));
 }

@@ -1,7 +1,7 @@
 /* judge.h — the supervisor's answer to one execve/execveat in the sandbox.
  *
  * The sandbox's seccomp filter parks every exec on the listener descriptor.
- * judge_one() reads the caller's path, argv and cwd from /proc (bounded:
+ * For each, the judge reads the caller's path, argv and cwd from /proc (bounded:
  * an argv beyond the limits is refused, never truncated), asks the rule
  * engine, checks that the notification is still valid
  * (SECCOMP_IOCTL_NOTIF_ID_VALID) and answers: continue the exec, or fail it
@@ -14,11 +14,15 @@
 #define LATCH_JUDGE_H
 
 #include <linux/seccomp.h>
+#include <pthread.h>
 
 #include "../rules/rule.h"
 
 struct judge {
-	int listener;
+	int listener;          /* -1 until the child publishes it */
+	int wake;              /* eventfd: a listener was published, or stop */
+	int stop;
+	pthread_t thread;
 	const struct rules *rules;
 	struct rules_roots roots;
 	struct seccomp_notif *req;
@@ -28,10 +32,17 @@ struct judge {
 	char last_line[512];   /* along the PATH (execvp) only once */
 };
 
-int judge_init(struct judge *j, int listener, const struct rules *r,
-	       const char *workdir, const char *home);
-/* Answer one pending notification. -1 when the listener has gone away. */
-int judge_one(struct judge *j);
-void judge_free(struct judge *j);
+/* Start judging on a thread of its own (signals blocked, as the caller's
+ * are), so that the command can be started vfork-style: the supervisor's
+ * main thread is suspended until the command's first exec, which this
+ * thread answers. -1 with errno when it cannot start. */
+int judge_start(struct judge *j, const struct rules *r, const char *workdir,
+		const char *home);
+/* Called by the child, which shares latch's memory and descriptor table
+ * until it execs: serve `listener` (close-on-exec). Async-signal-safe. */
+void judge_publish(struct judge *j, int listener);
+/* Stop judging and wait for the thread; the listener is closed, so any exec
+ * still to come under the filter fails. Then frees `j`. */
+void judge_stop(struct judge *j);
 
 #endif

@@ -9,7 +9,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -73,47 +72,13 @@ struct child_ctx {
 	const struct child_spec *spec;
 	const sigset_t *old;
 	pid_t parent;
-	int send_fd; /* judging: where the listener goes; else -1 */
+	struct judge *judge; /* judging: who serves the listener; else NULL */
 };
 
-/* Hand the seccomp listener to the supervisor (SCM_RIGHTS). */
-static int send_listener(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte = 'L';
-	struct iovec iov = { &byte, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &mh, 0) == 1 ? 0 : -1;
-}
-
-static int recv_listener(int sock)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm;
-	int fd = -1;
-
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&mh);
-	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
-/* Runs on its own stack; without judging, in the supervisor's memory
- * (CLONE_VM|CLONE_VFORK): syscalls only, no allocation, nothing written
- * outside this stack. */
+/* Runs on its own stack in the supervisor's memory and descriptor table
+ * (CLONE_VM|CLONE_VFORK|CLONE_FILES) until it execs: syscalls only, no
+ * allocation, nothing written outside this stack but the listener handed to
+ * the judge. Every descriptor latch holds is close-on-exec. */
 static int child(void *arg)
 {
 	const struct child_ctx *c = arg;
@@ -124,20 +89,12 @@ static int child(void *arg)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != c->parent)
 		_exit(125);
 	sigprocmask(SIG_SETMASK, c->old, NULL);
-	if (sandbox_enter(s->sb, s->cs, c->send_fd >= 0 ? &listener : NULL,
-			  &e) < 0) {
+	if (sandbox_enter(s->sb, s->cs, c->judge ? &listener : NULL, &e) < 0) {
 		dprintf(2, "latch: cannot enter the sandbox: %s\n", e.msg);
 		_exit(125);
 	}
-	if (c->send_fd >= 0) {
-		if (send_listener(c->send_fd, listener) < 0) {
-			dprintf(2, "latch: cannot hand the exec listener to the supervisor: %s\n",
-				strerror(errno));
-			_exit(125);
-		}
-		close(listener);
-		close(c->send_fd);
-	}
+	if (c->judge)
+		judge_publish(c->judge, listener);
 	er = exec_path(s->argv, s->envp);
 	if (er == ENOENT) {
 		dprintf(2, "latch: %s: command not found\n", s->argv[0]);
@@ -152,36 +109,22 @@ static int child(void *arg)
 
 #define CHILD_STACK (256 * 1024)
 
-/* Start the child. Without judging the parent resumes once the child has
- * exec'd (vfork-style, cheapest); when judging, the child's first exec
- * already needs the parent's answer, so the child gets its own memory and
- * sends the listener back through `*listener_sock`. */
+/* Start the child; the parent resumes once it has exec'd (or died). Its
+ * first exec is already judged, by the judge's thread. */
 static pid_t spawn(const struct child_spec *spec, const sigset_t *old,
-		   int *listener)
+		   struct judge *j)
 {
-	int sv[2] = { -1, -1 };
-	struct child_ctx c = { spec, old, getpid(), -1 };
+	struct child_ctx c = { spec, old, getpid(), j };
 	void *stack;
 	pid_t pid;
 
-	*listener = -1;
-	if (spec->rules &&
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -1;
-	c.send_fd = sv[1];
 	stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return -1;
 	pid = clone(child, (char *)stack + CHILD_STACK,
-		    (spec->rules ? 0 : CLONE_VM | CLONE_VFORK) | SIGCHLD, &c);
+		    CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &c);
 	munmap(stack, CHILD_STACK);
-	if (spec->rules) {
-		close(sv[1]);
-		if (pid > 0)
-			*listener = recv_listener(sv[0]);
-		close(sv[0]);
-	}
 	return pid;
 }
 
@@ -323,25 +266,14 @@ static bool from_process(const siginfo_t *si)
 	       si->si_code == SI_TKILL;
 }
 
-/* Wait for the next signal, judging execs meanwhile. Returns the signal, or
- * 0 when the timeout passed or only execs were judged. */
-static int next_signal(int sigfd, struct judge *j, long timeout_ms,
-		       siginfo_t *si)
+/* Wait for the next signal. Returns it, or 0 when the timeout passed. */
+static int next_signal(int sigfd, long timeout_ms, siginfo_t *si)
 {
-	struct pollfd p[2] = { { .fd = sigfd, .events = POLLIN },
-			       { .fd = j ? j->listener : -1, .events = POLLIN } };
+	struct pollfd p = { .fd = sigfd, .events = POLLIN };
 	struct signalfd_siginfo ss;
 
-	if (poll(p, 2, (int)timeout_ms) <= 0)
-		return 0;
-	if (j && (p[1].revents & (POLLHUP | POLLERR | POLLNVAL))) {
-		close(j->listener); /* no task left under the filter */
-		j->listener = -1;
-	} else if (j && (p[1].revents & POLLIN) && judge_one(j) < 0) {
-		close(j->listener);
-		j->listener = -1;
-	}
-	if (!(p[0].revents & POLLIN) || read(sigfd, &ss, sizeof(ss)) != sizeof(ss))
+	if (poll(&p, 1, (int)timeout_ms) <= 0 || !(p.revents & POLLIN) ||
+	    read(sigfd, &ss, sizeof(ss)) != sizeof(ss))
 		return 0;
 	memset(si, 0, sizeof(*si));
 	si->si_signo = (int)ss.ssi_signo;
@@ -353,7 +285,7 @@ int supervise_run(const struct child_spec *spec)
 {
 	sigset_t set, old;
 	pid_t pid;
-	int status = 0, sigfd, listener;
+	int status = 0, sigfd;
 	bool done = false;
 	long kill_at = 0;
 	struct judge judge, *j = NULL;
@@ -367,17 +299,24 @@ int supervise_run(const struct child_spec *spec)
 		perror("latch: signalfd/prctl(PR_SET_CHILD_SUBREAPER)");
 		return 125;
 	}
+	if (spec->rules) {
+		if (judge_start(&judge, spec->rules, spec->workdir,
+				spec->home) < 0) {
+			perror("latch: cannot start judging execs");
+			close(sigfd);
+			return 125;
+		}
+		j = &judge;
+	}
 	fflush(NULL);
-	pid = spawn(spec, &old, &listener);
+	pid = spawn(spec, &old, j);
 	if (pid < 0) {
 		perror("latch: clone");
+		if (j)
+			judge_stop(j);
+		close(sigfd);
 		return 125;
 	}
-	if (listener >= 0 && judge_init(&judge, listener, spec->rules,
-					spec->workdir, spec->home) == 0)
-		j = &judge;
-	else if (listener >= 0)
-		close(listener); /* execs then fail: never unsupervised */
 	while (!done) {
 		siginfo_t si;
 		int sig;
@@ -387,8 +326,7 @@ int supervise_run(const struct child_spec *spec)
 			signal_descendants(SIGKILL);
 			kill_at = 0;
 		}
-		sig = next_signal(sigfd, j, kill_at ? kill_at - now_ms() : -1,
-				  &si);
+		sig = next_signal(sigfd, kill_at ? kill_at - now_ms() : -1, &si);
 		switch (sig) {
 		case 0:
 			break;
@@ -408,11 +346,8 @@ int supervise_run(const struct child_spec *spec)
 		}
 	}
 	end_leftovers(&set);
-	if (j) {
-		if (j->listener >= 0)
-			close(j->listener);
-		judge_free(j);
-	}
+	if (j)
+		judge_stop(j);
 	close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (WIFSIGNALED(status))
