@@ -123,7 +123,7 @@ install: latch
 deps:
 	@missing=""; for p in build-essential pkg-config libyaml-dev libcjson-dev \
 	  libpcre2-dev libcriterion-dev libseccomp-dev libssl-dev clang \
-	  libclang-rt-14-dev valgrind tmux; do \
+	  libclang-rt-14-dev valgrind tmux busybox; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \

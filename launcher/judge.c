@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "../common/xalloc.h"
+#include "identity.h"
+#include "target.h"
 
 #define MAX_ARGS 65536            /* more words than any sane command */
 #define MAX_ARG_LEN (128 * 1024)  /* the kernel's MAX_ARG_STRLEN */
@@ -51,6 +53,7 @@ struct exec_call {
 	char **argv;
 	size_t argc;
 	char cwd[PATH_MAX];
+	struct target t;     /* the file it runs */
 	const char *refusal; /* set when the call cannot be judged */
 };
 
@@ -60,6 +63,7 @@ static void call_free(struct exec_call *c)
 		free(c->argv[i]);
 	free(c->argv);
 	free(c->path);
+	target_close(&c->t);
 }
 
 /* The argv pointer array, read in bulk; NULL-terminated within MAX_ARGS. */
@@ -126,6 +130,7 @@ static void read_call(const struct seccomp_notif *req, struct exec_call *c)
 	ssize_t n;
 
 	memset(c, 0, sizeof(*c));
+	c->t.fd = -1;
 	snprintf(proc, sizeof(proc), "/proc/%u/cwd", req->pid);
 	n = readlink(proc, c->cwd, sizeof(c->cwd) - 1);
 	c->cwd[n > 0 ? n : 0] = '\0';
@@ -143,17 +148,16 @@ static void read_call(const struct seccomp_notif *req, struct exec_call *c)
 	else
 		read_argv(mem, argv, c);
 	close(mem);
-	if (c->path && c->path[0] == '\0' && at) {
-		/* fexecve / execveat(fd, "", AT_EMPTY_PATH): name the file */
-		char target[PATH_MAX];
-
-		snprintf(proc, sizeof(proc), "/proc/%u/fd/%d", req->pid,
-			 (int)req->data.args[0]);
-		n = readlink(proc, target, sizeof(target) - 1);
-		free(c->path);
-		target[n > 0 ? n : 0] = '\0';
-		c->path = xstrdup(target);
-	}
+	if (c->refusal)
+		return;
+	target_open(&c->t, (pid_t)req->pid, c->cwd,
+		    at ? (int)req->data.args[0] : AT_FDCWD, c->path,
+		    at ? (int)req->data.args[4] : 0);
+	if (c->t.refusal)
+		c->refusal = c->t.refusal;
+	else if (c->t.fd >= 0 && S_ISREG(c->t.st.st_mode) &&
+		 c->t.st.st_nlink == 0)
+		c->refusal = "it runs a file with no name on disk (memfd, O_TMPFILE or deleted), whose content latch cannot judge";
 }
 
 static void say_blocked(struct judge *j, unsigned pid,
@@ -180,11 +184,83 @@ static void say_blocked(struct judge *j, unsigned pid,
 			why);
 }
 
-static const char *base(const char *path)
+/* The names of what runs at this level: as invoked, as found on disk, and
+ * what its identity says it is. Returns the strongest wrapper kind. */
+static enum wrapper known_as(struct judge *j, const char *path, int fd,
+			     const struct stat *st, struct strv *names,
+			     char real[PATH_MAX])
 {
-	const char *s = strrchr(path, '/');
+	enum wrapper w = WRAP_NONE;
+	char proc[64];
+	ssize_t n;
 
-	return s ? s + 1 : path;
+	strv_free(names);
+	strv_push(names, unwrap_base(path));
+	real[0] = '\0';
+	if (fd >= 0) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		n = readlink(proc, real, PATH_MAX - 1);
+		real[n > 0 ? n : 0] = '\0';
+		if (!strv_contains(names, unwrap_base(real)))
+			strv_push(names, unwrap_base(real));
+		w = identity_of(j->id, fd, st, names);
+	}
+	for (size_t i = 0; i < names->n; i++)
+		if (unwrap_kind(names->v[i]) > w)
+			w = unwrap_kind(names->v[i]);
+	return w;
+}
+
+/* The most restrictive decision over every name what runs is known by,
+ * with the ELF loader and multi-call binaries seen through (unwrap.h). */
+static struct decision decide(struct judge *j, pid_t pid,
+			      const struct exec_call *c)
+{
+	const char *const *argv = (const char *const *)c->argv;
+	size_t argc = c->argc;
+	const char *path = c->path;
+	struct target inner = { .fd = -1 };
+	const struct target *t = &c->t;
+	struct strv names = { 0 };
+	struct decision d = { .action = ACTION_ALLOW };
+	char real[PATH_MAX];
+
+	for (int depth = 0;; depth++) {
+		enum wrapper w = known_as(j, path, t->fd, &t->st, &names, real);
+		size_t k;
+
+		if (w == WRAP_LOADER && depth < 4 &&
+		    (k = unwrap_loader(argv, argc)) != 0) {
+			path = argv[k];
+			argv += k;
+			argc -= k;
+			target_close(&inner);
+			target_open(&inner, pid, c->cwd, AT_FDCWD, path, 0);
+			t = &inner;
+			continue;
+		}
+		if (w == WRAP_MULTICALL) {
+			const char *self = real[0] ? unwrap_base(real) : names.v[0];
+			const char *applet = unwrap_applet(self, argv, argc, &k);
+
+			if (applet) {
+				strv_push(&names, applet);
+				argv += k;
+				argc -= k;
+			}
+		}
+		break;
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		struct decision one = rules_decide_as(j->rules, names.v[i], argv,
+						      argc, c->cwd, &j->roots);
+
+		if (one.action > d.action)
+			d = one;
+	}
+	target_close(&inner);
+	strv_free(&names);
+	return d;
 }
 
 /* Answer one pending notification. -1 when the listener has gone away. */
@@ -198,18 +274,20 @@ static int judge_one(struct judge *j)
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
 		return errno == ENOENT || errno == EINTR ? 0 : -1;
 	read_call(j->req, &c);
-	if (c.refusal == NULL)
-		d = rules_decide_as(j->rules, base(c.path),
-				    (const char *const *)c.argv, c.argc, c.cwd,
-				    &j->roots);
-	allow = c.refusal == NULL && d.action != ACTION_DENY &&
+	if (c.refusal == NULL && c.t.fd >= 0)
+		d = decide(j, (pid_t)j->req->pid, &c);
+	allow = c.refusal == NULL && c.t.fd >= 0 && d.action != ACTION_DENY &&
 		d.action != ACTION_ASK;
 	/* The caller may have died and its id been reused: only answer a
 	 * notification that is still the one that was read. */
 	if (seccomp_notify_id_valid(j->listener, j->req->id) == 0) {
 		memset(j->resp, 0, sizeof(*j->resp));
 		j->resp->id = j->req->id;
-		if (allow) {
+		if (c.refusal == NULL && c.t.fd < 0) {
+			/* nothing there to run: fail as the exec itself would
+			 * (never continue: the file could appear meanwhile) */
+			j->resp->error = -(c.t.err ? c.t.err : ENOENT);
+		} else if (allow) {
 			j->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 			j->allowed++;
 		} else {
@@ -233,7 +311,9 @@ static void *serve(void *arg)
 	struct judge *j = arg;
 	struct pollfd p[2] = { { .fd = j->wake, .events = POLLIN },
 			       { .fd = -1, .events = POLLIN } };
+	bool scanned = false;
 
+	j->id = identity_new(j->rules); /* while the child sets up */
 	for (;;) {
 		uint64_t n;
 
@@ -254,6 +334,10 @@ static void *serve(void *arg)
 			break;
 		if ((p[1].revents & POLLIN) && judge_one(j) < 0)
 			break;
+		if (!scanned) { /* the first exec is on its way: now scan */
+			identity_scan_prefixes(j->id, &j->stop);
+			scanned = true;
+		}
 	}
 	if (p[1].fd >= 0)
 		close(p[1].fd);
@@ -307,6 +391,7 @@ void judge_stop(struct judge *j)
 	__atomic_store_n(&j->stop, 1, __ATOMIC_RELEASE);
 	wake(j);
 	pthread_join(j->thread, NULL);
+	identity_free(j->id);
 	close(j->wake);
 	seccomp_notify_free(j->req, j->resp);
 	memset(j, 0, sizeof(*j));

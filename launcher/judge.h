@@ -18,12 +18,15 @@
 
 #include "../rules/rule.h"
 
+struct identity;
+
 struct judge {
 	int listener;          /* -1 until the child publishes it */
 	int wake;              /* eventfd: a listener was published, or stop */
 	int stop;
 	pthread_t thread;
 	const struct rules *rules;
+	struct identity *id;   /* made by the thread before the first exec */
 	struct rules_roots roots;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;

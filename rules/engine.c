@@ -252,6 +252,29 @@ struct decision rules_decide(const struct rules *r, const char *const *argv,
 			       roots);
 }
 
+void rules_commands(const struct rules *r, struct strv *names,
+		    struct strv *prefixes)
+{
+	for (size_t i = 0; i < r->n_index; i++)
+		strv_push(names, r->index[i].name);
+	for (size_t i = 0; i < r->n_globs; i++) {
+		const struct rule *ru = r->rules[r->globs[i]];
+
+		for (size_t j = 0; j < ru->commands.n; j++) {
+			const char *c = ru->commands.v[j], *star = strchr(c, '*');
+			char *pre;
+
+			if (star == NULL)
+				continue;
+			pre = xstrndup(c, (size_t)(star - c));
+			if (strv_contains(prefixes, pre))
+				free(pre);
+			else
+				strv_push_owned(prefixes, pre);
+		}
+	}
+}
+
 size_t rules_count(const struct rules *r)
 {
 	return r->n_rules;

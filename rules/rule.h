@@ -74,6 +74,10 @@ struct decision rules_decide(const struct rules *r, const char *const *argv,
 			     size_t argc, const char *cwd,
 			     const struct rules_roots *roots);
 
+/* The command names rules apply to, and the prefixes of "prefix*" ones. */
+void rules_commands(const struct rules *r, struct strv *names,
+		    struct strv *prefixes);
+
 size_t rules_count(const struct rules *r);
 size_t rules_packs(const struct rules *r);
 /* False when pcre2 could not JIT-compile some pattern (the interpreter is

@@ -16,15 +16,21 @@ static char *victim(void)
 	return v;
 }
 
-static void blocked(const char *script_fmt)
+/* `script_fmt` (%s: the victim) is refused with `why` in the message. */
+static void blocked_because(const char *script_fmt, const char *why)
 {
 	char *v = victim();
 	struct lt_result r = LT_RUN("run", "--allow", v, "--", "sh", "-c",
 				    lt_fmt(script_fmt, v));
 
 	LT_CONTAINS(r.err, "latch: blocked: ", r);
-	LT_CONTAINS(r.err, "rule rm-outside-roots", r);
+	LT_CONTAINS(r.err, why, r);
 	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
+}
+
+static void blocked(const char *script_fmt)
+{
+	blocked_because(script_fmt, "rule rm-outside-roots");
 }
 
 Test(exec, rm_by_path_name_is_blocked) { blocked("rm -rf '%s'"); }
@@ -38,11 +44,49 @@ Test(exec, rm_from_python_subprocess_is_blocked)
 	blocked("python3 -c 'import subprocess, sys; subprocess.run([\"rm\", \"-rf\", sys.argv[1]])' '%s'");
 }
 
+/* Identity, not names: what runs is judged, whatever it is called. */
+Test(exec, a_renamed_copy_of_rm_is_blocked) { blocked("cp /bin/rm ./zap && ./zap -rf '%s'"); }
+Test(exec, a_hard_link_to_rm_is_blocked)
+{
+	/* as root a real link to /bin/rm; unprivileged (protected_hardlinks)
+	 * a link to a private copy */
+	blocked("{ ln /bin/rm ./zap 2>/dev/null || { cp /bin/rm ./c && ln ./c ./zap; }; } && ./zap -rf '%s'");
+}
+Test(exec, a_symlink_to_rm_is_blocked) { blocked("ln -s /bin/rm ./zap && ./zap -rf '%s'"); }
+Test(exec, rm_run_by_the_elf_loader_is_blocked)
+{
+	blocked("/lib64/ld-linux-x86-64.so.2 --argv0 ls /bin/rm -rf '%s'");
+}
+Test(exec, rm_run_by_a_copy_of_the_elf_loader_is_blocked)
+{
+	blocked("cp /lib64/ld-linux-x86-64.so.2 ./ld && ./ld /bin/rm -rf '%s'");
+}
+Test(exec, busybox_rm_is_blocked) { blocked("busybox rm -rf '%s'"); }
+Test(exec, busybox_rm_through_an_applet_link_is_blocked)
+{
+	blocked("ln -s \"$(command -v busybox)\" ./rm && ./rm -rf '%s'");
+}
+Test(exec, rm_through_a_proc_fd_path_is_blocked) { blocked("exec 3</bin/rm; /dev/fd/3 -rf '%s'"); }
+Test(exec, a_path_through_a_proc_magic_link_is_refused)
+{
+	blocked_because("/proc/self/root/bin/rm -rf '%s'", "through a /proc link");
+}
+Test(exec, a_memfd_exec_is_refused)
+{
+	blocked_because("python3 -c 'import os, sys\n"
+			"fd = os.memfd_create(\"x\")\n"
+			"os.write(fd, open(\"/bin/rm\", \"rb\").read())\n"
+			"os.execve(fd, [\"rm\", \"-rf\", sys.argv[1]], {})' '%s'",
+			"no name on disk (memfd");
+}
+
 Test(exec, work_in_the_workspace_goes_through)
 {
 	struct lt_result r = LT_RUN("run", "--", "sh", "-c",
 		"mkdir -p build/obj && touch build/obj/a.o && rm -rf build && "
 		"echo x > f && rm f && git init -q . && git status --short && "
+		"cp /bin/rm ./myrm && touch g && ./myrm g && "
+		"/lib64/ld-linux-x86-64.so.2 /bin/true && busybox true && "
 		"i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done; echo loop-done");
 
 	LT_EXIT(r, 0);
