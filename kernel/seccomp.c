@@ -1,6 +1,7 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <sys/mman.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,6 +21,39 @@
 	((struct scmp_arg_cmp){ .arg = (n), .op = (o), .datum_a = (a), .datum_b = (b) })
 /* ioctl's request is an unsigned int: compare the low 32 bits only. */
 #define IOCTL_CMD(cmd) ARG(1, SCMP_CMP_MASKED_EQ, 0xffffffffu, (cmd))
+
+/* With exec judging: nothing but the caller may write the caller's memory
+ * while its exec is parked (see launcher/verify.h). ptrace requests that
+ * write, process_vm_writev, userfaultfd, process_madvise and io_uring are
+ * refused; clone3 reports ENOSYS (its flags cannot be inspected; libc falls
+ * back to clone) and clone may share memory only as a thread or as vfork. */
+static int add_argv_guards(scmp_filter_ctx ctx)
+{
+	static const unsigned long pokes[] = { PTRACE_POKETEXT,
+					       PTRACE_POKEDATA,
+					       PTRACE_POKEUSER, PTRACE_SETREGS,
+					       PTRACE_SETFPREGS,
+					       PTRACE_SETREGSET };
+	static const int refused[] = { SCMP_SYS(process_vm_writev),
+				       SCMP_SYS(userfaultfd),
+				       SCMP_SYS(process_madvise) };
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+				      SCMP_SYS(io_uring_setup), 0);
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+				      ARG(0, SCMP_CMP_MASKED_EQ,
+					  CLONE_VM | CLONE_THREAD | CLONE_VFORK,
+					  CLONE_VM));
+	for (size_t i = 0; rc == 0 && i < sizeof(pokes) / sizeof(pokes[0]); i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ptrace),
+				      1, ARG(0, SCMP_CMP_EQ, pokes[i], 0));
+	for (size_t i = 0; rc == 0 && i < sizeof(refused) / sizeof(refused[0]); i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), refused[i], 0);
+	return rc;
+}
 
 static int add_rules(scmp_filter_ctx ctx, bool allow_unix, bool notify_exec)
 {
@@ -36,6 +71,8 @@ static int add_rules(scmp_filter_ctx ctx, bool allow_unix, bool notify_exec)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execve), 0);
 	if (rc == 0 && notify_exec)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execveat), 0);
+	if (rc == 0 && notify_exec)
+		rc = add_argv_guards(ctx);
 	return rc;
 }
 

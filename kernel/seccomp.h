@@ -8,7 +8,12 @@
  *    its grants; socketpair(2) stays available;
  *  - system calls of another architecture (i386, x32) kill the process;
  *  - with `notify_exec`, execve and execveat wait for the supervisor, which
- *    receives them on the listener descriptor (seccomp_unotify(2)).
+ *    receives them on the listener descriptor (seccomp_unotify(2)); and
+ *    nothing else may write a process's memory while its exec waits:
+ *    ptrace's writing requests, process_vm_writev, userfaultfd and
+ *    process_madvise fail with EPERM, io_uring_setup and clone3 with ENOSYS
+ *    (libc falls back to clone), clone sharing memory other than as a
+ *    thread or vfork with EPERM.
  *
  * The filter is compiled in the parent (libseccomp, which allocates) and
  * loaded in the child with one prctl, which does not.

@@ -16,6 +16,7 @@
 #include "../common/xalloc.h"
 #include "identity.h"
 #include "target.h"
+#include "verify.h"
 
 #define MAX_ARGS 65536            /* more words than any sane command */
 #define MAX_ARG_LEN (128 * 1024)  /* the kernel's MAX_ARG_STRLEN */
@@ -263,6 +264,35 @@ static struct decision decide(struct judge *j, pid_t pid,
 	return d;
 }
 
+/* Continue an allowed exec. When another task could rewrite the caller's
+ * argv meanwhile, watch the new image and kill it if its argv is not the
+ * judged one (verify.h). */
+static void allowed(struct judge *j, const struct exec_call *c)
+{
+	struct watch w;
+	pid_t tgid;
+	bool watch = verify_needed((pid_t)j->req->pid, &tgid);
+
+	if (watch && verify_arm(&w, (pid_t)j->req->pid, tgid) < 0) {
+		j->resp->error = -EPERM;
+		j->denied++;
+		say_blocked(j, j->req->pid, c,
+			    "another task shares its memory and it is traced already: its argv cannot be checked after the exec", NULL);
+		seccomp_notify_respond(j->listener, j->resp);
+		return;
+	}
+	j->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	j->allowed++;
+	if (seccomp_notify_respond(j->listener, j->resp) < 0) {
+		if (watch)
+			verify_cancel(&w);
+		return;
+	}
+	if (watch && verify_after(&w, c->argv, c->argc) == VERIFY_KILLED)
+		dprintf(2, "latch: killed process %d: its argv changed after it was judged (allowed: %s …)\n",
+			(int)tgid, c->argc ? c->argv[0] : c->path);
+}
+
 /* Answer one pending notification. -1 when the listener has gone away. */
 static int judge_one(struct judge *j)
 {
@@ -288,8 +318,9 @@ static int judge_one(struct judge *j)
 			 * (never continue: the file could appear meanwhile) */
 			j->resp->error = -(c.t.err ? c.t.err : ENOENT);
 		} else if (allow) {
-			j->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-			j->allowed++;
+			allowed(j, &c);
+			call_free(&c);
+			return 0;
 		} else {
 			j->resp->error = -EPERM;
 			j->denied++;

@@ -221,7 +221,7 @@ static bool reap_all(pid_t main_pid, int *main_status, bool *main_done)
 			return false;
 		if (w < 0)
 			return errno == ECHILD;
-		if (w == main_pid) {
+		if (w == main_pid && (WIFEXITED(st) || WIFSIGNALED(st))) {
 			*main_status = st;
 			*main_done = true;
 		}

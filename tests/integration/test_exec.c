@@ -80,6 +80,59 @@ Test(exec, a_memfd_exec_is_refused)
 			"no name on disk (memfd");
 }
 
+/* TOCTOU (launcher/verify.h): while the exec of `rm -rf ./scratch` waits
+ * for the supervisor, a second thread flips argv[2] to the victim and back,
+ * many times a microsecond. What runs is what was judged, or it is killed
+ * before its first instruction; the victim survives every attempt. */
+Test(exec, an_argv_rewritten_after_the_check_never_runs)
+{
+	char *v = victim();
+	struct lt_result r = LT_RUN("run", "--allow", v, "--", "python3", "-c",
+		"import ctypes, os, sys, threading\n"
+		"libc = ctypes.CDLL(None, use_errno=True)\n"
+		"good = ctypes.create_string_buffer(b'./scratch')\n"
+		"bad = ctypes.create_string_buffer(sys.argv[1].encode())\n"
+		"for attempt in range(40):\n"
+		"    os.makedirs('scratch', exist_ok=True)\n"
+		"    pid = os.fork()\n"
+		"    if pid == 0:\n"
+		"        argv = (ctypes.c_char_p * 4)(b'rm', b'-rf', ctypes.cast(good, ctypes.c_char_p), None)\n"
+		"        slot = ctypes.cast(argv, ctypes.POINTER(ctypes.c_void_p))\n"
+		"        g, b = ctypes.addressof(good), ctypes.addressof(bad)\n"
+		"        def flip():\n"
+		"            while True:\n"
+		"                slot[2] = b\n"
+		"                slot[2] = g\n"
+		"        threading.Thread(target=flip, daemon=True).start()\n"
+		"        libc.execv(b'/bin/rm', argv)\n"
+		"        os._exit(1)\n"
+		"    os.waitpid(pid, 0)\n"
+		"print('attempts done')\n", v);
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "attempts done", r);
+	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
+}
+
+/* Threaded programs (the agents are) and vfork/posix_spawn children of
+ * threaded parents are traced through their exec: it must cost them
+ * nothing but time. */
+Test(exec, threaded_programs_run_commands)
+{
+	struct lt_result r = LT_RUN("run", "--", "python3", "-c",
+		"import os, subprocess, concurrent.futures as cf\n"
+		"def run(i):\n"
+		"    return subprocess.run(['sh', '-c', 'echo $0', str(i)], capture_output=True, text=True).stdout.strip()\n"
+		"with cf.ThreadPoolExecutor(8) as ex:\n"
+		"    out = list(ex.map(run, range(100)))\n"
+		"pid = os.posix_spawn('/bin/sh', ['sh', '-c', 'exit 7'], {})\n"
+		"print('ran', len(out), out[99], os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))\n");
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "ran 100 99 7", r);
+	LT_LACKS(r.err, "latch:", r);
+}
+
 Test(exec, work_in_the_workspace_goes_through)
 {
 	struct lt_result r = LT_RUN("run", "--", "sh", "-c",

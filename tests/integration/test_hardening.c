@@ -198,3 +198,25 @@ Test(hardening, a_symlinked_startup_file_cannot_be_swapped)
 	cr_assert(lt_read(link) != NULL && strcmp(lt_read(link), "# rc\n") == 0,
 		  "the link was replaced");
 }
+
+/* Nothing but the caller writes the caller's memory while its exec waits
+ * for the supervisor (launcher/verify.h): process_vm_writev and ptrace's
+ * writing requests are refused, io_uring and clone3 are not there. */
+Test(hardening, other_processes_cannot_rewrite_a_parked_argv)
+{
+	struct lt_result r = LT_RUN("run", "--", "python3", "-c",
+		"import ctypes, os\n"
+		"libc = ctypes.CDLL(None, use_errno=True)\n"
+		"def sys(n, *a):\n"
+		"    r = libc.syscall(n, *a); return (r, ctypes.get_errno())\n"
+		"print('vm_writev', sys(311, os.getpid(), 0, 0, 0, 0, 0))\n"
+		"print('pokedata', sys(101, 5, os.getppid(), 0, 0))\n"
+		"print('io_uring', sys(425, 1, 0))\n"
+		"print('clone3', sys(435, 0, 0))\n");
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "vm_writev (-1, 1)", r);  /* EPERM */
+	LT_CONTAINS(r.out, "pokedata (-1, 1)", r);
+	LT_CONTAINS(r.out, "io_uring (-1, 38)", r);  /* ENOSYS */
+	LT_CONTAINS(r.out, "clone3 (-1, 38)", r);
+}

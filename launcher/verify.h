@@ -1,0 +1,52 @@
+/* verify.h — closing the argv TOCTOU window after an exec was let through.
+ *
+ * argv lives in the caller's memory. When another task can write that
+ * memory while the exec is parked — the caller has other threads, or it is
+ * a vfork/posix_spawn child sharing the memory of a multi-threaded parent —
+ * the kernel may copy a different argv than the one judged. Such a caller
+ * is traced (PTRACE_SEIZE with PTRACE_O_TRACEEXEC) before its exec is
+ * continued: it stops when the new image is in place, before its first
+ * instruction; its argv (/proc/PID/cmdline) is compared with the judged
+ * one, and it is let go, or killed on a mismatch (SIGKILL through a pidfd,
+ * so a reused pid is never hit). Other processes cannot write the caller's
+ * memory: the seccomp filter refuses process_vm_writev and ptrace's poke
+ * requests, and /proc/PID/mem is not writable under Landlock.
+ * A caller traced already (a debugger in the sandbox) cannot be watched:
+ * its exec is refused.
+ */
+#ifndef LATCH_VERIFY_H
+#define LATCH_VERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct watch {
+	pid_t tid, tgid;
+	int pidfd; /* of tgid */
+};
+
+/* Whether task `tid` shares its memory with another live task that could
+ * rewrite its argv (unknown counts as shared); *tgid gets its process (the
+ * pid the new image will have: an exec from any thread takes the thread
+ * group's id). */
+bool verify_needed(pid_t tid, pid_t *tgid);
+
+/* Before continuing the exec of thread `tid` of process `tgid`: trace it
+ * (PTRACE_SEIZE, stop at the end of the exec). -1 when it cannot be
+ * watched (traced already): then do not continue. */
+int verify_arm(struct watch *w, pid_t tid, pid_t tgid);
+
+enum verdict {
+	VERIFY_SAME,     /* the new image runs the judged argv */
+	VERIFY_KILLED,   /* it did not: killed */
+	VERIFY_NO_EXEC,  /* no new image within the budget: the exec failed */
+};
+
+/* When the exec was not continued after all. */
+void verify_cancel(struct watch *w);
+
+/* After continuing: wait (bounded) for the new image and compare. */
+enum verdict verify_after(struct watch *w, char *const *argv, size_t argc);
+
+#endif
