@@ -30,8 +30,10 @@ COMMON_SRC := $(wildcard common/*.c)
 POLICY_SRC := $(wildcard policy/*.c)
 KERNEL_SRC := $(wildcard kernel/*.c)
 RULES_SRC  := $(wildcard rules/*.c)
+AUDIT_SRC  := $(wildcard audit/*.c)
 LAUNCH_SRC := $(filter-out launcher/main.c,$(wildcard launcher/*.c))
-LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(RULES_SRC) $(KERNEL_SRC) $(LAUNCH_SRC)
+LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(RULES_SRC) $(AUDIT_SRC) $(KERNEL_SRC) \
+              $(LAUNCH_SRC)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ   := $(BUILD)/launcher/main.o
 

@@ -68,7 +68,7 @@ _latch()
     local cur=${COMP_WORDS[COMP_CWORD]} prev=
     local cword=$COMP_CWORD
     local latch=${COMP_WORDS[0]}
-    local commands='run shell why check rules profile setup completion help'
+    local commands='run shell why check rules audit profile setup completion help'
     local grants='--allow --read --write --exec --deny --env'
     local common='-p --profile -w --workdir -h --help'
     COMPREPLY=()
@@ -92,7 +92,7 @@ _latch()
 
     local cmd=${COMP_WORDS[1]} opts='' sub=''
     case $cmd in
-    run | shell) opts="$common $grants --best-effort -n --dry-run --json" ;;
+    run | shell) opts="$common $grants --best-effort --monitor -n --dry-run --json" ;;
     why) opts="$common $grants --path --op --json" ;;
     check) opts='-w --workdir --cwd --json --pack -h --help' ;;
     rules)
@@ -108,6 +108,22 @@ _latch()
         case $sub in
         test) opts='-v --verbose -h --help' ;;
         lint) opts='-h --help' ;;
+        *) return 0 ;;
+        esac
+        ;;
+    audit)
+        if ((cword == 2)); then
+            if [[ $cur == -* ]]; then
+                _latch_reply -W '--help -h' -- "$cur"
+            else
+                _latch_reply -W 'list tail' -- "$cur"
+            fi
+            return 0
+        fi
+        sub=${COMP_WORDS[2]}
+        case $sub in
+        list) opts='-h --help' ;;
+        tail) opts='--json -h --help' ;;
         *) return 0 ;;
         esac
         ;;
@@ -138,7 +154,7 @@ _latch()
         ;;
     help)
         ((cword == 2)) &&
-            _latch_reply -W 'run shell why check rules profile setup completion' -- "$cur"
+            _latch_reply -W 'run shell why check rules audit profile setup completion' -- "$cur"
         return 0
         ;;
     *) return 0 ;;
@@ -169,7 +185,7 @@ _latch()
 
     # Options stop at the first operand or at `--` (as latch parses them).
     local i=2 w first=
-    [[ $cmd == profile || $cmd == rules ]] && i=3
+    [[ $cmd == profile || $cmd == rules || $cmd == audit ]] && i=3
     for (( ; i < cword; i++)); do
         w=${COMP_WORDS[i]}
         if [[ $w == -- ]]; then

@@ -15,6 +15,7 @@ int cmd_setup(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 struct rules;
 struct err;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../audit/log.h"
 #include "../common/xalloc.h"
 #include "../policy/envpolicy.h"
 #include "cmd.h"
@@ -52,6 +53,23 @@ static void *load_packs(void *arg)
 	return NULL;
 }
 
+/* The session's audit log, with its start record (audit/log.h). */
+static int open_log(struct audit_log **log, const struct plan *pl,
+		    char **argv, bool monitor)
+{
+	char *state = plan_state_dir();
+	struct err e;
+
+	*log = audit_open(state, &e);
+	free(state);
+	if (*log == NULL) {
+		die_msg(e.msg);
+		return -1;
+	}
+	audit_start(*log, pl->cs.profile, pl->cs.workdir, argv, monitor);
+	return 0;
+}
+
 static int run_argv(struct opts *o, char **argv)
 {
 	struct plan pl;
@@ -59,6 +77,7 @@ static int run_argv(struct opts *o, char **argv)
 	struct strv env = { 0 }, stripped = { 0 };
 	struct err e;
 	struct rules *rules = NULL;
+	struct audit_log *log = NULL;
 	struct pack_job job = { .rc = 0 };
 	pthread_t tid;
 	bool threaded = false;
@@ -108,12 +127,15 @@ static int run_argv(struct opts *o, char **argv)
 		goto out;
 	}
 	print_warnings(&pl.cs, &sb);
+	if (open_log(&log, &pl, argv, o->monitor) < 0)
+		goto out;
 	{
 		struct child_spec spec = { .argv = argv, .envp = env.v,
 					   .sb = &sb, .cs = &pl.cs,
 					   .rules = rules,
 					   .workdir = pl.cs.workdir,
-					   .home = pl.home };
+					   .home = pl.home, .log = log,
+					   .monitor = o->monitor };
 
 		rc = supervise_run(&spec);
 	}
@@ -125,6 +147,7 @@ out:
 	sandbox_free(&sb);
 	rules_free(rules);
 	plan_free(&pl);
+	audit_close(log);
 	return rc;
 }
 

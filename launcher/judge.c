@@ -17,6 +17,7 @@
 #include "identity.h"
 #include "target.h"
 #include "verify.h"
+#include "../audit/log.h"
 
 #define MAX_ARGS 65536            /* more words than any sane command */
 #define MAX_ARG_LEN (128 * 1024)  /* the kernel's MAX_ARG_STRLEN */
@@ -54,6 +55,7 @@ struct exec_call {
 	char **argv;
 	size_t argc;
 	char cwd[PATH_MAX];
+	char exe[PATH_MAX];  /* the file it runs, by its real path */
 	struct target t;     /* the file it runs */
 	const char *refusal; /* set when the call cannot be judged */
 };
@@ -161,10 +163,13 @@ static void read_call(const struct seccomp_notif *req, struct exec_call *c)
 		c->refusal = "it runs a file with no name on disk (memfd, O_TMPFILE or deleted), whose content latch cannot judge";
 }
 
-static void say_blocked(struct judge *j, unsigned pid,
+/* "latch: blocked: ARGV (rule ID: reason)", or "latch: monitor: would
+ * block: …". False (and silent) for the same exec retried along PATH. */
+static bool say_blocked(struct judge *j, unsigned pid,
 			const struct exec_call *c, const char *why,
 			const struct decision *d)
 {
+	const char *verb = j->monitor ? "monitor: would block" : "blocked";
 	char line[512];
 	size_t n = 0;
 
@@ -174,15 +179,16 @@ static void say_blocked(struct judge *j, unsigned pid,
 	if (n >= sizeof(line) - 4)
 		memcpy(line + sizeof(line) - 4, "...", 4);
 	if (pid == j->last_pid && strcmp(line, j->last_line) == 0)
-		return; /* the same exec retried along PATH */
+		return false; /* the same exec retried along PATH */
 	j->last_pid = pid;
 	snprintf(j->last_line, sizeof(j->last_line), "%s", line);
 	if (d && d->rule)
-		dprintf(2, "latch: blocked: %s (rule %s: %s)\n", line, d->rule,
+		dprintf(2, "latch: %s: %s (rule %s: %s)\n", verb, line, d->rule,
 			d->reason);
 	else
-		dprintf(2, "latch: blocked: %s (%s)\n", c->argc ? line : c->path,
-			why);
+		dprintf(2, "latch: %s: %s (%s)\n", verb,
+			c->argc ? line : c->path, why);
+	return true;
 }
 
 /* The names of what runs at this level: as invoked, as found on disk, and
@@ -215,7 +221,7 @@ static enum wrapper known_as(struct judge *j, const char *path, int fd,
 /* The most restrictive decision over every name what runs is known by,
  * with the ELF loader and multi-call binaries seen through (unwrap.h). */
 static struct decision decide(struct judge *j, pid_t pid,
-			      const struct exec_call *c)
+			      struct exec_call *c)
 {
 	const char *const *argv = (const char *const *)c->argv;
 	size_t argc = c->argc;
@@ -230,6 +236,8 @@ static struct decision decide(struct judge *j, pid_t pid,
 		enum wrapper w = known_as(j, path, t->fd, &t->st, &names, real);
 		size_t k;
 
+		if (depth == 0)
+			snprintf(c->exe, sizeof(c->exe), "%s", real);
 		if (w == WRAP_LOADER && depth < 4 &&
 		    (k = unwrap_loader(argv, argc)) != 0) {
 			path = argv[k];
@@ -266,14 +274,14 @@ static struct decision decide(struct judge *j, pid_t pid,
 
 /* Continue an allowed exec. When another task could rewrite the caller's
  * argv meanwhile, watch the new image and kill it if its argv is not the
- * judged one (verify.h). */
-static void allowed(struct judge *j, const struct exec_call *c)
+ * judged one (verify.h). Under --monitor nothing is killed. */
+static void allowed(struct judge *j, const struct exec_call *c,
+		    const struct caller *who)
 {
 	struct watch w;
-	pid_t tgid;
-	bool watch = verify_needed((pid_t)j->req->pid, &tgid);
+	bool watch = !j->monitor && verify_needed(who);
 
-	if (watch && verify_arm(&w, (pid_t)j->req->pid, tgid) < 0) {
+	if (watch && verify_arm(&w, who->tid, who->tgid) < 0) {
 		j->resp->error = -EPERM;
 		j->denied++;
 		say_blocked(j, j->req->pid, c,
@@ -290,45 +298,74 @@ static void allowed(struct judge *j, const struct exec_call *c)
 	}
 	if (watch && verify_after(&w, c->argv, c->argc) == VERIFY_KILLED)
 		dprintf(2, "latch: killed process %d: its argv changed after it was judged (allowed: %s …)\n",
-			(int)tgid, c->argc ? c->argv[0] : c->path);
+			(int)who->tgid, c->argc ? c->argv[0] : c->path);
+}
+
+/* The audit record of one judged exec. */
+static void log_exec(struct judge *j, const struct exec_call *c,
+		     const struct caller *who, const struct decision *d,
+		     bool enforced)
+{
+	struct audit_exec ev = {
+		.pid = who->tgid, .ppid = who->ppid,
+		.exe = c->exe[0] ? c->exe : NULL,
+		.argv = c->argv, .argc = c->argc, .cwd = c->cwd,
+		.decision = c->refusal ? "deny" : action_name(d->action),
+		.rule = c->refusal ? NULL : d->rule, .reason = c->refusal,
+		.enforced = enforced,
+	};
+
+	if (j->log)
+		audit_exec(j->log, &ev);
 }
 
 /* Answer one pending notification. -1 when the listener has gone away. */
 static int judge_one(struct judge *j)
 {
 	struct exec_call c;
+	struct caller who;
 	struct decision d = { .action = ACTION_DENY };
-	bool allow;
+	bool refuse;
 
 	memset(j->req, 0, sizeof(*j->req));
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
 		return errno == ENOENT || errno == EINTR ? 0 : -1;
 	read_call(j->req, &c);
+	caller_read((pid_t)j->req->pid, &who);
 	if (c.refusal == NULL && c.t.fd >= 0)
 		d = decide(j, (pid_t)j->req->pid, &c);
-	allow = c.refusal == NULL && c.t.fd >= 0 && d.action != ACTION_DENY &&
-		d.action != ACTION_ASK;
+	refuse = c.refusal || d.action == ACTION_DENY || d.action == ACTION_ASK;
 	/* The caller may have died and its id been reused: only answer a
 	 * notification that is still the one that was read. */
-	if (seccomp_notify_id_valid(j->listener, j->req->id) == 0) {
-		memset(j->resp, 0, sizeof(*j->resp));
-		j->resp->id = j->req->id;
-		if (c.refusal == NULL && c.t.fd < 0) {
-			/* nothing there to run: fail as the exec itself would
-			 * (never continue: the file could appear meanwhile) */
-			j->resp->error = -(c.t.err ? c.t.err : ENOENT);
-		} else if (allow) {
-			allowed(j, &c);
-			call_free(&c);
-			return 0;
+	if (seccomp_notify_id_valid(j->listener, j->req->id) != 0) {
+		call_free(&c);
+		return 0;
+	}
+	memset(j->resp, 0, sizeof(*j->resp));
+	j->resp->id = j->req->id;
+	if (c.refusal == NULL && c.t.fd < 0) {
+		/* nothing there to run: fail as the exec itself would
+		 * (never continue: the file could appear meanwhile) */
+		j->resp->error = -(c.t.err ? c.t.err : ENOENT);
+		seccomp_notify_respond(j->listener, j->resp);
+	} else if (refuse) {
+		/* one record and one line per command, not per PATH entry */
+		if (say_blocked(j, j->req->pid, &c,
+				c.refusal ? c.refusal
+					  : "asks for confirmation; no prompt yet, so refused",
+				c.refusal ? NULL : &d)) {
+			log_exec(j, &c, &who, &d, !j->monitor);
+			j->denied += !j->monitor;
+		}
+		if (j->monitor) {
+			allowed(j, &c, &who);
 		} else {
 			j->resp->error = -EPERM;
-			j->denied++;
-			say_blocked(j, j->req->pid, &c, c.refusal ? c.refusal
-					: "asks for confirmation; no prompt yet, so refused",
-				    c.refusal ? NULL : &d);
+			seccomp_notify_respond(j->listener, j->resp);
 		}
-		seccomp_notify_respond(j->listener, j->resp);
+	} else {
+		log_exec(j, &c, &who, &d, true);
+		allowed(j, &c, &who);
 	}
 	call_free(&c);
 	return 0;
@@ -375,16 +412,18 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-int judge_start(struct judge *j, const struct rules *r, const char *workdir,
-		const char *home)
+int judge_start(struct judge *j, const struct rules *r,
+		const struct rules_roots *roots, struct audit_log *log,
+		bool monitor)
 {
 	int er;
 
 	memset(j, 0, sizeof(*j));
 	j->listener = -1;
 	j->rules = r;
-	j->roots.workdir = workdir;
-	j->roots.home = home;
+	j->roots = *roots;
+	j->log = log;
+	j->monitor = monitor;
 	j->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (j->wake < 0)
 		return -1;
@@ -425,5 +464,8 @@ void judge_stop(struct judge *j)
 	identity_free(j->id);
 	close(j->wake);
 	seccomp_notify_free(j->req, j->resp);
-	memset(j, 0, sizeof(*j));
+	j->req = NULL;
+	j->resp = NULL;
+	j->id = NULL;
+	j->wake = j->listener = -1; /* the counts stay, for the audit */
 }

@@ -15,10 +15,12 @@
 
 #include <linux/seccomp.h>
 #include <pthread.h>
+#include <stdbool.h>
 
 #include "../rules/rule.h"
 
 struct identity;
+struct audit_log;
 
 struct judge {
 	int listener;          /* -1 until the child publishes it */
@@ -30,6 +32,8 @@ struct judge {
 	struct rules_roots roots;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
+	struct audit_log *log; /* every decision, as it happens; may be NULL */
+	bool monitor;          /* judge and log, refuse nothing */
 	unsigned long allowed, denied;
 	unsigned last_pid;     /* the last refusal printed, to print a retry */
 	char last_line[512];   /* along the PATH (execvp) only once */
@@ -39,13 +43,14 @@ struct judge {
  * are), so that the command can be started vfork-style: the supervisor's
  * main thread is suspended until the command's first exec, which this
  * thread answers. -1 with errno when it cannot start. */
-int judge_start(struct judge *j, const struct rules *r, const char *workdir,
-		const char *home);
+int judge_start(struct judge *j, const struct rules *r,
+		const struct rules_roots *roots, struct audit_log *log,
+		bool monitor);
 /* Called by the child, which shares latch's memory and descriptor table
  * until it execs: serve `listener` (close-on-exec). Async-signal-safe. */
 void judge_publish(struct judge *j, int listener);
 /* Stop judging and wait for the thread; the listener is closed, so any exec
- * still to come under the filter fails. Then frees `j`. */
+ * still to come under the filter fails. Frees all but the counts. */
 void judge_stop(struct judge *j);
 
 #endif

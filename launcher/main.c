@@ -13,6 +13,7 @@ static const struct {
 	{ "why", cmd_why },         { "profile", cmd_profile },
 	{ "setup", cmd_setup },     { "completion", cmd_completion },
 	{ "check", cmd_check },     { "rules", cmd_rules },
+	{ "audit", cmd_audit },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -6,7 +6,7 @@
 
 enum {
 	O_ALLOW = 256, O_READ, O_WRITE, O_EXEC, O_DENY, O_ENV, O_BEST,
-	O_JSON, O_PATH, O_OP,
+	O_JSON, O_PATH, O_OP, O_MONITOR,
 };
 
 static const struct {
@@ -24,6 +24,7 @@ static const struct {
 	{ { "env", required_argument, NULL, O_ENV }, OPT_GRANTS },
 	{ { "best-effort", no_argument, NULL, O_BEST }, OPT_RUN },
 	{ { "dry-run", no_argument, NULL, 'n' }, OPT_RUN },
+	{ { "monitor", no_argument, NULL, O_MONITOR }, OPT_RUN },
 	{ { "json", no_argument, NULL, O_JSON }, OPT_JSON },
 	{ { "path", required_argument, NULL, O_PATH }, OPT_WHY },
 	{ { "op", required_argument, NULL, O_OP }, OPT_WHY },
@@ -62,6 +63,7 @@ int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 		case O_DENY: strv_push(&o->cli.deny, optarg); break;
 		case O_ENV: strv_push(&o->cli.env_allow, optarg); break;
 		case O_BEST: o->best_effort = true; break;
+		case O_MONITOR: o->monitor = true; break;
 		case O_JSON: o->json = true; break;
 		case O_PATH: o->path = optarg; break;
 		case O_OP: o->op = optarg; break;

@@ -10,7 +10,7 @@ struct opts {
 	const char *profile;    /* default "default" */
 	const char *workdir;    /* NULL: the cwd */
 	struct cli_grants cli;
-	bool best_effort, dry_run, json, help;
+	bool best_effort, dry_run, json, help, monitor;
 	const char *path, *op;  /* why */
 	char **rest;            /* operands after the options */
 	int n_rest;

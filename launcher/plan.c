@@ -65,22 +65,29 @@ static int mkdirs(char *dir, struct err *e)
 	}
 }
 
-int plan_ensure_own_dirs(struct err *e)
+char *plan_state_dir(void)
 {
 	const char *state = env_abs("XDG_STATE_HOME");
-	char *home = home_dir();
+	char *home = state ? NULL : home_dir();
+	char *dir = state ? xasprintf("%s/latch", state)
+			  : xasprintf("%s/.local/state/latch", home ? home : "/");
+
+	free(home);
+	return dir;
+}
+
+int plan_ensure_own_dirs(struct err *e)
+{
 	char *dirs[2];
 	int rc = 0;
 
-	dirs[0] = state ? xasprintf("%s/latch", state)
-			: xasprintf("%s/.local/state/latch", home ? home : "/");
+	dirs[0] = plan_state_dir();
 	dirs[1] = plan_user_config_dir();
 	for (int i = 0; i < 2; i++) {
 		if (rc == 0)
 			rc = mkdirs(dirs[i], e);
 		free(dirs[i]);
 	}
-	free(home);
 	return rc;
 }
 

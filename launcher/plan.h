@@ -27,6 +27,9 @@ void plan_free(struct plan *pl);
  * sandbox must never be able to create them and plant a wider profile. */
 int plan_ensure_own_dirs(struct err *e);
 
+/* $XDG_STATE_HOME/latch (audit logs, sessions), freshly allocated. */
+char *plan_state_dir(void);
+
 /* $XDG_CONFIG_HOME/latch (user profiles and groups), freshly allocated. */
 char *plan_user_config_dir(void);
 

@@ -18,6 +18,7 @@
 
 #include "../common/xalloc.h"
 #include "judge.h"
+#include "../audit/log.h"
 
 #define TERM_GRACE_MS 1000
 #define LEFTOVER_GRACE_MS 500
@@ -300,8 +301,10 @@ int supervise_run(const struct child_spec *spec)
 		return 125;
 	}
 	if (spec->rules) {
-		if (judge_start(&judge, spec->rules, spec->workdir,
-				spec->home) < 0) {
+		const struct rules_roots roots = { spec->workdir, spec->home };
+
+		if (judge_start(&judge, spec->rules, &roots, spec->log,
+				spec->monitor) < 0) {
 			perror("latch: cannot start judging execs");
 			close(sigfd);
 			return 125;
@@ -350,7 +353,10 @@ int supervise_run(const struct child_spec *spec)
 		judge_stop(j);
 	close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	status = WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+				     : WEXITSTATUS(status);
+	if (spec->log)
+		audit_end(spec->log, status, j ? j->allowed : 0,
+			  j ? j->denied : 0);
+	return status;
 }

@@ -26,6 +26,8 @@
 #include "../rules/rule.h"
 #include "sandbox.h"
 
+struct audit_log;
+
 struct child_spec {
 	char *const *argv;
 	char *const *envp;
@@ -33,6 +35,8 @@ struct child_spec {
 	const struct capset *cs;
 	const struct rules *rules; /* non-NULL: judge every exec (judge.h) */
 	const char *workdir, *home; /* roots for the rules */
+	struct audit_log *log;      /* may be NULL */
+	bool monitor;               /* judge and log, refuse nothing */
 };
 
 /* Run to completion. Returns latch's exit status: the command's own, 128+N

@@ -14,6 +14,7 @@ static const char overview[] =
 	"  why        explain whether a path may be read, written or executed\n"
 	"  check      the rule decision for one command (deny, ask, allow …)\n"
 	"  rules      test or lint rule packs\n"
+	"  audit      list sessions, or follow one's audit log\n"
 	"  profile    list, show or validate profiles\n"
 	"  setup      check what this kernel can enforce (--check)\n"
 	"  completion print a shell completion script (bash, zsh)\n"
@@ -67,6 +68,14 @@ static const struct {
 	  "      decide none of their examples, allow rules, shadowed rules;\n"
 	  "      exit 1 on warnings\n"
 	  "Exit 2 when a pack cannot be loaded (FILE:LINE: message).\n", 0 },
+	{ "audit", "latch audit list\n"
+		   "       latch audit tail [ID] [--json]",
+	  "Every exec a sandbox makes is judged and logged as it happens, one JSON\n"
+	  "line per event, in $XDG_STATE_HOME/latch/sessions/ID/events.jsonl\n"
+	  "(hidden from every sandbox).\n\n"
+	  "list  the sessions, oldest first: ID and log file\n"
+	  "tail  print a session's log (default: the newest) and follow it until\n"
+	  "      the session ends; --json prints the records as they are\n", 0 },
 	{ "profile", "latch profile list [--json]\n"
 		     "       latch profile show NAME [--json] [--workdir DIR]\n"
 		     "       latch profile validate FILE...",
@@ -95,6 +104,8 @@ int usage(FILE *out, const char *command)
 			fputs(grants_help, out);
 		if (strcmp(command, "run") == 0 || strcmp(command, "shell") == 0)
 			fputs("      --best-effort        run even if the kernel cannot enforce everything\n"
+			      "      --monitor            judge and log every exec, refuse none (for\n"
+			      "                           tuning rules on a real workload)\n"
 			      "  -n, --dry-run            print the resolved capability set; run nothing\n"
 			      "      --json               with --dry-run: as JSON\n",
 			      out);

@@ -63,21 +63,31 @@ static bool shares_writable(pid_t pid)
 	return found;
 }
 
-bool verify_needed(pid_t tid, pid_t *tgid)
+void caller_read(pid_t tid, struct caller *c)
 {
 	long threads, ppid, group;
+
+	memset(c, 0, sizeof(*c));
+	c->tid = c->tgid = tid;
+	c->known = status_of(tid, &threads, &ppid, &group);
+	if (c->known) {
+		c->tgid = (pid_t)group;
+		c->ppid = (pid_t)ppid;
+		c->threads = threads;
+	}
+}
+
+bool verify_needed(const struct caller *c)
+{
+	long threads, ppid = c->ppid, group = c->tgid;
 	pid_t cur;
 
-	*tgid = tid;
-	if (!status_of(tid, &threads, &ppid, &group))
-		return true;
-	*tgid = (pid_t)group;
-	if (threads > 1 || shares_writable(*tgid))
+	if (!c->known || c->threads > 1 || shares_writable(c->tgid))
 		return true;
 	/* vfork children share the memory of their (suspended) parent,
 	 * whose other threads are not suspended: walk up the chain */
 	for (int depth = 0; depth < 16; depth++) {
-		cur = depth ? (pid_t)group : *tgid;
+		cur = (pid_t)group;
 		if (ppid <= 1 || (pid_t)ppid == getpid() ||
 		    syscall(SYS_kcmp, cur, (pid_t)ppid, KCMP_VM, 0, 0) != 0)
 			return false;

@@ -26,11 +26,18 @@ struct watch {
 	int pidfd; /* of tgid */
 };
 
-/* Whether task `tid` shares its memory with another live task that could
- * rewrite its argv (unknown counts as shared); *tgid gets its process (the
- * pid the new image will have: an exec from any thread takes the thread
- * group's id). */
-bool verify_needed(pid_t tid, pid_t *tgid);
+/* The calling task, from /proc/TID/status. */
+struct caller {
+	pid_t tid, tgid, ppid; /* tgid: the pid the new image will have (an
+				* exec from any thread takes the group's id) */
+	long threads;
+	bool known;            /* false: unreadable (tgid = tid, ppid = 0) */
+};
+void caller_read(pid_t tid, struct caller *c);
+
+/* Whether the caller shares its memory with another live task that could
+ * rewrite its argv (unknown counts as shared). */
+bool verify_needed(const struct caller *c);
 
 /* Before continuing the exec of thread `tid` of process `tgid`: trace it
  * (PTRACE_SEIZE, stop at the end of the exec). -1 when it cannot be

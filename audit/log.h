@@ -1,0 +1,54 @@
+/* log.h — the session's audit log: one JSON object per line (cJSON),
+ * appended as each event happens (one write(2) per event, O_APPEND; no
+ * fsync: a crash of the machine may lose what the kernel had not written,
+ * a kill of latch loses nothing already logged).
+ *
+ * Where: $XDG_STATE_HOME/latch/sessions/ID/events.jsonl (latch's state dir,
+ * hidden from every sandbox), ID = UTC start time + latch's pid
+ * (20261128T163455Z-12345). Records, each with "seq" (from 1), "time"
+ * (UTC, ISO 8601 with milliseconds) and "event":
+ *   start: latch version, profile, workdir, command argv, monitor
+ *   exec:  pid, ppid, exe (the file that runs), argv (secrets redacted,
+ *          redact.h), cwd, decision (allow|log|snapshot|ask|deny),
+ *          rule (id or null), reason (why it was refused, when no rule
+ *          decided), enforced (false under --monitor)
+ *   end:   exit status, execs allowed, refused
+ * Hash chaining and `latch audit verify` come with the audit issue.
+ */
+#ifndef LATCH_AUDIT_LOG_H
+#define LATCH_AUDIT_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../common/err.h"
+
+struct audit_log;
+
+/* Create the session's directory and log under `state_dir` (latch's own,
+ * created beforehand). */
+struct audit_log *audit_open(const char *state_dir, struct err *e);
+const char *audit_path(const struct audit_log *l);
+void audit_close(struct audit_log *l);
+
+void audit_start(struct audit_log *l, const char *profile, const char *workdir,
+		 char *const *argv, bool monitor);
+
+struct audit_exec {
+	pid_t pid, ppid;
+	const char *exe;          /* may be NULL */
+	char *const *argv;
+	size_t argc;
+	const char *cwd;
+	const char *decision;     /* action name */
+	const char *rule;         /* NULL when no rule decided */
+	const char *reason;       /* a refusal's reason when no rule decided */
+	bool enforced;
+};
+void audit_exec(struct audit_log *l, const struct audit_exec *ev);
+
+void audit_end(struct audit_log *l, int status, unsigned long allowed,
+	       unsigned long refused);
+
+#endif
