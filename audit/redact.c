@@ -83,9 +83,9 @@ static bool mask_keys(char *s)
 				n++;
 			if (n < key_formats[i].min)
 				continue;
-			memcpy(p, MASK, sizeof(MASK) - 1);
 			memmove(p + sizeof(MASK) - 1, p + pl + n,
 				strlen(p + pl + n) + 1);
+			memcpy(p, MASK, sizeof(MASK) - 1);
 			hit = true;
 			break;
 		}
@@ -93,7 +93,8 @@ static bool mask_keys(char *s)
 	return hit;
 }
 
-/* The userinfo of scheme://user[:pass]@host becomes *** (in place). */
+/* The userinfo of scheme://user[:pass]@host becomes *** (in place: `s`
+ * has room for 3 more bytes, a userinfo may be shorter than the mask). */
 static bool mask_userinfo(char *s)
 {
 	char *scheme = strstr(s, "://"), *at, *end;
@@ -103,10 +104,10 @@ static bool mask_userinfo(char *s)
 	scheme += 3;
 	end = scheme + strcspn(scheme, "/?#");
 	at = memchr(scheme, '@', (size_t)(end - scheme));
-	if (at == NULL)
-		return false;
-	memcpy(scheme, MASK, sizeof(MASK) - 1);
+	if (at == NULL || at == scheme)
+		return false; /* no userinfo, or an empty one */
 	memmove(scheme + sizeof(MASK) - 1, at, strlen(at) + 1);
+	memcpy(scheme, MASK, sizeof(MASK) - 1);
 	return true;
 }
 
@@ -135,7 +136,8 @@ char *redact_word(const char *prev, const char *word)
 		return masked_after(word, 14);
 	if (strncasecmp(word, "cookie:", 7) == 0)
 		return masked_after(word, 7);
-	out = xstrdup(word);
+	out = xmalloc(strlen(word) + sizeof(MASK));
+	strcpy(out, word);
 	hit = mask_userinfo(out);
 	hit = mask_keys(out) || hit;
 	if (hit)

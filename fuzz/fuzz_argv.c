@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../audit/redact.h"
 #include "../launcher/opts.h"
 #include "../policy/vars.h"
 
@@ -48,6 +49,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		     p += strlen(p) + 1)
 			argv[argc++] = p;
 		argv[argc] = NULL;
+		for (int i = 1; s == 0 && i < argc; i++) {
+			char *r = redact_word(i > 1 ? argv[i - 1] : NULL, argv[i]);
+
+			if (r && strlen(r) > strlen(argv[i]) + 3)
+				abort();
+			free(r);
+		}
 		if (opts_parse(&o, argc, argv, sets[s]) == 0) {
 			if (o.n_rest < 0 || o.rest < argv || o.rest + o.n_rest > argv + argc)
 				abort();

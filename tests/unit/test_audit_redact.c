@@ -40,6 +40,10 @@ Test(redact, urls_and_headers)
 	is(NULL, "https://u:p@h.example/r.git", "https://***@h.example/r.git");
 	is(NULL, "ssh://git@github.com/x", "ssh://***@github.com/x");
 	is(NULL, "https://h.example/a@b", NULL); /* '@' after the host */
+	/* found by fuzz_argv: a userinfo shorter than the mask */
+	is(NULL, "~://(@", "~://***@");
+	is(NULL, "a://x@h", "a://***@h");
+	is(NULL, "x://@h", NULL);
 	is(NULL, "Authorization: Bearer abc", "Authorization:***");
 	is(NULL, "cookie: a=b", "cookie:***");
 }
