@@ -124,6 +124,7 @@ char *redact_word(const char *prev, const char *word)
 {
 	const char *eq = strchr(word, '=');
 	bool hit;
+	size_t len;
 	char *out;
 
 	if (prev && secret_option(prev, strlen(prev)))
@@ -136,8 +137,9 @@ char *redact_word(const char *prev, const char *word)
 		return masked_after(word, 14);
 	if (strncasecmp(word, "cookie:", 7) == 0)
 		return masked_after(word, 7);
-	out = xmalloc(strlen(word) + sizeof(MASK));
-	strcpy(out, word);
+	len = strlen(word);
+	out = xmalloc(len + sizeof(MASK));
+	memcpy(out, word, len + 1);
 	hit = mask_userinfo(out);
 	hit = mask_keys(out) || hit;
 	if (hit)

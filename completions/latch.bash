@@ -94,7 +94,7 @@ _latch()
     case $cmd in
     run | shell) opts="$common $grants --best-effort --monitor -n --dry-run --json" ;;
     why) opts="$common $grants --path --op --json" ;;
-    check) opts='-w --workdir --cwd --json --pack -h --help' ;;
+    check) opts='-p --profile -w --workdir --cwd --json --pack -h --help' ;;
     rules)
         if ((cword == 2)); then
             if [[ $cur == -* ]]; then

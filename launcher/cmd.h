@@ -17,12 +17,6 @@ int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
-struct rules;
-struct err;
-/* Load the shipped rule packs (every .yaml file of DATADIR/rules/packs, in name order);
- * no pack at all is an error. */
-int load_shipped_packs(struct rules *r, struct err *e);
-
 /* Help: the overview (NULL) or one command's. 0 if known, -1 otherwise. */
 int usage(FILE *out, const char *command);
 

@@ -10,6 +10,8 @@
 #include "../common/xalloc.h"
 #include "../rules/rule.h"
 #include "cmd.h"
+#include "packs.h"
+#include "plan.h"
 
 #define CHECK_ERR 2
 
@@ -49,10 +51,26 @@ static char *show_argv(char *const *argv, int argc)
 	return s;
 }
 
+/* The packs in load order, and the rule ids a profile disabled. */
+static void print_packs(const struct rules *r, const struct capset *cs)
+{
+	printf("packs:");
+	for (size_t i = 0; i < rules_packs(r); i++)
+		printf("%s %s", i ? "," : "", rules_pack_file(r, i));
+	if (rules_packs(r) == 0)
+		printf(" none");
+	putchar('\n');
+	for (size_t i = 0; cs && i < cs->rule_disable.n; i++)
+		printf("disabled: %s (%s)\n", cs->rule_disable.v[i],
+		       cs->rule_disable_origin.v[i]);
+}
+
 static void print_json(const struct decision *d, char *const *argv, int argc,
-		       const char *cwd, const char *workdir, const char *home)
+		       const char *cwd, const char *workdir, const char *home,
+		       const struct rules *r, const struct capset *cs)
 {
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_CreateArray();
+	cJSON *packs = cJSON_CreateArray(), *off = cJSON_CreateArray();
 	char *text;
 
 	cJSON_AddStringToObject(o, "action", action_name(d->action));
@@ -77,6 +95,12 @@ static void print_json(const struct decision *d, char *const *argv, int argc,
 		cJSON_AddStringToObject(o, "home", home);
 	else
 		cJSON_AddNullToObject(o, "home");
+	for (size_t i = 0; i < rules_packs(r); i++)
+		cJSON_AddItemToArray(packs, cJSON_CreateString(rules_pack_file(r, i)));
+	for (size_t i = 0; cs && i < cs->rule_disable.n; i++)
+		cJSON_AddItemToArray(off, cJSON_CreateString(cs->rule_disable.v[i]));
+	cJSON_AddItemToObject(o, "packs", packs);
+	cJSON_AddItemToObject(o, "disabled", off);
 	text = cJSON_PrintUnformatted(o);
 	printf("%s\n", text ? text : "{}");
 	free(text);
@@ -98,6 +122,7 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{ "workdir", required_argument, NULL, 'w' },
+		{ "profile", required_argument, NULL, 'p' },
 		{ "cwd", required_argument, NULL, C_CWD },
 		{ "json", no_argument, NULL, C_JSON },
 		{ "pack", required_argument, NULL, C_PACK },
@@ -105,6 +130,9 @@ int cmd_check(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *workdir_arg = ".", *cwd_arg = NULL, *home = getenv("HOME");
+	const char *profile = NULL;
+	struct plan pl = { 0 };
+	bool planned = false;
 	struct strv packs = { 0 };
 	char *workdir = NULL, *cwd = NULL;
 	struct rules *r = NULL;
@@ -114,9 +142,10 @@ int cmd_check(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:w:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:w:p:h", longs, NULL)) != -1) {
 		switch (c) {
 		case 'w': workdir_arg = optarg; break;
+		case 'p': profile = optarg; break;
 		case C_CWD: cwd_arg = optarg; break;
 		case C_JSON: json = true; break;
 		case C_PACK: strv_push(&packs, optarg); break;
@@ -157,9 +186,18 @@ int cmd_check(int argc, char **argv)
 	}
 	r = rules_new();
 	rules_skip_examples(r);
-	if (load_shipped_packs(r, &e) < 0) {
+	if (packs_load_shipped(r, &e) < 0) {
 		die_msg(e.msg);
 		goto out;
+	}
+	/* the packs a profile chooses, adds and disables */
+	if (profile) {
+		planned = true;
+		if (plan_build(&pl, profile, workdir, NULL, &e) < 0 ||
+		    packs_apply(&r, &pl.cs, false, &e) < 0) {
+			die_msg(e.msg);
+			goto out;
+		}
 	}
 	for (size_t i = 0; i < packs.n; i++)
 		if (rules_load_file(r, packs.v[i], &e) < 0) {
@@ -174,7 +212,8 @@ int cmd_check(int argc, char **argv)
 						 (size_t)n, cwd, &roots);
 
 		if (json) {
-			print_json(&d, cmd, n, cwd, workdir, home);
+			print_json(&d, cmd, n, cwd, workdir, home, r,
+				   planned ? &pl.cs : NULL);
 		} else {
 			char *line = show_argv(cmd, n);
 
@@ -183,11 +222,14 @@ int cmd_check(int argc, char **argv)
 				       line, d.rule, d.reason);
 			else
 				printf("allow: %s (no rule)\n", line);
+			print_packs(r, planned ? &pl.cs : NULL);
 			free(line);
 		}
 		rc = exit_of(d.action);
 	}
 out:
+	if (planned)
+		plan_free(&pl);
 	rules_free(r);
 	free(workdir);
 	free(cwd);

@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "opts.h"
+#include "packs.h"
 #include "plan.h"
 #include "report.h"
 #include "store.h"
@@ -81,6 +82,19 @@ static int show(const struct opts *o, const char *name)
 	return rc;
 }
 
+/* The profile's rule packs load: names, files and disabled ids exist. */
+static int rule_packs_load(const struct capset *cs, struct err *e)
+{
+	struct rules *r = rules_new();
+	int rc;
+
+	rules_skip_examples(r);
+	rc = packs_load_shipped(r, e) < 0 || packs_apply(&r, cs, false, e) < 0
+		     ? -1 : 0;
+	rules_free(r);
+	return rc;
+}
+
 /* A file is valid when it parses and its whole chain builds here. */
 static int validate(int n, char **files)
 {
@@ -90,7 +104,8 @@ static int validate(int n, char **files)
 		struct plan pl;
 		struct err e;
 
-		if (plan_build(&pl, files[i], NULL, NULL, &e) < 0) {
+		if (plan_build(&pl, files[i], NULL, NULL, &e) < 0 ||
+		    rule_packs_load(&pl.cs, &e) < 0) {
 			fprintf(stderr, "latch: %s\n", e.msg);
 			bad++;
 		} else {

@@ -7,26 +7,10 @@
 #include "../common/xalloc.h"
 #include "../rules/rule.h"
 #include "cmd.h"
+#include "packs.h"
 #include "datadir.h"
 
 #define RULES_ERR 2
-
-int load_shipped_packs(struct rules *r, struct err *e)
-{
-	const char *dd = datadir();
-	size_t n = 0;
-	char *dir;
-	int rc;
-
-	if (dd == NULL)
-		return err_set(e, "cannot find latch's data directory (set LATCH_DATA_DIR to the directory holding profiles/ and rules/)");
-	dir = xjoin(dd, "/rules/packs");
-	rc = rules_load_dir(r, dir, &n, e);
-	if (rc == 0 && n == 0)
-		rc = err_set(e, "no rule packs in %s (is latch installed completely?)", dir);
-	free(dir);
-	return rc;
-}
 
 /* The packs named on the command line, or the shipped ones. */
 static struct rules *load(int n, char **files)
@@ -34,7 +18,7 @@ static struct rules *load(int n, char **files)
 	struct rules *r = rules_new();
 	struct err e;
 
-	if (n == 0 && load_shipped_packs(r, &e) < 0) {
+	if (n == 0 && packs_load_shipped(r, &e) < 0) {
 		die_msg(e.msg);
 		rules_free(r);
 		return NULL;

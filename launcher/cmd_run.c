@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "datadir.h"
 #include "opts.h"
+#include "packs.h"
 #include "plan.h"
 #include "report.h"
 #include "sandbox.h"
@@ -49,7 +50,7 @@ static void *load_packs(void *arg)
 {
 	struct pack_job *job = arg;
 
-	job->rc = load_shipped_packs(job->rules, &job->e);
+	job->rc = packs_load_shipped(job->rules, &job->e);
 	return NULL;
 }
 
@@ -104,7 +105,7 @@ static int run_argv(struct opts *o, char **argv)
 		pthread_join(tid, NULL);
 		threaded = false;
 	}
-	if (job.rc < 0) {
+	if (job.rc < 0 || packs_apply(&rules, &pl.cs, false, &job.e) < 0) {
 		die_msg(job.e.msg);
 		goto out;
 	}

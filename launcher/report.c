@@ -79,6 +79,14 @@ void report_text(FILE *out, const struct report *r)
 	fputs(cs->env_set.n ? "\n" : "(none)\n", out);
 	fprintf(out, "%-12s%s; unix sockets %s\n", "network", net_name(cs->net_mode),
 		cs->unix_sockets ? "allowed" : "refused");
+	if (cs->rule_packs_set)
+		print_list(out, "rule packs", &cs->rule_packs);
+	else
+		fprintf(out, "%-12s%s\n", "rule packs", "every shipped pack");
+	if (cs->rule_add.n)
+		print_list(out, "  added", &cs->rule_add);
+	if (cs->rule_disable.n)
+		print_list(out, "  disabled", &cs->rule_disable);
 	if (r->sb) {
 		fprintf(out, "%-12sLinux %s, Landlock ABI %d\n", "kernel",
 			r->sb->kernel, r->sb->abi);
@@ -182,6 +190,16 @@ void report_json(FILE *out, const struct report *r)
 	for (size_t i = 0; i < cs->n_net_connect; i++)
 		cJSON_AddItemToArray(ports, cJSON_CreateNumber(cs->net_connect[i]));
 	cJSON_AddBoolToObject(root, "best_effort", cs->best_effort);
+	{
+		cJSON *rules = cJSON_AddObjectToObject(root, "rules");
+
+		if (cs->rule_packs_set)
+			cJSON_AddItemToObject(rules, "packs", strv_json(&cs->rule_packs));
+		else
+			cJSON_AddStringToObject(rules, "packs", "shipped");
+		cJSON_AddItemToObject(rules, "add", strv_json(&cs->rule_add));
+		cJSON_AddItemToObject(rules, "disable", strv_json(&cs->rule_disable));
+	}
 	if (r->sb) {
 		cJSON *k = cJSON_AddObjectToObject(root, "kernel");
 

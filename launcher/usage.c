@@ -50,10 +50,13 @@ static const struct {
 	  "Say whether PATH may be opened for OP under the profile, and which grant\n"
 	  "or deny decides. Exit 0 allowed, 1 denied, 125 error.\n\n",
 	  1 },
-	{ "check", "latch check [--workdir DIR] [--cwd DIR] [--json] [--pack FILE]... -- CMD [ARGS...]",
+	{ "check", "latch check [--profile P] [--workdir DIR] [--cwd DIR] [--json] [--pack FILE]... -- CMD [ARGS...]",
 	  "Print the decision of the rule packs (the shipped ones, in\n"
-	  "DATADIR/rules/packs, plus each --pack FILE) for one exec of CMD, and\n"
-	  "the rule that decides it. Nothing is run.\n\n"
+	  "DATADIR/rules/packs, or those the profile's 'rules:' chooses, adds and\n"
+	  "disables; plus each --pack FILE) for one exec of CMD, the rule that\n"
+	  "decides it, and the packs in load order. The most restrictive decision\n"
+	  "wins; among equal ones the rule loaded first is named. Nothing is run.\n\n"
+	  "  -p, --profile P    the packs of profile P (default: every shipped pack)\n"
 	  "  -w, --workdir DIR  the workspace (default: the current directory)\n"
 	  "      --cwd DIR      the command's working directory (default: the workdir)\n"
 	  "      --json         the decision as JSON\n"

@@ -507,6 +507,66 @@ static void build_own(struct builder *b, const struct cli_grants *cli)
 	}
 }
 
+static void push_origin(struct strv *origins, struct src s)
+{
+	strv_push_owned(origins, xasprintf("%s:%d", s.file, s.line));
+}
+
+/* A pack file named in `p`: variables expanded, relative to p's file. */
+static char *pack_path(struct builder *b, const struct profile *p,
+		       const char *raw)
+{
+	char *exp = vars_expand(b->vs, raw, b->e), *dir, *slash, *abs;
+
+	if (exp == NULL || exp[0] == '/')
+		return exp;
+	while (exp[0] == '.' && exp[1] == '/')
+		memmove(exp, exp + 2, strlen(exp + 2) + 1);
+	dir = xstrdup(p->file);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	abs = slash ? xasprintf("%s/%s", dir, exp) : xstrdup(exp);
+	free(dir);
+	free(exp);
+	return abs;
+}
+
+static int build_rule_packs(struct builder *b, struct profile *const *chain,
+			    size_t n)
+{
+	struct capset *cs = b->cs;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct profile *p = chain[i];
+
+		if (p->rule_packs_set) {
+			strv_free(&cs->rule_packs);
+			strv_free(&cs->rule_packs_origin);
+			cs->rule_packs_set = true;
+			for (size_t j = 0; j < p->rule_packs.n; j++) {
+				strv_push(&cs->rule_packs, p->rule_packs.v[j]);
+				push_origin(&cs->rule_packs_origin,
+					    p->rule_packs_src[j]);
+			}
+		}
+		for (size_t j = 0; j < p->rule_add.n; j++) {
+			char *path = pack_path(b, p, p->rule_add.v[j]);
+
+			if (path == NULL)
+				return -1;
+			strv_push_owned(&cs->rule_add, path);
+			push_origin(&cs->rule_add_origin, p->rule_add_src[j]);
+		}
+		for (size_t j = 0; j < p->rule_disable.n; j++) {
+			strv_push(&cs->rule_disable, p->rule_disable.v[j]);
+			push_origin(&cs->rule_disable_origin,
+				    p->rule_disable_src[j]);
+		}
+	}
+	return 0;
+}
+
 static void build_rest(struct capset *cs, struct profile *const *chain,
 		       size_t n)
 {
@@ -567,7 +627,7 @@ int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
 	apply_denies(cs);
 	fold_grants(cs);
 	build_rest(cs, chain, n);
-	return 0;
+	return build_rule_packs(&b, chain, n);
 }
 
 unsigned capset_granted(const struct capset *cs, const char *path)
@@ -649,5 +709,11 @@ void capset_free(struct capset *cs)
 	strv_free(&cs->env_deny);
 	strv_free(&cs->env_set);
 	strv_free(&cs->warnings);
+	strv_free(&cs->rule_packs);
+	strv_free(&cs->rule_packs_origin);
+	strv_free(&cs->rule_add);
+	strv_free(&cs->rule_add_origin);
+	strv_free(&cs->rule_disable);
+	strv_free(&cs->rule_disable_origin);
 	memset(cs, 0, sizeof(*cs));
 }

@@ -95,6 +95,16 @@ struct capset {
 	uint64_t caps_keep;      /* bit N = capability N survives */
 	bool best_effort;
 
+	/* The rule packs that judge every exec, in load order: the shipped
+	 * packs named by the leaf-most profile that names some (all shipped
+	 * packs when none does), then each profile's added pack files, base
+	 * first (absolute paths); minus the rule ids disabled anywhere in the
+	 * chain. Each origin is "FILE:LINE" of the setting. */
+	bool rule_packs_set;
+	struct strv rule_packs, rule_packs_origin;
+	struct strv rule_add, rule_add_origin;
+	struct strv rule_disable, rule_disable_origin;
+
 	char *state_dir;         /* latch's own state: never grantable */
 	char *config_dir;        /* latch's own configuration: never unprotected */
 	struct strv own;         /* latch's own files, canonical: never unprotected */

@@ -423,6 +423,37 @@ static int k_unprotect(struct ctx *c, const char *k, yaml_node_t *v)
 	return want_list(c, v, k, &c->p->unprotect, &c->p->unprotect_src);
 }
 
+/* ---- rules ---- */
+
+static int rules_packs(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	c->p->rule_packs_set = true;
+	return want_list(c, v, k, &c->p->rule_packs, &c->p->rule_packs_src);
+}
+
+static int rules_add(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_list(c, v, k, &c->p->rule_add, &c->p->rule_add_src);
+}
+
+static int rules_disable(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_list(c, v, k, &c->p->rule_disable, &c->p->rule_disable_src);
+}
+
+/* `rules: [destructive]` is short for `rules: {packs: [destructive]}`. */
+static int k_rules(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "packs", rules_packs }, { "add", rules_add },
+		{ "disable", rules_disable },
+	};
+
+	if (v->type != YAML_MAPPING_NODE)
+		return rules_packs(c, k, v);
+	return walk(c, v, k, keys, N(keys));
+}
+
 static int k_later(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	return yw_fail(&c->w, v, "section '%s' is not supported by this version of latch; remove it rather than believe it is enforced%s",
@@ -437,7 +468,7 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 		{ "workdir", k_workdir },       { "environment", k_environment },
 		{ "network", k_network },       { "capabilities", k_capabilities },
 		{ "best_effort", k_best_effort }, { "unprotect", k_unprotect },
-		{ "rules", k_later },           { "snapshots", k_later },
+		{ "rules", k_rules },           { "snapshots", k_later },
 		{ "audit", k_later },
 	};
 	static const struct key group_keys[] = {
@@ -536,6 +567,12 @@ void profile_free(struct profile *p)
 	strv_free(&p->net_bind);
 	strv_free(&p->net_connect);
 	strv_free(&p->caps_keep);
+	strv_free(&p->rule_packs);
+	strv_free(&p->rule_add);
+	strv_free(&p->rule_disable);
+	free(p->rule_packs_src);
+	free(p->rule_add_src);
+	free(p->rule_disable_src);
 	free(p->extends_src);
 	free(p->include_src);
 	free(p->exclude_src);

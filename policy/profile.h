@@ -81,6 +81,13 @@ struct profile {
 
 	struct strv caps_keep;   /* "CAP_NET_BIND_SERVICE", … */
 	enum tristate best_effort;
+
+	/* rules: the packs that judge every exec */
+	bool rule_packs_set;     /* `packs` given (else inherited / all shipped) */
+	struct strv rule_packs;  /* shipped pack names */
+	struct strv rule_add;    /* more pack files, as written */
+	struct strv rule_disable; /* rule ids turned off */
+	struct src *rule_packs_src, *rule_add_src, *rule_disable_src;
 };
 
 /* Parse a profile (is_group = false) or a group fragment (is_group = true).

@@ -88,6 +88,8 @@ static void index_build(struct rules *r)
 		const struct rule *ru = r->rules[i];
 		bool glob = false;
 
+		if (ru->disabled)
+			continue;
 		for (size_t j = 0; j < ru->commands.n; j++) {
 			const char *c = ru->commands.v[j];
 
@@ -252,6 +254,23 @@ struct decision rules_decide(const struct rules *r, const char *const *argv,
 			       roots);
 }
 
+int rules_disable(struct rules *r, const char *id, struct strv *ids)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < r->n_rules; i++) {
+		if (strcmp(r->rules[i]->id, id) == 0) {
+			r->rules[i]->disabled = true;
+			found = true;
+		} else if (ids && !strv_contains(ids, r->rules[i]->id)) {
+			strv_push(ids, r->rules[i]->id);
+		}
+	}
+	if (found)
+		index_build(r);
+	return found ? 0 : -1;
+}
+
 void rules_commands(const struct rules *r, struct strv *names,
 		    struct strv *prefixes)
 {
@@ -283,6 +302,11 @@ size_t rules_count(const struct rules *r)
 size_t rules_packs(const struct rules *r)
 {
 	return r->n_packs;
+}
+
+const char *rules_pack_file(const struct rules *r, size_t i)
+{
+	return i < r->n_packs ? r->packs[i]->file : NULL;
 }
 
 bool rules_jit(const struct rules *r)

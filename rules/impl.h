@@ -78,6 +78,7 @@ struct rule {
 	struct example *ex;
 	size_t n_ex;
 	size_t index; /* load order */
+	bool disabled; /* by a profile: out of the index */
 };
 
 /* How a command's argv is read: which options take a value, the known long

@@ -74,12 +74,17 @@ struct decision rules_decide(const struct rules *r, const char *const *argv,
 			     size_t argc, const char *cwd,
 			     const struct rules_roots *roots);
 
+/* Turn off every rule with this id (a profile's `rules: disable`). -1 when
+ * no loaded rule has it; then `ids` (may be NULL) gets the ids there are. */
+int rules_disable(struct rules *r, const char *id, struct strv *ids);
 /* The command names rules apply to, and the prefixes of "prefix*" ones. */
 void rules_commands(const struct rules *r, struct strv *names,
 		    struct strv *prefixes);
 
 size_t rules_count(const struct rules *r);
 size_t rules_packs(const struct rules *r);
+/* The file of the i-th pack loaded (NULL past the end). */
+const char *rules_pack_file(const struct rules *r, size_t i);
 /* False when pcre2 could not JIT-compile some pattern (the interpreter is
  * used for it: slower, same results). */
 bool rules_jit(const struct rules *r);

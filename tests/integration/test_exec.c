@@ -176,3 +176,56 @@ Test(exec, an_exec_storm_from_many_processes_is_answered)
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "storm-done", r);
 }
+
+/* ---- profiles choose the packs (rules: packs, add, disable) ---- */
+
+
+Test(exec, a_profile_adds_its_own_pack)
+{
+	char *p = lt_profile("own", "extends: default\nrules:\n  add: [no-curl.yaml]\n");
+	struct lt_result r;
+
+	lt_write(lt_path(lt.root, "profiles/no-curl.yaml"),
+		 "pack: no-curl\ndescription: t\nrules:\n"
+		 "  - id: no-curl\n    commands: [curl]\n    action: deny\n"
+		 "    reason: no downloads in this project\n");
+	r = LT_RUN("run", "-p", p, "--", "sh", "-c", "curl --version; echo rc=$?");
+	LT_CONTAINS(r.err, "latch: blocked: curl --version (rule no-curl: no downloads in this project)", r);
+	LT_CONTAINS(r.out, "rc=126", r);
+	r = LT_RUN("check", "-p", p, "--", "curl", "x");
+	LT_EXIT(r, 1);
+	LT_CONTAINS(r.out, "packs: ", r);
+	LT_CONTAINS(r.out, "/profiles/no-curl.yaml", r);
+}
+
+Test(exec, a_profile_disables_a_shipped_rule)
+{
+	char *v = victim();
+	char *p = lt_profile("off", "extends: default\nrules:\n  disable: [rm-outside-roots]\n");
+	struct lt_result r = LT_RUN("run", "-p", p, "--allow", v, "--", "sh", "-c",
+				    lt_fmt("rm -rf '%s/precious'", v));
+
+	LT_EXIT(r, 0);
+	cr_assert(!lt_exists(lt_path(v, "precious")), "the disabled rule still blocked");
+	r = LT_RUN("check", "-p", p, "--", "rm", "-rf", "/x");
+	LT_CONTAINS(r.out, "disabled: rm-outside-roots (", r);
+}
+
+Test(exec, a_profile_naming_packs_is_checked_at_start)
+{
+	struct lt_result r;
+
+	r = LT_RUN("run", "-p", lt_profile("bad1", "extends: default\nrules: [destructiv]\n"),
+		   "--", "true");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "bad1.yaml:2: rules: no shipped rule pack 'destructiv' (shipped: destructive", r);
+	r = LT_RUN("run", "-p", lt_profile("bad2", "extends: default\nrules:\n  disable: [rm-outsde-roots]\n"),
+		   "--", "true");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "bad2.yaml:3: rules: disable: no loaded rule has id 'rm-outsde-roots' (did you mean 'rm-outside-roots'?)", r);
+	r = LT_RUN("run", "-p", lt_profile("bad3", "extends: default\nrules:\n  add: [nowhere.yaml]\n"),
+		   "--", "true");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "bad3.yaml:3: rules: add: ", r);
+	LT_CONTAINS(r.err, "nowhere.yaml", r);
+}

@@ -16,13 +16,6 @@ TestSuite(policy, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 #define KEY "-----BEGIN OPENSSH PRIVATE KEY-----\nlatch-itest-KEYMATERIAL-policy\n"
 #define KEY_MARK "KEYMATERIAL"
 
-static char *profile(const char *name, const char *yaml)
-{
-	char *path = lt_path(lt.root, lt_fmt("profiles/%s.yaml", name));
-
-	lt_write(path, yaml);
-	return path;
-}
 
 /* ---- network ---- */
 
@@ -65,13 +58,13 @@ Test(policy, network_open_block_and_connect_ports)
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "connected", r);
 
-	r = connect_from(profile("block", "extends: default\nnetwork: block\n"), port);
+	r = connect_from(lt_profile("block", "extends: default\nnetwork: block\n"), port);
 	LT_FAILS(r);
 	LT_LACKS(r.out, "connected", r);
 	LT_CONTAINS(r.err, "Permission denied", r);
 
 	{
-		char *p = profile("oneport",
+		char *p = lt_profile("oneport",
 				  lt_fmt("extends: default\nnetwork:\n  mode: block\n  connect: [%d]\n",
 					 port));
 
@@ -88,7 +81,7 @@ Test(policy, network_open_block_and_connect_ports)
 
 Test(policy, network_allowlist_is_refused)
 {
-	char *p = profile("allowlist", "extends: default\nnetwork: allowlist\n");
+	char *p = lt_profile("allowlist", "extends: default\nnetwork: allowlist\n");
 	struct lt_result r = LT_RUN("run", "-p", p, "--", "true");
 
 	LT_EXIT(r, 125);
@@ -100,7 +93,7 @@ Test(policy, network_allowlist_is_refused)
 Test(policy, unprotect_opens_a_sensitive_path_and_says_so)
 {
 	char *hist = lt_path(lt.home, ".bash_history");
-	char *p = profile("unprot", "extends: default\nunprotect: [~/.bash_history]\n");
+	char *p = lt_profile("unprot", "extends: default\nunprotect: [~/.bash_history]\n");
 	struct lt_result r;
 
 	lt_write(hist, "history-content\n");
@@ -121,30 +114,30 @@ Test(policy, required_groups_stay_required)
 	struct lt_result r;
 
 	/* a required group's path can be opened, by name only, and loudly */
-	r = LT_RUN("run", "-p", profile("u1", "extends: default\nunprotect: [~/.ssh]\n"),
+	r = LT_RUN("run", "-p", lt_profile("u1", "extends: default\nunprotect: [~/.ssh]\n"),
 		   "--", "true");
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.err, "is unprotected by profile u1", r);
 
 	r = LT_RUN("run", "-p",
-		   profile("u2", "extends: default\nunprotect: [~/.local/state/latch]\n"),
+		   lt_profile("u2", "extends: default\nunprotect: [~/.local/state/latch]\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);
 	LT_CONTAINS(r.err, "can never be unprotected", r);
 	r = LT_RUN("run", "-p",
-		   profile("u3", "extends: default\nunprotect: [~/.config/latch]\n"),
+		   lt_profile("u3", "extends: default\nunprotect: [~/.config/latch]\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);
 	LT_CONTAINS(r.err, "can never be unprotected", r);
 
 	r = LT_RUN("run", "-p",
-		   profile("x1", "extends: default\ngroups:\n  exclude: [deny_credentials]\n"),
+		   lt_profile("x1", "extends: default\ngroups:\n  exclude: [deny_credentials]\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);
 	LT_CONTAINS(r.err, "required", r);
 
 	r = LT_RUN("run", "-p",
-		   profile("x2", "extends: default\ngroups:\n  exclude: [latch_self]\n"),
+		   lt_profile("x2", "extends: default\ngroups:\n  exclude: [latch_self]\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);
 }
@@ -152,14 +145,14 @@ Test(policy, required_groups_stay_required)
 Test(policy, unknown_group_and_reserved_sections)
 {
 	struct lt_result r;
-	char *p = profile("ug", "extends: default\ngroups: [runtime_rsut]\n");
+	char *p = lt_profile("ug", "extends: default\ngroups: [runtime_rsut]\n");
 
 	r = LT_RUN("run", "-p", p, "--", "true");
 	LT_EXIT(r, 125);
 	LT_CONTAINS(r.err, lt_fmt("%s:2:", p), r);
 	LT_CONTAINS(r.err, "did you mean 'runtime_rust'", r);
 
-	r = LT_RUN("run", "-p", profile("rules", "extends: default\nrules: []\n"),
+	r = LT_RUN("run", "-p", lt_profile("snap", "extends: default\nsnapshots: {}\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);
 	LT_CONTAINS(r.err, "not supported", r);
@@ -186,7 +179,7 @@ Test(policy, profile_paths_resolve_against_the_workdir)
 	/* cwd root/a/b, workdir root/work: "../sib" is root/sib for the
 	 * profile (workdir-relative), root/a/sib on the command line */
 	char *cwd = lt_path(lt.root, "a/b");
-	char *p = profile("rel", "extends: default\nfilesystem:\n  allow: [../sib]\n");
+	char *p = lt_profile("rel", "extends: default\nfilesystem:\n  allow: [../sib]\n");
 	struct lt_opts o = { .cwd = cwd };
 	struct lt_result r;
 
@@ -209,7 +202,7 @@ Test(policy, profile_paths_resolve_against_the_workdir)
 
 Test(policy, profile_deny_write_and_deny_inside_the_workdir)
 {
-	char *p = profile("dw", "extends: default\nfilesystem:\n"
+	char *p = lt_profile("dw", "extends: default\nfilesystem:\n"
 				"  deny_write: [$WORKDIR/frozen]\n"
 				"  deny: [$WORKDIR/hidden.txt]\n");
 	struct lt_result r;
@@ -239,13 +232,13 @@ Test(policy, environment_set_and_injection_refused)
 	struct lt_result r;
 
 	r = LT_RUN("run", "-p",
-		   profile("set", "extends: default\nenvironment:\n  set: {LATCH_ITEST_SET: from-profile}\n"),
+		   lt_profile("set", "extends: default\nenvironment:\n  set: {LATCH_ITEST_SET: from-profile}\n"),
 		   "--", "sh", "-c", "echo \"v=$LATCH_ITEST_SET\"");
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "v=from-profile", r);
 
 	r = LT_RUN("run", "-p",
-		   profile("setld", "extends: default\nenvironment:\n  set: {LD_PRELOAD: /x.so}\n"),
+		   lt_profile("setld", "extends: default\nenvironment:\n  set: {LD_PRELOAD: /x.so}\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);
 	LT_CONTAINS(r.err, "LD_PRELOAD", r);
@@ -256,7 +249,7 @@ Test(policy, environment_set_and_injection_refused)
 		struct lt_opts o = { .env = env };
 
 		r = LT_RUN_O(&o, "run", "-p",
-			     profile("keep", "extends: claude-code\nenvironment:\n  allow: [MY_API_KEY]\n"),
+			     lt_profile("keep", "extends: claude-code\nenvironment:\n  allow: [MY_API_KEY]\n"),
 			     "--", "env");
 		LT_EXIT(r, 0);
 		cr_assert(lt_has_line_prefix(r.out, "MY_API_KEY=kept-by-profile"),
@@ -280,7 +273,7 @@ Test(policy, secrets_of_latch_are_not_readable_through_proc)
 
 Test(policy, capabilities_keep_is_root_only_and_exact)
 {
-	char *p = profile("caps", "extends: default\ncapabilities:\n  keep: [CAP_NET_BIND_SERVICE]\n");
+	char *p = lt_profile("caps", "extends: default\ncapabilities:\n  keep: [CAP_NET_BIND_SERVICE]\n");
 	struct lt_result r;
 
 	if (geteuid() != 0)
@@ -292,7 +285,7 @@ Test(policy, capabilities_keep_is_root_only_and_exact)
 	LT_CONTAINS(r.out, "CapBnd:\t0000000000000400", r);
 
 	r = LT_RUN("run", "-p",
-		   profile("badcap", "extends: default\ncapabilities:\n  keep: [CAP_NET_BIND_SERVIC]\n"),
+		   lt_profile("badcap", "extends: default\ncapabilities:\n  keep: [CAP_NET_BIND_SERVIC]\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);
 }

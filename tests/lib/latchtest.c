@@ -243,6 +243,14 @@ void lt_write(const char *path, const char *text)
 	lt_write_mode(path, text, 0644);
 }
 
+char *lt_profile(const char *name, const char *yaml)
+{
+	char *path = lt_path(lt.root, lt_fmt("profiles/%s.yaml", name));
+
+	lt_write(path, yaml);
+	return path;
+}
+
 static char *slurp(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

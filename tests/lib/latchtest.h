@@ -56,7 +56,9 @@ bool lt_json_valid(const char *text, const char **where);
 /* ---- files (failures of these setup helpers fail the test) ---- */
 
 void lt_mkdir(const char *path);                       /* mkdir -p */
-void lt_write(const char *path, const char *text);     /* parents made, 0644 */
+void lt_write(const char *path, const char *text);
+/* A profile file ROOT/profiles/NAME.yaml holding `yaml`; its path. */
+char *lt_profile(const char *name, const char *yaml);     /* parents made, 0644 */
 void lt_write_mode(const char *path, const char *text, mode_t mode);
 void lt_copy(const char *from, const char *to, mode_t mode);
 void lt_symlink(const char *target, const char *linkpath);

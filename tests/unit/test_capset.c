@@ -1077,3 +1077,46 @@ Test(capset, an_optional_deny_that_is_absent_protects_nothing)
 	for (size_t i = 0; i < cs.n_denies; i++)
 		cr_assert(strstr(cs.denies[i].path, ".git/config") == NULL);
 }
+
+/* ---- rules: which packs judge the execs ---- */
+
+Test(capset, rule_packs_default_to_every_shipped_pack)
+{
+	profile("p", "description: x\n");
+	build_ok();
+	cr_expect(!cs.rule_packs_set);
+	cr_expect_eq(cs.rule_add.n, 0);
+	cr_expect_eq(cs.rule_disable.n, 0);
+}
+
+Test(capset, the_leafmost_profile_naming_packs_decides_adds_and_disables_add_up)
+{
+	profile("base", "rules:\n  packs: [destructive, git-history]\n"
+			"  add: [mine.yaml, /etc/latch/site.yaml]\n"
+			"  disable: [git-reset-hard]\n");
+	profile("leaf", "extends: base\nrules:\n  packs: [destructive]\n"
+			"  add: [./more.yaml, $HOME/packs/x.yaml]\n"
+			"  disable: [sudo]\n");
+	build_ok();
+	cr_assert(cs.rule_packs_set);
+	cr_assert_eq(cs.rule_packs.n, 1);
+	cr_expect_str_eq(cs.rule_packs.v[0], "destructive");
+	cr_expect_str_eq(cs.rule_packs_origin.v[0], "profiles/leaf.yaml:3");
+	cr_assert_eq(cs.rule_add.n, 4);
+	cr_expect_str_eq(cs.rule_add.v[0], "profiles/mine.yaml"); /* beside its profile */
+	cr_expect_str_eq(cs.rule_add.v[1], "/etc/latch/site.yaml");
+	cr_expect_str_eq(cs.rule_add.v[2], "profiles/more.yaml");
+	cr_expect_str_eq(cs.rule_add.v[3], "/home/u/packs/x.yaml");
+	cr_expect_str_eq(cs.rule_add_origin.v[3], "profiles/leaf.yaml:4");
+	cr_assert_eq(cs.rule_disable.n, 2);
+	cr_expect_str_eq(cs.rule_disable.v[0], "git-reset-hard");
+	cr_expect_str_eq(cs.rule_disable.v[1], "sudo");
+}
+
+Test(capset, a_list_of_rules_is_the_packs_and_an_empty_one_means_none)
+{
+	profile("p", "rules: []\n");
+	build_ok();
+	cr_expect(cs.rule_packs_set);
+	cr_expect_eq(cs.rule_packs.n, 0);
+}

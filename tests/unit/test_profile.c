@@ -383,12 +383,6 @@ Test(profile, unprotect_list_with_lines)
 	profile_free(p);
 }
 
-Test(profile, rules_section_is_refused)
-{
-	cr_assert_str_eq(parse_fail(false, "description: d\nrules: []\n"),
-			 "test.yaml:2: section 'rules' is not supported by this version of latch; remove it rather than believe it is enforced");
-}
-
 Test(profile, snapshots_section_is_refused)
 {
 	assert_msg_contains(parse_fail(false, "snapshots: {}\n"),
@@ -650,4 +644,38 @@ Test(profile, an_empty_key_is_an_empty_list_not_the_workdir)
 
 	cr_assert_eq(p->n_rules, 0);
 	profile_free(p);
+}
+
+Test(profile, rules_section_packs_add_disable)
+{
+	struct profile *p = parse_ok("p", false,
+		"rules:\n"
+		"  packs: [destructive]\n"
+		"  add: [mine.yaml]\n"
+		"  disable: [git-reset-hard, sudo]\n");
+
+	cr_expect(p->rule_packs_set);
+	cr_assert_eq(p->rule_packs.n, 1);
+	cr_expect_eq(p->rule_packs_src[0].line, 2);
+	cr_expect_str_eq(p->rule_add.v[0], "mine.yaml");
+	cr_assert_eq(p->rule_disable.n, 2);
+	cr_expect_eq(p->rule_disable_src[1].line, 4);
+	profile_free(p);
+}
+
+Test(profile, rules_as_a_list_names_the_packs)
+{
+	struct profile *p = parse_ok("p", false, "rules: [destructive]\n");
+
+	cr_expect(p->rule_packs_set);
+	cr_expect_str_eq(p->rule_packs.v[0], "destructive");
+	profile_free(p);
+}
+
+Test(profile, rules_unknown_key_suggests_the_nearest)
+{
+	const char *m = parse_fail(false, "rules:\n  disabel: [x]\n");
+
+	cr_expect(strstr(m, "test.yaml:2: unknown key 'disabel'") &&
+		  strstr(m, "did you mean 'disable'?"), "%s", m);
 }

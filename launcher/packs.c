@@ -1,0 +1,139 @@
+/* packs.c — loading the rule packs a profile names. */
+#include "packs.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+#include "../policy/suggest.h"
+#include "datadir.h"
+
+static char *shipped_dir(struct err *e)
+{
+	if (datadir() == NULL) {
+		err_set(e, "cannot find latch's data directory (set LATCH_DATA_DIR to the directory holding profiles/ and rules/)");
+		return NULL;
+	}
+	return xjoin(datadir(), "/rules/packs");
+}
+
+int packs_load_shipped(struct rules *r, struct err *e)
+{
+	char *dir = shipped_dir(e);
+	size_t n = 0;
+	int rc;
+
+	if (dir == NULL)
+		return -1;
+	rc = rules_load_dir(r, dir, &n, e);
+	if (rc == 0 && n == 0)
+		rc = err_set(e, "no rule packs in %s (is latch installed completely?)", dir);
+	free(dir);
+	return rc;
+}
+
+/* "a, b" : the shipped pack names. */
+static char *shipped_names(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char *list = xstrdup("");
+
+	while (d && (de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		char *more;
+
+		if (n <= 5 || strcmp(de->d_name + n - 5, ".yaml") != 0)
+			continue;
+		more = xasprintf("%s%s%.*s", list, *list ? ", " : "",
+				 (int)(n - 5), de->d_name);
+		free(list);
+		list = more;
+	}
+	if (d)
+		closedir(d);
+	return list;
+}
+
+/* Only the shipped packs `cs` names, in its order. */
+static struct rules *named_packs(const struct capset *cs, bool examples,
+				 struct err *e)
+{
+	struct rules *r = rules_new();
+	char *dir = shipped_dir(e);
+
+	if (!examples)
+		rules_skip_examples(r);
+	for (size_t i = 0; dir && i < cs->rule_packs.n; i++) {
+		const char *name = cs->rule_packs.v[i];
+		char *path = xasprintf("%s/%s.yaml", dir, name);
+		int rc = 0;
+
+		if (strchr(name, '/') || access(path, R_OK) != 0) {
+			char *have = shipped_names(dir);
+
+			rc = err_set(e, "%s: rules: no shipped rule pack '%s' (shipped: %s; a file of your own goes under 'add:')",
+				     cs->rule_packs_origin.v[i], name, have);
+			free(have);
+		} else {
+			rc = rules_load_file(r, path, e);
+		}
+		free(path);
+		if (rc < 0) {
+			free(dir);
+			rules_free(r);
+			return NULL;
+		}
+	}
+	if (dir == NULL) {
+		rules_free(r);
+		return NULL;
+	}
+	free(dir);
+	return r;
+}
+
+static int disable(struct rules *r, const char *id, const char *origin,
+		   struct err *e)
+{
+	struct strv ids = { 0 };
+	const char *guess;
+
+	if (rules_disable(r, id, &ids) == 0) {
+		strv_free(&ids);
+		return 0;
+	}
+	guess = suggest(id, (const char *const *)ids.v, ids.n);
+	err_set(e, "%s: rules: disable: no loaded rule has id '%s'%s%s%s",
+		origin, id, guess ? " (did you mean '" : "",
+		guess ? guess : "", guess ? "'?)" : "");
+	strv_free(&ids);
+	return -1;
+}
+
+int packs_apply(struct rules **r, const struct capset *cs, bool examples,
+		struct err *e)
+{
+	if (cs->rule_packs_set) {
+		struct rules *n = named_packs(cs, examples, e);
+
+		if (n == NULL)
+			return -1;
+		rules_free(*r);
+		*r = n;
+	}
+	for (size_t i = 0; i < cs->rule_add.n; i++) {
+		struct err sub;
+
+		if (rules_load_file(*r, cs->rule_add.v[i], &sub) < 0)
+			return err_set(e, "%s: rules: add: %s",
+				       cs->rule_add_origin.v[i], sub.msg);
+	}
+	for (size_t i = 0; i < cs->rule_disable.n; i++)
+		if (disable(*r, cs->rule_disable.v[i],
+			    cs->rule_disable_origin.v[i], e) < 0)
+			return -1;
+	return 0;
+}
