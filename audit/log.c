@@ -162,6 +162,8 @@ void audit_exec(struct audit_log *l, const struct audit_exec *ev)
 	add_string_or_null(o, "rule", ev->rule);
 	if (ev->reason)
 		cJSON_AddStringToObject(o, "reason", ev->reason);
+	if (ev->answer)
+		cJSON_AddStringToObject(o, "answer", ev->answer);
 	cJSON_AddBoolToObject(o, "enforced", ev->enforced);
 	emit(l, o);
 }

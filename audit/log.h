@@ -11,7 +11,7 @@
  *   exec:  pid, ppid, exe (the file that runs), argv (secrets redacted,
  *          redact.h), cwd, decision (allow|log|snapshot|ask|deny),
  *          rule (id or null), reason (why it was refused, when no rule
- *          decided), enforced (false under --monitor)
+ *          decided), answer (to an ask), enforced (false under --monitor)
  *   end:   exit status, execs allowed, refused
  * Hash chaining and `latch audit verify` come with the audit issue.
  */
@@ -44,6 +44,7 @@ struct audit_exec {
 	const char *decision;     /* action name */
 	const char *rule;         /* NULL when no rule decided */
 	const char *reason;       /* a refusal's reason when no rule decided */
+	const char *answer;       /* decision ask: yes|no|timeout|no terminal */
 	bool enforced;
 };
 void audit_exec(struct audit_log *l, const struct audit_exec *ev);

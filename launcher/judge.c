@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../common/xalloc.h"
 #include "identity.h"
 #include "target.h"
+#include "ask.h"
 #include "verify.h"
 #include "../audit/log.h"
 
@@ -25,7 +27,17 @@
 
 /* One NUL-terminated string at `addr` in the caller; NULL if unreadable or
  * longer than `max`. */
-static char *read_str(int mem, uint64_t addr, size_t max)
+/* Up to `len` bytes of the caller's memory at `addr` (process_vm_readv:
+ * one system call, no /proc/PID/mem to open); stops at an unmapped page. */
+static ssize_t peek(pid_t pid, void *buf, size_t len, uint64_t addr)
+{
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0);
+}
+
+static char *read_str(pid_t pid, uint64_t addr, size_t max)
 {
 	size_t cap = 256, len = 0;
 	char *buf = xmalloc(cap);
@@ -36,7 +48,7 @@ static char *read_str(int mem, uint64_t addr, size_t max)
 
 		if (len + 256 > cap)
 			buf = xrealloc(buf, cap *= 2);
-		n = pread(mem, buf + len, 256, (off_t)(addr + len));
+		n = peek(pid, buf + len, 256, addr + len);
 		if (n <= 0)
 			break;
 		nul = memchr(buf + len, '\0', (size_t)n);
@@ -70,15 +82,14 @@ static void call_free(struct exec_call *c)
 }
 
 /* The argv pointer array, read in bulk; NULL-terminated within MAX_ARGS. */
-static uint64_t *read_pointers(int mem, uint64_t at, size_t *n,
+static uint64_t *read_pointers(pid_t pid, uint64_t at, size_t *n,
 			       const char **refusal)
 {
 	size_t cap = 1024;
 	uint64_t *v = xmalloc(cap * sizeof(*v));
 
 	for (*n = 0;;) {
-		ssize_t got = pread(mem, v + *n, 1024 * sizeof(*v),
-				    (off_t)(at + 8 * *n));
+		ssize_t got = peek(pid, v + *n, 1024 * sizeof(*v), at + 8 * *n);
 
 		if (got < (ssize_t)sizeof(*v)) {
 			*refusal = "its argv cannot be read";
@@ -98,16 +109,16 @@ static uint64_t *read_pointers(int mem, uint64_t at, size_t *n,
 	return NULL;
 }
 
-static void read_argv(int mem, uint64_t at, struct exec_call *c)
+static void read_argv(pid_t pid, uint64_t at, struct exec_call *c)
 {
 	size_t n, total = 0;
-	uint64_t *ptr = read_pointers(mem, at, &n, &c->refusal);
+	uint64_t *ptr = read_pointers(pid, at, &n, &c->refusal);
 
 	if (ptr == NULL)
 		return;
 	c->argv = xcalloc(n + 1, sizeof(*c->argv));
 	for (size_t i = 0; i < n; i++) {
-		char *s = read_str(mem, ptr[i], MAX_ARG_LEN);
+		char *s = read_str(pid, ptr[i], MAX_ARG_LEN);
 
 		if (s == NULL) {
 			c->refusal = "an argv word is unreadable or too long";
@@ -129,7 +140,7 @@ static void read_call(const struct seccomp_notif *req, struct exec_call *c)
 	bool at = req->data.nr == SCMP_SYS(execveat);
 	uint64_t path = req->data.args[at ? 1 : 0];
 	uint64_t argv = req->data.args[at ? 2 : 1];
-	int mem;
+	pid_t pid = (pid_t)req->pid;
 	ssize_t n;
 
 	memset(c, 0, sizeof(*c));
@@ -137,20 +148,15 @@ static void read_call(const struct seccomp_notif *req, struct exec_call *c)
 	snprintf(proc, sizeof(proc), "/proc/%u/cwd", req->pid);
 	n = readlink(proc, c->cwd, sizeof(c->cwd) - 1);
 	c->cwd[n > 0 ? n : 0] = '\0';
-	snprintf(proc, sizeof(proc), "/proc/%u/mem", req->pid);
-	mem = open(proc, O_RDONLY | O_CLOEXEC);
-	if (mem < 0 || c->cwd[0] != '/') {
+	if (c->cwd[0] != '/') {
 		c->refusal = "the calling process cannot be inspected";
-		if (mem >= 0)
-			close(mem);
 		return;
 	}
-	c->path = read_str(mem, path, PATH_MAX);
+	c->path = read_str(pid, path, PATH_MAX);
 	if (c->path == NULL)
 		c->refusal = "its path cannot be read";
 	else
-		read_argv(mem, argv, c);
-	close(mem);
+		read_argv(pid, argv, c);
 	if (c->refusal)
 		return;
 	target_open(&c->t, (pid_t)req->pid, c->cwd,
@@ -163,6 +169,21 @@ static void read_call(const struct seccomp_notif *req, struct exec_call *c)
 		c->refusal = "it runs a file with no name on disk (memfd, O_TMPFILE or deleted), whose content latch cannot judge";
 }
 
+/* The argv as one line for messages, cut at `size` with "...". */
+static void argv_line(const struct exec_call *c, char *line, size_t size)
+{
+	size_t n = 0;
+
+	line[0] = '\0';
+	for (size_t i = 0; i < c->argc && n < size - 4; i++)
+		n += (size_t)snprintf(line + n, size - n, "%s%s", i ? " " : "",
+				      c->argv[i]);
+	if (n >= size - 4)
+		memcpy(line + size - 4, "...", 4);
+	if (c->argc == 0)
+		snprintf(line, size, "%s", c->path);
+}
+
 /* "latch: blocked: ARGV (rule ID: reason)", or "latch: monitor: would
  * block: …". False (and silent) for the same exec retried along PATH. */
 static bool say_blocked(struct judge *j, unsigned pid,
@@ -171,13 +192,8 @@ static bool say_blocked(struct judge *j, unsigned pid,
 {
 	const char *verb = j->monitor ? "monitor: would block" : "blocked";
 	char line[512];
-	size_t n = 0;
 
-	for (size_t i = 0; i < c->argc && n < sizeof(line) - 4; i++)
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
-				      i ? " " : "", c->argv[i]);
-	if (n >= sizeof(line) - 4)
-		memcpy(line + sizeof(line) - 4, "...", 4);
+	argv_line(c, line, sizeof(line));
 	if (pid == j->last_pid && strcmp(line, j->last_line) == 0)
 		return false; /* the same exec retried along PATH */
 	j->last_pid = pid;
@@ -186,9 +202,27 @@ static bool say_blocked(struct judge *j, unsigned pid,
 		dprintf(2, "latch: %s: %s (rule %s: %s)\n", verb, line, d->rule,
 			d->reason);
 	else
-		dprintf(2, "latch: %s: %s (%s)\n", verb,
-			c->argc ? line : c->path, why);
+		dprintf(2, "latch: %s: %s (%s)\n", verb, line, why);
 	return true;
+}
+
+/* The user's answer to an `ask` decision: asked once per command, not per
+ * PATH entry. */
+static enum answer ask(struct judge *j, unsigned pid,
+		       const struct exec_call *c, const struct decision *d)
+{
+	char line[512], *question;
+
+	argv_line(c, line, sizeof(line));
+	if (pid == j->asked_pid && strcmp(line, j->asked_line) == 0)
+		return (enum answer)j->asked;
+	question = xasprintf("latch: %s\n  asks for confirmation (rule %s: %s).\n  Run it?",
+			     line, d->rule, d->reason);
+	j->asked = (int)ask_user(question);
+	free(question);
+	j->asked_pid = pid;
+	snprintf(j->asked_line, sizeof(j->asked_line), "%s", line);
+	return (enum answer)j->asked;
 }
 
 /* The names of what runs at this level: as invoked, as found on disk, and
@@ -304,7 +338,7 @@ static void allowed(struct judge *j, const struct exec_call *c,
 /* The audit record of one judged exec. */
 static void log_exec(struct judge *j, const struct exec_call *c,
 		     const struct caller *who, const struct decision *d,
-		     bool enforced)
+		     const char *answer, bool enforced)
 {
 	struct audit_exec ev = {
 		.pid = who->tgid, .ppid = who->ppid,
@@ -312,11 +346,37 @@ static void log_exec(struct judge *j, const struct exec_call *c,
 		.argv = c->argv, .argc = c->argc, .cwd = c->cwd,
 		.decision = c->refusal ? "deny" : action_name(d->action),
 		.rule = c->refusal ? NULL : d->rule, .reason = c->refusal,
-		.enforced = enforced,
+		.answer = answer, .enforced = enforced,
 	};
 
 	if (j->log)
 		audit_exec(j->log, &ev);
+}
+
+/* Why an exec is refused, or NULL when it may go on: asks the user when a
+ * rule says so (not under --monitor). */
+static const char *refusal(struct judge *j, const struct exec_call *c,
+			   const struct decision *d, const char **answer)
+{
+	static const char *const why[] = {
+		[ANSWER_NO] = "not confirmed: the answer was no",
+		[ANSWER_TIMEOUT] = "not confirmed: no answer in time",
+		[ANSWER_NO_TERMINAL] = "asks for confirmation; no terminal to ask on, so refused",
+	};
+	enum answer a;
+
+	*answer = NULL;
+	if (c->refusal)
+		return c->refusal;
+	if (d->action == ACTION_DENY)
+		return "denied";
+	if (d->action != ACTION_ASK)
+		return NULL;
+	if (j->monitor)
+		return "asks for confirmation";
+	a = ask(j, j->req->pid, c, d);
+	*answer = answer_name(a);
+	return a == ANSWER_YES ? NULL : why[a];
 }
 
 /* Answer one pending notification. -1 when the listener has gone away. */
@@ -325,7 +385,7 @@ static int judge_one(struct judge *j)
 	struct exec_call c;
 	struct caller who;
 	struct decision d = { .action = ACTION_DENY };
-	bool refuse;
+	const char *why = NULL, *answer = NULL;
 
 	memset(j->req, 0, sizeof(*j->req));
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
@@ -334,7 +394,8 @@ static int judge_one(struct judge *j)
 	caller_read((pid_t)j->req->pid, &who);
 	if (c.refusal == NULL && c.t.fd >= 0)
 		d = decide(j, (pid_t)j->req->pid, &c);
-	refuse = c.refusal || d.action == ACTION_DENY || d.action == ACTION_ASK;
+	if (c.refusal || c.t.fd >= 0)
+		why = refusal(j, &c, &d, &answer);
 	/* The caller may have died and its id been reused: only answer a
 	 * notification that is still the one that was read. */
 	if (seccomp_notify_id_valid(j->listener, j->req->id) != 0) {
@@ -348,13 +409,11 @@ static int judge_one(struct judge *j)
 		 * (never continue: the file could appear meanwhile) */
 		j->resp->error = -(c.t.err ? c.t.err : ENOENT);
 		seccomp_notify_respond(j->listener, j->resp);
-	} else if (refuse) {
+	} else if (why) {
 		/* one record and one line per command, not per PATH entry */
-		if (say_blocked(j, j->req->pid, &c,
-				c.refusal ? c.refusal
-					  : "asks for confirmation; no prompt yet, so refused",
-				c.refusal ? NULL : &d)) {
-			log_exec(j, &c, &who, &d, !j->monitor);
+		if (say_blocked(j, j->req->pid, &c, why,
+				c.refusal || answer ? NULL : &d)) {
+			log_exec(j, &c, &who, &d, answer, !j->monitor);
 			j->denied += !j->monitor;
 		}
 		if (j->monitor) {
@@ -364,7 +423,7 @@ static int judge_one(struct judge *j)
 			seccomp_notify_respond(j->listener, j->resp);
 		}
 	} else {
-		log_exec(j, &c, &who, &d, true);
+		log_exec(j, &c, &who, &d, answer, true);
 		allowed(j, &c, &who);
 	}
 	call_free(&c);

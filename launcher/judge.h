@@ -37,6 +37,9 @@ struct judge {
 	unsigned long allowed, denied;
 	unsigned last_pid;     /* the last refusal printed, to print a retry */
 	char last_line[512];   /* along the PATH (execvp) only once */
+	unsigned asked_pid;    /* the last question, to ask a retry */
+	char asked_line[512];  /* along the PATH only once */
+	int asked;             /* its answer (enum answer) */
 };
 
 /* Start judging on a thread of its own (signals blocked, as the caller's

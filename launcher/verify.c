@@ -16,107 +16,150 @@
 #define BUDGET_NS (50 * 1000000L) /* an exec here takes well under 1 ms */
 #define STEP_NS (10 * 1000L)
 
-/* "Threads:", "PPid:" and "Tgid:" of /proc/PID/status; false when
- * unreadable. */
-static bool status_of(pid_t pid, long *threads, long *ppid, long *tgid)
+/* The whole of a small /proc file into `buf` (NUL-terminated): its length,
+ * or -1. One read per page, no stdio: this runs for every exec. */
+static ssize_t proc_read(pid_t pid, const char *name, char *buf, size_t size)
 {
-	char path[64], line[256];
-	FILE *f;
+	char path[64];
+	size_t len = 0;
+	ssize_t n = 0;
+	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	return n < 0 ? -1 : (ssize_t)len;
+}
+
+/* Field `k` (3 = state, 4 = ppid, 20 = threads) of /proc/PID/stat, from
+ * the text after the command name (which may hold spaces and ')'). */
+static const char *stat_field(const char *stat, int k)
+{
+	const char *p = strrchr(stat, ')');
+
+	for (int f = 2; p && f < k; f++)
+		p = strchr(p + 1, ' ');
+	return p ? p + 1 : NULL;
+}
+
+/* Parent and number of threads of a task; false when it is gone. */
+static bool stat_of(pid_t pid, long *ppid, long *threads)
+{
+	char buf[1024];
+	const char *pp, *th;
+
+	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
 		return false;
-	*threads = *ppid = *tgid = -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "Tgid:", 5) == 0)
-			*tgid = strtol(line + 5, NULL, 10);
-		else if (strncmp(line, "PPid:", 5) == 0)
-			*ppid = strtol(line + 5, NULL, 10);
-		else if (strncmp(line, "Threads:", 8) == 0)
-			*threads = strtol(line + 8, NULL, 10);
-	}
-	fclose(f);
-	return *threads > 0 && *ppid >= 0 && *tgid > 0;
+	pp = stat_field(buf, 4);
+	th = stat_field(buf, 20);
+	if (pp == NULL || th == NULL)
+		return false;
+	*ppid = strtol(pp, NULL, 10);
+	*threads = strtol(th, NULL, 10);
+	return *threads > 0 && *ppid >= 0;
+}
+
+/* The thread group of `tid` ("Tgid:" of /proc/TID/status); -1 if gone. */
+static pid_t tgid_of(pid_t tid)
+{
+	char buf[4096];
+	const char *t;
+
+	if (proc_read(tid, "status", buf, sizeof(buf)) <= 0 ||
+	    (t = strstr(buf, "\nTgid:")) == NULL)
+		return -1;
+	return (pid_t)strtol(t + 6, NULL, 10);
 }
 
 /* Whether the process has a writable shared mapping: memory another
- * process may write while the exec is parked. */
+ * process may write while the exec is parked. Each line of
+ * /proc/PID/maps is "start-end perms …"; complete lines are scanned, a
+ * partial one is carried to the next read. */
 static bool shares_writable(pid_t pid)
 {
-	char path[64], line[512];
+	char path[64], buf[16384];
+	size_t have = 0;
+	ssize_t n;
 	bool found = false;
-	FILE *f;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return true;
-	while (!found && fgets(line, sizeof(line), f)) {
-		const char *perms = strchr(line, ' ');
+	while (!found && (n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		char *line = buf, *end = buf + have + (size_t)n, *nl;
 
-		found = perms && perms[1] && perms[2] == 'w' && perms[4] == 's';
-		while (!strchr(line, '\n') && fgets(line, sizeof(line), f))
-			; /* the rest of a long line */
+		while (!found && (nl = memchr(line, '\n', (size_t)(end - line)))) {
+			const char *sp = memchr(line, ' ', (size_t)(nl - line));
+
+			found = sp && nl - sp > 4 && sp[2] == 'w' && sp[4] == 's';
+			line = nl + 1;
+		}
+		have = (size_t)(end - line);
+		if (have == sizeof(buf))
+			have = 0; /* a line longer than the buffer: its perms were seen */
+		memmove(buf, line, have);
 	}
-	fclose(f);
+	close(fd);
 	return found;
 }
 
 void caller_read(pid_t tid, struct caller *c)
 {
-	long threads, ppid, group;
+	long threads, ppid;
 
 	memset(c, 0, sizeof(*c));
 	c->tid = c->tgid = tid;
-	c->known = status_of(tid, &threads, &ppid, &group);
-	if (c->known) {
-		c->tgid = (pid_t)group;
-		c->ppid = (pid_t)ppid;
-		c->threads = threads;
+	c->known = stat_of(tid, &ppid, &threads);
+	if (!c->known)
+		return;
+	c->ppid = (pid_t)ppid;
+	c->threads = threads;
+	/* a lone thread is its process's leader; else ask */
+	if (threads > 1 && (c->tgid = tgid_of(tid)) < 0) {
+		c->tgid = tid;
+		c->known = false;
 	}
 }
 
 bool verify_needed(const struct caller *c)
 {
-	long threads, ppid = c->ppid, group = c->tgid;
-	pid_t cur;
+	long threads, ppid = c->ppid;
+	pid_t cur = c->tgid;
 
 	if (!c->known || c->threads > 1 || shares_writable(c->tgid))
 		return true;
 	/* vfork children share the memory of their (suspended) parent,
 	 * whose other threads are not suspended: walk up the chain */
 	for (int depth = 0; depth < 16; depth++) {
-		cur = (pid_t)group;
-		if (ppid <= 1 || (pid_t)ppid == getpid() ||
-		    syscall(SYS_kcmp, cur, (pid_t)ppid, KCMP_VM, 0, 0) != 0)
+		pid_t parent = (pid_t)ppid;
+
+		if (parent <= 1 || parent == getpid() ||
+		    syscall(SYS_kcmp, cur, parent, KCMP_VM, 0, 0) != 0)
 			return false;
-		if (!status_of((pid_t)ppid, &threads, &ppid, &group) ||
-		    threads > 1)
+		if (!stat_of(parent, &ppid, &threads) || threads > 1)
 			return true;
+		cur = parent;
 	}
 	return true;
 }
 
-/* Field 3 of /proc/PID/stat: the task's state ('t': stopped by its
- * tracer); 0 when it is gone. */
+/* The task's state ('t': stopped by its tracer); 0 when it is gone. */
 static char state_of(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
+	char buf[1024];
+	const char *st;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0 ||
+	    (st = stat_field(buf, 3)) == NULL)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
-	return p && p[1] == ' ' ? p[2] : 0;
+	return st[0];
 }
 
 int verify_arm(struct watch *w, pid_t tid, pid_t tgid)

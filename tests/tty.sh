@@ -41,5 +41,48 @@ check "Ctrl-Z stops the job" 'Stopped'
 t send-keys -t tty 'kill -9 %1; sleep 0.5; jobs; exit 7' Enter
 check "the shell's exit status passes through latch" 'LATCH_EXIT=7'
 
+# `ask` rules: the question appears on the terminal; y runs, n and silence
+# refuse; the answer is in the audit log.
+mkdir -p "$scratch/prof"
+printf 'extends: default\nrules:\n  add: [ask-pack.yaml]\n' >"$scratch/prof/ask.yaml"
+printf 'pack: ask\ndescription: t\nrules:\n  - id: ask-touch\n    commands: [touch]\n    action: ask\n    reason: touching needs a yes\n' \
+	>"$scratch/prof/ask-pack.yaml"
+t new-session -d -s ask -x 100 -y 30 \
+	"cd '$scratch/work' && env -i HOME='$scratch/home' PATH=/usr/bin:/bin TERM=xterm SHELL=/bin/bash LATCH_ASK_TIMEOUT=2 '$latch' shell -p '$scratch/prof/ask.yaml'; sleep 60"
+askscreen() { t capture-pane -t ask -p; }
+askcheck() { # description, pattern, tenths of a second
+	local i
+	for ((i = 0; i < ${3:-30}; i++)); do
+		if askscreen | grep -q -- "$2"; then pass=$((pass + 1)); echo "ok   $1"; return; fi
+		sleep 0.1
+	done
+	fail=$((fail + 1)); echo "FAIL $1 (no '$2' on screen)"; askscreen | sed 's/^/     | /'
+}
+askcheck "ask: shell prompt appears" 'work[#$] *$' 50
+t send-keys -t ask 'touch yes-file; echo rc=$?' Enter
+askcheck "ask: the question appears" 'Run it? \[y/N\]'
+t send-keys -t ask 'y' Enter
+askcheck "ask: y runs the command" '^rc=0'
+t send-keys -t ask 'clear; touch no-file; echo rc=$?' Enter
+askcheck "ask: asked again for another command" 'touch no-file$'
+t send-keys -t ask 'n' Enter
+askcheck "ask: n refuses it" 'not confirmed: the answer was no'
+t send-keys -t ask 'clear; touch late-file; echo rc=$?' Enter
+askcheck "ask: no answer in time refuses it" 'not confirmed: no answer in time' 60
+t send-keys -t ask 'echo still-here' Enter
+askcheck "ask: the shell goes on" '^still-here'
+if [[ -e $scratch/work/yes-file && ! -e $scratch/work/no-file && ! -e $scratch/work/late-file ]]; then
+	pass=$((pass + 1)); echo "ok   ask: only the confirmed file exists"
+else
+	fail=$((fail + 1)); echo "FAIL ask: files: $(ls "$scratch/work")"
+fi
+t send-keys -t ask 'exit' Enter; sleep 0.5 # ends the session: its log is complete
+if HOME="$scratch/home" timeout 10 "$latch" audit tail --json 2>/dev/null |
+	grep -q '"rule":"ask-touch","answer":"yes"'; then
+	pass=$((pass + 1)); echo "ok   ask: the answer is in the audit log"
+else
+	fail=$((fail + 1)); echo "FAIL ask: no answer in the audit log"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

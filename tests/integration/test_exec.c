@@ -229,3 +229,20 @@ Test(exec, a_profile_naming_packs_is_checked_at_start)
 	LT_CONTAINS(r.err, "bad3.yaml:3: rules: add: ", r);
 	LT_CONTAINS(r.err, "nowhere.yaml", r);
 }
+
+/* An `ask` rule with no terminal to ask on refuses (the questions
+ * themselves are tested under a real terminal, tests/tty.sh). */
+Test(exec, an_ask_rule_without_a_terminal_refuses)
+{
+	char *p = lt_profile("ask", "extends: default\nrules:\n  add: [ask-pack.yaml]\n");
+	struct lt_result r;
+
+	lt_write(lt_path(lt.root, "profiles/ask-pack.yaml"),
+		 "pack: ask\ndescription: t\nrules:\n"
+		 "  - id: ask-touch\n    commands: [touch]\n    action: ask\n"
+		 "    reason: touching needs a yes\n");
+	r = LT_RUN("run", "-p", p, "--", "sh", "-c", "touch f; echo rc=$?");
+	LT_CONTAINS(r.err, "latch: blocked: touch f (asks for confirmation; no terminal to ask on, so refused)", r);
+	LT_CONTAINS(r.out, "rc=126", r);
+	cr_assert(!lt_exists(lt_path(lt.work, "f")));
+}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -396,8 +397,16 @@ static _Noreturn void child_exec(char *const *argv, char *const *envp,
 {
 	struct sigaction sa;
 	sigset_t none;
+	int tty;
 
 	setpgid(0, 0);
+	/* without a controlling terminal: nothing a test runs may reach the
+	 * terminal of whoever runs the tests (an `ask` rule prompts there) */
+	tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (tty >= 0) {
+		ioctl(tty, TIOCNOTTY);
+		close(tty);
+	}
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		_exit(120);
 	memset(&sa, 0, sizeof(sa));
