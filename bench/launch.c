@@ -19,20 +19,16 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "harness.h"
+
+const char harness_name[] = "launch";
 
 #define MAX_ARGS 16
 
@@ -45,26 +41,9 @@ struct variant {
 	size_t n;
 };
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
+static char *const *args(const struct variant *v)
 {
-	va_list ap;
-
-	fputs("launch: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	return (char *const *)v->argv;
 }
 
 /* Search PATH for an executable; returns a static buffer or NULL. */
@@ -87,82 +66,16 @@ static const char *which(const char *name)
 	return NULL;
 }
 
-static void describe(const struct variant *v, char *out, size_t len)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; v->argv[i] && used < len; i++)
-		used += (size_t)snprintf(out + used, len - used, "%s%s",
-					 i ? " " : "", v->argv[i]);
-}
-
-/* Spawn once with stdin/stdout from /dev/null and stderr to `err_fd` (or
- * /dev/null if -1); return the wait status. */
-static int spawn_wait(const struct variant *v, int err_fd, double *elapsed)
-{
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
-	int rc, status;
-	double t0;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	if (err_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-	else
-		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-
-	t0 = now_ms();
-	rc = posix_spawn(&pid, v->argv[0], &fa, NULL, (char *const *)v->argv,
-			 environ);
-	if (rc != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		die("%s: cannot start %s: %s", v->name, v->argv[0], strerror(rc));
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die("%s: waitpid: %s", v->name, strerror(errno));
-	*elapsed = now_ms() - t0;
-	posix_spawn_file_actions_destroy(&fa);
-	return status;
-}
-
-static void status_str(int status, char *out, size_t len)
-{
-	if (WIFEXITED(status))
-		snprintf(out, len, "exit status %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(out, len, "killed by signal %d (%s)", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
-	else
-		snprintf(out, len, "wait status 0x%x", status);
-}
-
 /* One untimed run with stderr captured, so a failure can be shown. Returns
  * true on success; on failure fills `msg` with the status and stderr. */
 static bool preflight(const struct variant *v, char *msg, size_t len)
 {
-	FILE *tmp = tmpfile();
-	char st[64], errbuf[512] = "";
-	double dummy;
-	int status;
-	size_t n, used;
+	char st[64], errbuf[512];
+	int status = spawn_capture(v->name, args(v), errbuf, sizeof(errbuf));
+	size_t n = strlen(errbuf), used;
 
-	if (tmp == NULL)
-		die("tmpfile: %s", strerror(errno));
-	status = spawn_wait(v, fileno(tmp), &dummy);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		fclose(tmp);
+	if (exited_ok(status))
 		return true;
-	}
-	rewind(tmp);
-	n = fread(errbuf, 1, sizeof(errbuf) - 1, tmp);
-	errbuf[n] = '\0';
-	while (n > 0 && (errbuf[n - 1] == '\n' || errbuf[n - 1] == ' '))
-		errbuf[--n] = '\0';
-	fclose(tmp);
 	status_str(status, st, sizeof(st));
 	used = (size_t)snprintf(msg, len, "%s%s", st, n ? "; its stderr:\n    " : "");
 	for (size_t i = 0; i < n && used + 6 < len; i++) { /* indent each line */
@@ -176,38 +89,12 @@ static bool preflight(const struct variant *v, char *msg, size_t len)
 
 static void run_timed(struct variant *v, bool record)
 {
-	double ms;
-	int status = spawn_wait(v, -1, &ms);
+	double s;
+	int status = spawn_wait(v->name, args(v), -1, &s, NULL);
 
-	if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		char st[64], cmd[512];
-
-		status_str(status, st, sizeof(st));
-		describe(v, cmd, sizeof(cmd));
-		die("%s: '%s' failed (%s) after %zu good runs; aborting",
-		    v->name, cmd, st, v->n);
-	}
+	require_ok(status, v->name, args(v), false, v->n);
 	if (record)
-		v->ms[v->n++] = ms;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Percentile with linear interpolation between closest ranks (q in 0..1);
- * `s` must be sorted. */
-static double pct(const double *s, size_t n, double q)
-{
-	double pos = q * (double)(n - 1);
-	size_t lo = (size_t)pos;
-
-	if (lo + 1 >= n)
-		return s[n - 1];
-	return s[lo] + (pos - (double)lo) * (s[lo + 1] - s[lo]);
+		v->ms[v->n++] = s * 1e3;
 }
 
 static void usage(void)
@@ -219,19 +106,6 @@ static void usage(void)
 		"  -l LATCH   latch binary (default $LATCH, else ./latch)\n"
 		"Run from the repository root (bench/run does).\n");
 	exit(2);
-}
-
-static long parse_count(const char *s, const char *what, long min)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < min || v > 100000)
-		die("%s must be a whole number from %ld to 100000, not '%s'",
-		    what, min, s);
-	return v;
 }
 
 int main(int argc, char **argv)
@@ -248,8 +122,8 @@ int main(int argc, char **argv)
 		latch = "./latch";
 	while ((opt = getopt(argc, argv, "n:w:l:f:h")) != -1) {
 		switch (opt) {
-		case 'n': runs = parse_count(optarg, "-n RUNS", 20); break;
-		case 'w': warmup = parse_count(optarg, "-w WARMUP", 0); break;
+		case 'n': runs = parse_count(optarg, "-n RUNS", 20, 100000); break;
+		case 'w': warmup = parse_count(optarg, "-w WARMUP", 0, 100000); break;
 		case 'l': latch = optarg; break;
 		case 'f': floor_bin = optarg; break;
 		default: usage();
@@ -294,7 +168,7 @@ int main(int argc, char **argv)
 			continue;
 		if (preflight(&vs[i], msg, sizeof(msg)))
 			continue;
-		describe(&vs[i], cmd, sizeof(cmd));
+		describe(args(&vs[i]), false, cmd, sizeof(cmd));
 		if (i == 3) { /* bwrap: the environment may not allow it */
 			vs[i].skipped = true;
 			snprintf(vs[i].why_skipped, sizeof(vs[i].why_skipped),
@@ -306,8 +180,7 @@ int main(int argc, char **argv)
 			   : "");
 	}
 
-	if (getloadavg(&load0, 1) != 1)
-		load0 = -1;
+	load0 = load_average();
 	for (size_t i = 0; i < nv; i++)
 		if (!vs[i].skipped && !(vs[i].ms = calloc((size_t)runs, sizeof(double))))
 			die("out of memory");
@@ -330,23 +203,20 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nv; i++) {
 		if (vs[i].skipped)
 			continue;
-		qsort(vs[i].ms, vs[i].n, sizeof(double), cmp_double);
-		med[i] = pct(vs[i].ms, vs[i].n, 0.5);
-		p90[i] = pct(vs[i].ms, vs[i].n, 0.9);
+		sort_doubles(vs[i].ms, vs[i].n);
+		med[i] = percentile(vs[i].ms, vs[i].n, 0.5);
+		p90[i] = percentile(vs[i].ms, vs[i].n, 0.9);
 		lo[i] = vs[i].ms[0];
 	}
 
 	printf("launch overhead: %ld timed runs per variant (+%ld warm-up), "
 	       "interleaved round-robin; times in ms\n", runs, warmup);
-	if (load0 >= 0)
-		printf("load average at start: %.2f on %ld CPUs%s\n", load0,
-		       sysconf(_SC_NPROCESSORS_ONLN),
-		       load0 > 1.0 ? " (other work is running: expect noise)" : "");
+	print_load(load0);
 	putchar('\n');
 	for (size_t i = 0; i < nv; i++) {
 		char cmd[512];
 
-		describe(&vs[i], cmd, sizeof(cmd));
+		describe(args(&vs[i]), false, cmd, sizeof(cmd));
 		printf("  %-6s %s\n", vs[i].name, cmd);
 	}
 	printf("\n%-8s %9s %9s %9s %9s %11s\n", "variant", "median", "p90",

@@ -308,31 +308,35 @@ static struct decision decide(struct judge *j, pid_t pid,
 
 /* Continue an allowed exec. When another task could rewrite the caller's
  * argv meanwhile, watch the new image and kill it if its argv is not the
- * judged one (verify.h). Under --monitor nothing is killed. */
-static void allowed(struct judge *j, const struct exec_call *c,
-		    const struct caller *who)
+ * judged one (verify.h). Under --monitor nothing is killed. Returns why it
+ * was refused after all, or NULL. */
+static const char *allowed(struct judge *j, const struct exec_call *c,
+			   const struct caller *who)
 {
+	static const char untraceable[] = "another task shares its memory and it is traced already: its argv cannot be checked after the exec";
 	struct watch w;
 	bool watch = !j->monitor && verify_needed(who);
 
 	if (watch && verify_arm(&w, who->tid, who->tgid) < 0) {
 		j->resp->error = -EPERM;
 		j->denied++;
-		say_blocked(j, j->req->pid, c,
-			    "another task shares its memory and it is traced already: its argv cannot be checked after the exec", NULL);
+		say_blocked(j, j->req->pid, c, untraceable, NULL);
 		seccomp_notify_respond(j->listener, j->resp);
-		return;
+		return untraceable;
 	}
 	j->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	j->allowed++;
 	if (seccomp_notify_respond(j->listener, j->resp) < 0) {
 		if (watch)
 			verify_cancel(&w);
-		return;
+		return NULL;
 	}
-	if (watch && verify_after(&w, c->argv, c->argc) == VERIFY_KILLED)
+	if (watch && verify_after(&w, c->argv, c->argc) == VERIFY_KILLED) {
 		dprintf(2, "latch: killed process %d: its argv changed after it was judged (allowed: %s …)\n",
 			(int)who->tgid, c->argc ? c->argv[0] : c->path);
+		return "its argv changed after it was judged: killed before it ran";
+	}
+	return NULL;
 }
 
 /* The audit record of one judged exec. */
@@ -423,8 +427,10 @@ static int judge_one(struct judge *j)
 			seccomp_notify_respond(j->listener, j->resp);
 		}
 	} else {
+		/* logged once the exec goes on: the caller does not wait for
+		 * the write (a refusal is logged before it is answered) */
+		c.refusal = allowed(j, &c, &who);
 		log_exec(j, &c, &who, &d, answer, true);
-		allowed(j, &c, &who);
 	}
 	call_free(&c);
 	return 0;

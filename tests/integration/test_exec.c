@@ -179,23 +179,33 @@ Test(exec, an_exec_storm_from_many_processes_is_answered)
 
 /* ---- profiles choose the packs (rules: packs, add, disable) ---- */
 
+/* A profile NAME extending default that adds a pack of one rule, ID: on
+ * COMMAND, ACTION, REASON. Returns the profile's path. */
+static char *profile_with_rule(const char *name, const char *id,
+			       const char *command, const char *action,
+			       const char *reason)
+{
+	lt_write(lt_path(lt.root, lt_fmt("profiles/%s-pack.yaml", name)),
+		 lt_fmt("pack: %s\ndescription: t\nrules:\n"
+			"  - id: %s\n    commands: [%s]\n    action: %s\n"
+			"    reason: %s\n", name, id, command, action, reason));
+	return lt_profile(name, lt_fmt("extends: default\nrules:\n  add: [%s-pack.yaml]\n",
+				       name));
+}
 
 Test(exec, a_profile_adds_its_own_pack)
 {
-	char *p = lt_profile("own", "extends: default\nrules:\n  add: [no-curl.yaml]\n");
+	char *p = profile_with_rule("own", "no-curl", "curl", "deny",
+				    "no downloads in this project");
 	struct lt_result r;
 
-	lt_write(lt_path(lt.root, "profiles/no-curl.yaml"),
-		 "pack: no-curl\ndescription: t\nrules:\n"
-		 "  - id: no-curl\n    commands: [curl]\n    action: deny\n"
-		 "    reason: no downloads in this project\n");
 	r = LT_RUN("run", "-p", p, "--", "sh", "-c", "curl --version; echo rc=$?");
 	LT_CONTAINS(r.err, "latch: blocked: curl --version (rule no-curl: no downloads in this project)", r);
 	LT_CONTAINS(r.out, "rc=126", r);
 	r = LT_RUN("check", "-p", p, "--", "curl", "x");
 	LT_EXIT(r, 1);
 	LT_CONTAINS(r.out, "packs: ", r);
-	LT_CONTAINS(r.out, "/profiles/no-curl.yaml", r);
+	LT_CONTAINS(r.out, "/profiles/own-pack.yaml", r);
 }
 
 Test(exec, a_profile_disables_a_shipped_rule)
@@ -234,13 +244,10 @@ Test(exec, a_profile_naming_packs_is_checked_at_start)
  * themselves are tested under a real terminal, tests/tty.sh). */
 Test(exec, an_ask_rule_without_a_terminal_refuses)
 {
-	char *p = lt_profile("ask", "extends: default\nrules:\n  add: [ask-pack.yaml]\n");
+	char *p = profile_with_rule("ask", "ask-touch", "touch", "ask",
+				    "touching needs a yes");
 	struct lt_result r;
 
-	lt_write(lt_path(lt.root, "profiles/ask-pack.yaml"),
-		 "pack: ask\ndescription: t\nrules:\n"
-		 "  - id: ask-touch\n    commands: [touch]\n    action: ask\n"
-		 "    reason: touching needs a yes\n");
 	r = LT_RUN("run", "-p", p, "--", "sh", "-c", "touch f; echo rc=$?");
 	LT_CONTAINS(r.err, "latch: blocked: touch f (asks for confirmation; no terminal to ask on, so refused)", r);
 	LT_CONTAINS(r.out, "rc=126", r);

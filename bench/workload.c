@@ -1,0 +1,216 @@
+/* workload.c — how much does latch slow down a real workload?
+ *
+ * Times one command (a shell loop, a build …) bare and under
+ *   LATCH run --profile default -- COMMAND…
+ * where every exec the command makes is judged by latch's supervisor. The
+ * two variants are interleaved round-robin (the first variant alternates
+ * each round), so drift — CPU frequency, page cache, other load — affects
+ * both equally. Each run is spawned with posix_spawn and timed up to
+ * wait4 with CLOCK_MONOTONIC; wait4's rusage also gives the CPU time
+ * (user + system) of the run and everything it waited for, latch's
+ * supervisor included.
+ *
+ * Before every run (timed or not) the optional PREP shell command runs,
+ * untimed and bare (e.g. `make clean`, so every build starts clean).
+ * Each variant first runs once untimed with its stderr captured, so a
+ * failure is shown; that run also warms the caches. Children get
+ * /dev/null as stdin, stdout and stderr; every run must exit 0.
+ *
+ * Usage: workload [-n RUNS] [-w WARMUP] [-l LATCH] [-p PREP] [-T TARGET]
+ *                 [-N NAME] [-x EXECS] -- COMMAND [ARG…]
+ *   RUNS    timed runs per variant (default 5)
+ *   WARMUP  more untimed runs per variant after the first (default 0)
+ *   LATCH   the latch binary (default $LATCH, else ./latch)
+ *   PREP    shell command run untimed before each run, in the cwd
+ *   TARGET  the ratio latch/bare to meet (default 1.10)
+ *   NAME    what to call the workload in the output
+ *   EXECS   how many execs one run makes, if known: the added time is
+ *           then also given per exec
+ * The command runs in the current directory (the workspace, for latch).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+const char harness_name[] = "workload";
+
+struct variant {
+	const char *name;
+	char **argv;
+	double *s;   /* wall-clock samples, seconds */
+	double *cpu; /* user + system samples, seconds */
+	size_t n;
+};
+
+/* Run argv once with stderr captured; die showing it unless it exits 0. */
+static void run_checked(const char *what, char *const *argv)
+{
+	char st[64], cmd[1024], errbuf[2048];
+	int status = spawn_capture(NULL, argv, errbuf, sizeof(errbuf));
+	size_t n = strlen(errbuf);
+
+	if (exited_ok(status))
+		return;
+	status_str(status, st, sizeof(st));
+	describe(argv, true, cmd, sizeof(cmd));
+	die("%s: '%s' failed (%s)%s%s", what, cmd, st,
+	    n ? "; the end of its stderr:\n" : "",
+	    n ? errbuf + (n > 1500 ? n - 1500 : 0) : "");
+}
+
+static void run_timed(struct variant *v, bool record)
+{
+	double wall, cpu;
+	int status = spawn_wait(NULL, v->argv, -1, &wall, &cpu);
+
+	require_ok(status, v->name, v->argv, true, v->n);
+	if (record) {
+		v->s[v->n] = wall;
+		v->cpu[v->n++] = cpu;
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: workload [-n RUNS] [-w WARMUP] [-l LATCH] [-p PREP] [-T TARGET]\n"
+		"                [-N NAME] -- COMMAND [ARG...]\n"
+		"  -n RUNS    timed runs per variant (default 5)\n"
+		"  -w WARMUP  more untimed runs per variant (default 0; each variant\n"
+		"             always runs once untimed first)\n"
+		"  -l LATCH   latch binary (default $LATCH, else ./latch)\n"
+		"  -p PREP    shell command run untimed before every run (e.g. 'make clean')\n"
+		"  -T TARGET  ratio latch/bare to meet (default 1.10)\n"
+		"  -N NAME    name of the workload in the output\n"
+		"  -x EXECS   execs per run, if known (adds the added time per exec)\n"
+		"COMMAND runs in the current directory, bare and under\n"
+		"'LATCH run --profile default -- COMMAND'.\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	long runs = 5, warmup = 0, execs = 0;
+	const char *latch = getenv("LATCH"), *prep = NULL, *name = "workload";
+	double target = 1.10, load0;
+	struct variant vs[2];
+	char *prep_argv[] = { "/bin/sh", "-c", NULL, NULL };
+	char **cmd, **latch_argv;
+	size_t ncmd;
+	int opt;
+
+	if (latch == NULL || *latch == '\0')
+		latch = "./latch";
+	while ((opt = getopt(argc, argv, "+n:w:l:p:T:N:x:h")) != -1) {
+		switch (opt) {
+		case 'n': runs = parse_count(optarg, "-n RUNS", 1, 10000); break;
+		case 'w': warmup = parse_count(optarg, "-w WARMUP", 0, 10000); break;
+		case 'l': latch = optarg; break;
+		case 'p': prep = optarg; break;
+		case 'T': target = parse_positive(optarg, "-T TARGET"); break;
+		case 'N': name = optarg; break;
+		case 'x': execs = parse_count(optarg, "-x EXECS", 1, 10000); break;
+		default: usage();
+		}
+	}
+	if (optind >= argc)
+		usage();
+	cmd = argv + optind;
+	ncmd = (size_t)(argc - optind);
+	if (strchr(cmd[0], '/') == NULL)
+		die("COMMAND must be a path (e.g. /bin/sh), not '%s'", cmd[0]);
+	if (access(cmd[0], X_OK) != 0)
+		die("'%s' is not executable: %s", cmd[0], strerror(errno));
+	if (access(latch, X_OK) != 0)
+		die("latch binary '%s' is not executable (%s); build it with "
+		    "'make' in the repository root, or pass -l PATH / set "
+		    "LATCH=PATH", latch, strerror(errno));
+
+	latch_argv = calloc(ncmd + 6, sizeof(char *));
+	if (latch_argv == NULL)
+		die("out of memory");
+	latch_argv[0] = (char *)latch;
+	latch_argv[1] = "run";
+	latch_argv[2] = "--profile";
+	latch_argv[3] = "default";
+	latch_argv[4] = "--";
+	memcpy(latch_argv + 5, cmd, ncmd * sizeof(char *));
+	vs[0] = (struct variant){ .name = "bare", .argv = cmd };
+	vs[1] = (struct variant){ .name = "latch", .argv = latch_argv };
+	prep_argv[2] = (char *)prep;
+	for (size_t i = 0; i < 2; i++) {
+		vs[i].s = calloc((size_t)runs, sizeof(double));
+		vs[i].cpu = calloc((size_t)runs, sizeof(double));
+		if (vs[i].s == NULL || vs[i].cpu == NULL)
+			die("out of memory");
+	}
+
+	/* One untimed run each, stderr shown on failure: the check that
+	 * everything works, and the first warm-up. */
+	for (size_t i = 0; i < 2; i++) {
+		if (prep)
+			run_checked("prep", prep_argv);
+		run_checked(vs[i].name, vs[i].argv);
+	}
+	for (long w = 0; w < warmup; w++)
+		for (size_t i = 0; i < 2; i++) {
+			if (prep)
+				run_checked("prep", prep_argv);
+			run_timed(&vs[i], false);
+		}
+
+	load0 = load_average();
+	for (long r = 0; r < runs; r++)
+		for (size_t k = 0; k < 2; k++) {
+			if (prep)
+				run_checked("prep", prep_argv);
+			run_timed(&vs[((size_t)r + k) % 2], true);
+		}
+
+	/* Report. */
+	double med[2], lo[2], hi[2], cpu[2];
+	char desc[1024];
+
+	for (size_t i = 0; i < 2; i++) {
+		med[i] = median(vs[i].s, vs[i].n); /* sorts */
+		lo[i] = vs[i].s[0];
+		hi[i] = vs[i].s[vs[i].n - 1];
+		cpu[i] = median(vs[i].cpu, vs[i].n);
+	}
+	printf("%s: %ld timed runs per variant (+%ld warm-up), interleaved "
+	       "round-robin; times in s\n", name, runs, warmup + 1);
+	print_load(load0);
+	if (prep)
+		printf("  before each run (untimed): %s\n", prep);
+	for (size_t i = 0; i < 2; i++) {
+		describe(vs[i].argv, true, desc, sizeof(desc));
+		printf("  %-6s %s\n", vs[i].name, desc);
+	}
+	printf("\n%-8s %9s %9s %9s %9s %9s\n", "variant", "median", "min", "max",
+	       "x bare", "cpu med");
+	printf("%-8s %9s %9s %9s %9s %9s\n", "--------", "---------", "---------",
+	       "---------", "---------", "---------");
+	for (size_t i = 0; i < 2; i++)
+		printf("%-8s %9.3f %9.3f %9.3f %8.3fx %9.3f\n", vs[i].name, med[i],
+		       lo[i], hi[i], med[i] / med[0], cpu[i]);
+	if (execs)
+		printf("\nlatch adds %+.3f ms per exec (%ld execs per run), "
+		       "%+.3f ms of CPU time\n", (med[1] - med[0]) * 1e3 / (double)execs,
+		       execs, (cpu[1] - cpu[0]) * 1e3 / (double)execs);
+	printf("\n=> %s: bare %.3f s, latch %.3f s median, latch/bare %.3fx "
+	       "(%+.3f s; target <= %.2fx: %s)\n", name, med[0], med[1],
+	       med[1] / med[0], med[1] - med[0], target,
+	       med[1] / med[0] <= target ? "met" : "NOT met");
+	free(latch_argv);
+	for (size_t i = 0; i < 2; i++) {
+		free(vs[i].s);
+		free(vs[i].cpu);
+	}
+	return 0;
+}
