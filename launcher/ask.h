@@ -8,6 +8,8 @@
  * terminal is put in canonical mode with echo for the answer and given back
  * as it was. Only "y" or "yes" allows; no terminal, Ctrl-C, any other
  * answer, or none within $LATCH_ASK_TIMEOUT seconds (default 60) refuses.
+ * The judge asks on its own thread: other execs of the sandbox wait until
+ * the question is answered.
  */
 #ifndef LATCH_ASK_H
 #define LATCH_ASK_H

@@ -356,6 +356,34 @@ Test(process, sigkill_to_latch_kills_the_command)
 	assert_all_gone(&pid, 1);
 }
 
+/* Fail closed: a process that outlives a SIGKILLed latch (reparented to
+ * init) stays under the filter with nobody to answer: its execs fail. */
+Test(process, after_latch_dies_survivors_cannot_exec)
+{
+	char *pidfile = lt_path(lt.work, "pids"), *rc = lt_path(lt.work, "rc");
+	struct lt_proc p;
+	struct lt_result r;
+	pid_t pid;
+
+	lt_spawn(&p, NULL, LT_ARGV("run", "--", "sh", "-c",
+		"(trap '' HUP; sleep 1; /bin/echo ran > out; echo $? > rc) & "
+		"echo $$ > pids; exec sleep 60"));
+	if (!lt_wait_lines(pidfile, 1, 4000)) {
+		kill(-p.pid, SIGKILL);
+		r = lt_wait(&p);
+		cr_assert_fail("the command did not start\n%s", lt_show(&r));
+	}
+	cr_assert_eq(read_pids(pidfile, &pid, 1), 1);
+	kill(p.pid, SIGKILL);
+	r = lt_wait(&p);
+	LT_EXIT(r, 137);
+	cr_assert(lt_wait_lines(rc, 1, 5000), "the survivor never got to its exec");
+	cr_assert(!lt_exists(lt_path(lt.work, "out")) ||
+		  strcmp(lt_read(lt_path(lt.work, "out")), "ran\n") != 0,
+		  "an exec ran with no supervisor");
+	cr_assert_str_neq(lt_read(rc), "0\n");
+}
+
 Test(process, not_executable_is_126)
 {
 	struct lt_result r;
