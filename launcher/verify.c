@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <linux/kcmp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -76,22 +78,31 @@ static pid_t tgid_of(pid_t tid)
 	return (pid_t)strtol(t + 6, NULL, 10);
 }
 
-/* Whether the process has a writable shared mapping: memory another
- * process may write while the exec is parked. Each line of
- * /proc/PID/maps is "start-end perms …"; complete lines are scanned, a
- * partial one is carried to the next read. */
-static bool shares_writable(pid_t pid)
+/* PROCMAP_QUERY (Linux >= 6.11, <linux/fs.h>; Debian 12's headers predate
+ * it): ask /proc/PID/maps for one mapping, filtered by its flags, without
+ * rendering any text. */
+#define LATCH_PROCMAP_QUERY _IOWR('f', 17, struct latch_procmap_query)
+#define LATCH_PROCMAP_WRITABLE 0x02
+#define LATCH_PROCMAP_SHARED 0x08
+#define LATCH_PROCMAP_COVERING_OR_NEXT 0x10
+
+struct latch_procmap_query {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset;
+	uint64_t inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+
+/* The text of /proc/PID/maps: each line "start-end perms …"; complete
+ * lines are scanned, a partial one is carried to the next read. */
+static bool maps_text_shares_writable(int fd)
 {
-	char path[64], buf[16384];
+	char buf[16384];
 	size_t have = 0;
 	ssize_t n;
 	bool found = false;
-	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return true;
 	while (!found && (n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
 		char *line = buf, *end = buf + have + (size_t)n, *nl;
 
@@ -106,6 +117,32 @@ static bool shares_writable(pid_t pid)
 			have = 0; /* a line longer than the buffer: its perms were seen */
 		memmove(buf, line, have);
 	}
+	return found;
+}
+
+/* Whether the process has a writable shared mapping: memory another
+ * process may write while the exec is parked. */
+static bool shares_writable(pid_t pid)
+{
+	struct latch_procmap_query q = {
+		.size = sizeof(q),
+		.query_flags = LATCH_PROCMAP_WRITABLE | LATCH_PROCMAP_SHARED |
+			       LATCH_PROCMAP_COVERING_OR_NEXT,
+	};
+	char path[64];
+	bool found;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	if (ioctl(fd, LATCH_PROCMAP_QUERY, &q) == 0)
+		found = true;
+	else if (errno == ENOENT)
+		found = false; /* no such mapping at all */
+	else
+		found = maps_text_shares_writable(fd);
 	close(fd);
 	return found;
 }

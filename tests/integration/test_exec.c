@@ -125,6 +125,8 @@ Test(exec, threaded_programs_run_commands)
 		"    return subprocess.run(['sh', '-c', 'echo $0', str(i)], capture_output=True, text=True).stdout.strip()\n"
 		"with cf.ThreadPoolExecutor(8) as ex:\n"
 		"    out = list(ex.map(run, range(100)))\n"
+		"import mmap\n"
+		"shared = mmap.mmap(-1, 4096, flags=mmap.MAP_SHARED)  # traced too\n"
 		"pid = os.posix_spawn('/bin/sh', ['sh', '-c', 'exit 7'], {})\n"
 		"print('ran', len(out), out[99], os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))\n");
 
