@@ -333,17 +333,16 @@ Test(process, sigterm_lets_the_command_clean_up)
 	LT_FILE_IS(done, "bye\n");
 }
 
-Test(process, sigkill_to_latch_kills_the_command)
+/* Run `script` (which writes its shell's pid to ./pids and then execs a
+ * long sleep) under latch, SIGKILL latch, and return that pid. */
+static pid_t kill_latch_under(const char *script)
 {
 	char *pidfile = lt_path(lt.work, "pids");
 	struct lt_proc p;
 	struct lt_result r;
 	pid_t pid;
 
-	/* documented: the command itself dies (PR_SET_PDEATHSIG); its own
-	 * children are not reached */
-	lt_spawn(&p, NULL, LT_ARGV("run", "--", "sh", "-c",
-				   "echo $$ > pids; exec sleep 60"));
+	lt_spawn(&p, NULL, LT_ARGV("run", "--", "sh", "-c", script));
 	if (!lt_wait_lines(pidfile, 1, 4000)) {
 		kill(-p.pid, SIGKILL);
 		r = lt_wait(&p);
@@ -353,6 +352,15 @@ Test(process, sigkill_to_latch_kills_the_command)
 	kill(p.pid, SIGKILL);
 	r = lt_wait(&p);
 	LT_EXIT(r, 137);
+	return pid;
+}
+
+Test(process, sigkill_to_latch_kills_the_command)
+{
+	/* documented: the command itself dies (PR_SET_PDEATHSIG); its own
+	 * children are not reached */
+	pid_t pid = kill_latch_under("echo $$ > pids; exec sleep 60");
+
 	assert_all_gone(&pid, 1);
 }
 
@@ -360,23 +368,10 @@ Test(process, sigkill_to_latch_kills_the_command)
  * init) stays under the filter with nobody to answer: its execs fail. */
 Test(process, after_latch_dies_survivors_cannot_exec)
 {
-	char *pidfile = lt_path(lt.work, "pids"), *rc = lt_path(lt.work, "rc");
-	struct lt_proc p;
-	struct lt_result r;
-	pid_t pid;
+	char *rc = lt_path(lt.work, "rc");
 
-	lt_spawn(&p, NULL, LT_ARGV("run", "--", "sh", "-c",
-		"(trap '' HUP; sleep 1; /bin/echo ran > out; echo $? > rc) & "
-		"echo $$ > pids; exec sleep 60"));
-	if (!lt_wait_lines(pidfile, 1, 4000)) {
-		kill(-p.pid, SIGKILL);
-		r = lt_wait(&p);
-		cr_assert_fail("the command did not start\n%s", lt_show(&r));
-	}
-	cr_assert_eq(read_pids(pidfile, &pid, 1), 1);
-	kill(p.pid, SIGKILL);
-	r = lt_wait(&p);
-	LT_EXIT(r, 137);
+	kill_latch_under("(trap '' HUP; sleep 1; /bin/echo ran > out; echo $? > rc) & "
+			 "echo $$ > pids; exec sleep 60");
 	cr_assert(lt_wait_lines(rc, 1, 5000), "the survivor never got to its exec");
 	cr_assert(!lt_exists(lt_path(lt.work, "out")) ||
 		  strcmp(lt_read(lt_path(lt.work, "out")), "ran\n") != 0,
