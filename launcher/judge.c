@@ -134,7 +134,8 @@ static void read_argv(pid_t pid, uint64_t at, struct exec_call *c)
 	free(ptr);
 }
 
-static void read_call(const struct seccomp_notif *req, struct exec_call *c)
+static void read_call(const struct seccomp_notif *req, bool anonymous,
+		      struct exec_call *c)
 {
 	char proc[64];
 	bool at = req->data.nr == SCMP_SYS(execveat);
@@ -164,7 +165,7 @@ static void read_call(const struct seccomp_notif *req, struct exec_call *c)
 		    at ? (int)req->data.args[4] : 0);
 	if (c->t.refusal)
 		c->refusal = c->t.refusal;
-	else if (c->t.fd >= 0 && S_ISREG(c->t.st.st_mode) &&
+	else if (!anonymous && c->t.fd >= 0 && S_ISREG(c->t.st.st_mode) &&
 		 c->t.st.st_nlink == 0)
 		c->refusal = "it runs a file with no name on disk (memfd, O_TMPFILE or deleted), whose content latch cannot judge";
 }
@@ -394,7 +395,7 @@ static int judge_one(struct judge *j)
 	memset(j->req, 0, sizeof(*j->req));
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
 		return errno == ENOENT || errno == EINTR ? 0 : -1;
-	read_call(j->req, &c);
+	read_call(j->req, j->anonymous, &c);
 	caller_read((pid_t)j->req->pid, &who);
 	if (c.refusal == NULL && c.t.fd >= 0)
 		d = decide(j, (pid_t)j->req->pid, &c);
@@ -479,7 +480,7 @@ static void *serve(void *arg)
 
 int judge_start(struct judge *j, const struct rules *r,
 		const struct rules_roots *roots, struct audit_log *log,
-		bool monitor)
+		bool monitor, bool anonymous)
 {
 	int er;
 
@@ -489,6 +490,7 @@ int judge_start(struct judge *j, const struct rules *r,
 	j->roots = *roots;
 	j->log = log;
 	j->monitor = monitor;
+	j->anonymous = anonymous;
 	j->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (j->wake < 0)
 		return -1;

@@ -34,6 +34,7 @@ struct judge {
 	struct seccomp_notif_resp *resp;
 	struct audit_log *log; /* every decision, as it happens; may be NULL */
 	bool monitor;          /* judge and log, refuse nothing */
+	bool anonymous;        /* memfd/O_TMPFILE execs allowed (profile) */
 	unsigned long allowed, denied;
 	unsigned last_pid;     /* the last refusal printed, to print a retry */
 	char last_line[512];   /* along the PATH (execvp) only once */
@@ -48,7 +49,7 @@ struct judge {
  * thread answers. -1 with errno when it cannot start. */
 int judge_start(struct judge *j, const struct rules *r,
 		const struct rules_roots *roots, struct audit_log *log,
-		bool monitor);
+		bool monitor, bool anonymous);
 /* Called by the child, which shares latch's memory and descriptor table
  * until it execs: serve `listener` (close-on-exec). Async-signal-safe. */
 void judge_publish(struct judge *j, int listener);

@@ -87,6 +87,8 @@ void report_text(FILE *out, const struct report *r)
 		print_list(out, "  added", &cs->rule_add);
 	if (cs->rule_disable.n)
 		print_list(out, "  disabled", &cs->rule_disable);
+	if (cs->exec_anonymous)
+		fprintf(out, "%-12s%s\n", "  anonymous", "memfd/O_TMPFILE execs allowed (not judged by content)");
 	if (r->sb) {
 		fprintf(out, "%-12sLinux %s, Landlock ABI %d\n", "kernel",
 			r->sb->kernel, r->sb->abi);
@@ -199,6 +201,7 @@ void report_json(FILE *out, const struct report *r)
 			cJSON_AddStringToObject(rules, "packs", "shipped");
 		cJSON_AddItemToObject(rules, "add", strv_json(&cs->rule_add));
 		cJSON_AddItemToObject(rules, "disable", strv_json(&cs->rule_disable));
+		cJSON_AddBoolToObject(rules, "anonymous", cs->exec_anonymous);
 	}
 	if (r->sb) {
 		cJSON *k = cJSON_AddObjectToObject(root, "kernel");

@@ -304,7 +304,7 @@ int supervise_run(const struct child_spec *spec)
 		const struct rules_roots roots = { spec->workdir, spec->home };
 
 		if (judge_start(&judge, spec->rules, &roots, spec->log,
-				spec->monitor) < 0) {
+				spec->monitor, spec->cs->exec_anonymous) < 0) {
 			perror("latch: cannot start judging execs");
 			close(sigfd);
 			return 125;

@@ -540,6 +540,8 @@ static int build_rule_packs(struct builder *b, struct profile *const *chain,
 	for (size_t i = 0; i < n; i++) {
 		const struct profile *p = chain[i];
 
+		if (p->rule_anonymous != TRI_UNSET)
+			cs->exec_anonymous = p->rule_anonymous == TRI_TRUE;
 		if (p->rule_packs_set) {
 			strv_free(&cs->rule_packs);
 			strv_free(&cs->rule_packs_origin);

@@ -100,6 +100,7 @@ struct capset {
 	 * packs when none does), then each profile's added pack files, base
 	 * first (absolute paths); minus the rule ids disabled anywhere in the
 	 * chain. Each origin is "FILE:LINE" of the setting. */
+	bool exec_anonymous;     /* exec of memfd/O_TMPFILE/deleted files allowed */
 	bool rule_packs_set;
 	struct strv rule_packs, rule_packs_origin;
 	struct strv rule_add, rule_add_origin;

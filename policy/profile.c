@@ -441,12 +441,24 @@ static int rules_disable(struct ctx *c, const char *k, yaml_node_t *v)
 	return want_list(c, v, k, &c->p->rule_disable, &c->p->rule_disable_src);
 }
 
+static int rules_anonymous(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
+		return -1;
+	if (strcmp(s, "allow") != 0 && strcmp(s, "deny") != 0)
+		return yw_fail(&c->w, v, "'%s' is 'allow' or 'deny', not '%s'", k, s);
+	c->p->rule_anonymous = strcmp(s, "allow") == 0 ? TRI_TRUE : TRI_FALSE;
+	return 0;
+}
+
 /* `rules: [destructive]` is short for `rules: {packs: [destructive]}`. */
 static int k_rules(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	static const struct key keys[] = {
 		{ "packs", rules_packs }, { "add", rules_add },
-		{ "disable", rules_disable },
+		{ "disable", rules_disable }, { "anonymous", rules_anonymous },
 	};
 
 	if (v->type != YAML_MAPPING_NODE)

@@ -83,6 +83,7 @@ struct profile {
 	enum tristate best_effort;
 
 	/* rules: the packs that judge every exec */
+	enum tristate rule_anonymous; /* exec of memfd/O_TMPFILE files: allow */
 	bool rule_packs_set;     /* `packs` given (else inherited / all shipped) */
 	struct strv rule_packs;  /* shipped pack names */
 	struct strv rule_add;    /* more pack files, as written */

@@ -255,3 +255,21 @@ Test(exec, an_ask_rule_without_a_terminal_refuses)
 	LT_CONTAINS(r.out, "rc=126", r);
 	cr_assert(!lt_exists(lt_path(lt.work, "f")));
 }
+
+/* memfd execs are refused unless the profile allows them by name. */
+Test(exec, a_profile_may_allow_anonymous_execs)
+{
+	char *p = lt_profile("anon", "extends: default\nrules:\n  anonymous: allow\n");
+	struct lt_result r = LT_RUN("run", "-p", p, "--", "python3", "-c",
+		"import os\n"
+		"fd = os.memfd_create('t')\n"
+		"os.write(fd, open('/bin/true', 'rb').read())\n"
+		"os.execve(fd, ['true'], {})\n");
+
+	LT_EXIT(r, 0);
+	LT_LACKS(r.err, "latch: blocked", r);
+	r = LT_RUN("run", "-p", lt_profile("anon2", "extends: default\nrules:\n  anonymous: maybe\n"),
+		   "--", "true");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "anon2.yaml:3: 'anonymous' is 'allow' or 'deny', not 'maybe'", r);
+}
