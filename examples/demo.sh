@@ -33,3 +33,9 @@ run "$latch" run --allow "$HOME" -- sh -c '
   echo "system write:";    touch /etc/latch-demo 2>&1 || echo "  -> refused"'
 run "$latch" why --allow "$HOME" --path "$HOME/.ssh/id_ed25519" --op read
 run "$latch" run -- sh -c 'cat ~/notes.txt'
+# Every exec is judged, whatever it is called: the precious tree is granted
+# (Landlock would let it go) but lies outside the workspace.
+mkdir -p "$HOME/precious" && echo "keep me" > "$HOME/precious/data.txt"
+run "$latch" run --allow "$HOME" -- sh -c \
+  'rm -rf ~/precious; cp /bin/rm ./zap && ./zap -rf ~/precious; cat ~/precious/data.txt'
+run "$latch" audit tail

@@ -98,7 +98,7 @@ Test(audit, tail_and_list_show_the_session)
 {
 	char *v = victim();
 	struct lt_result r = LT_RUN("run", "--allow", v, "--", "sh", "-c",
-				    lt_fmt("rm -rf '%s'", v));
+				    lt_fmt("rm -rf '%s'\n/bin/echo two\tlines", v));
 	struct lt_result t = LT_RUN("audit", "tail");
 	struct lt_result l = LT_RUN("audit", "list");
 
@@ -108,6 +108,8 @@ Test(audit, tail_and_list_show_the_session)
 	LT_CONTAINS(t.out, "rm-outside-roots", t);
 	LT_CONTAINS(t.out, lt_fmt("rm -rf %s", v), t);
 	LT_CONTAINS(t.out, "end     exit ", t);
+	/* one line per record: control characters escaped */
+	LT_CONTAINS(t.out, lt_fmt("sh -c rm -rf '%s'\\n/bin/echo two\\tlines", v), t);
 	LT_EXIT(l, 0);
 	LT_CONTAINS(l.out, "/events.jsonl", l);
 	(void)r;
