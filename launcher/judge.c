@@ -154,15 +154,18 @@ static void read_call(const struct seccomp_notif *req, bool anonymous,
 		return;
 	}
 	c->path = read_str(pid, path, PATH_MAX);
-	if (c->path == NULL)
+	if (c->path == NULL) {
 		c->refusal = "its path cannot be read";
-	else
-		read_argv(pid, argv, c);
-	if (c->refusal)
 		return;
+	}
 	target_open(&c->t, (pid_t)req->pid, c->cwd,
 		    at ? (int)req->data.args[0] : AT_FDCWD, c->path,
 		    at ? (int)req->data.args[4] : 0);
+	if (c->t.fd < 0 && c->t.refusal == NULL)
+		return; /* nothing there (a PATH miss): argv is not needed */
+	read_argv(pid, argv, c);
+	if (c->refusal)
+		return;
 	if (c->t.refusal)
 		c->refusal = c->t.refusal;
 	else if (!anonymous && c->t.fd >= 0 && S_ISREG(c->t.st.st_mode) &&
@@ -388,7 +391,7 @@ static const char *refusal(struct judge *j, const struct exec_call *c,
 static int judge_one(struct judge *j)
 {
 	struct exec_call c;
-	struct caller who;
+	struct caller who = { 0 };
 	struct decision d = { .action = ACTION_DENY };
 	const char *why = NULL, *answer = NULL;
 
@@ -396,7 +399,8 @@ static int judge_one(struct judge *j)
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
 		return errno == ENOENT || errno == EINTR ? 0 : -1;
 	read_call(j->req, j->anonymous, &c);
-	caller_read((pid_t)j->req->pid, &who);
+	if (c.refusal || c.t.fd >= 0) /* not for a PATH miss */
+		caller_read((pid_t)j->req->pid, &who);
 	if (c.refusal == NULL && c.t.fd >= 0)
 		d = decide(j, (pid_t)j->req->pid, &c);
 	if (c.refusal || c.t.fd >= 0)
