@@ -13,6 +13,7 @@ VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share/latch
+LIBEXECDIR ?= $(PREFIX)/libexec/latch
 MANDIR     ?= $(PREFIX)/share/man
 CC         ?= cc
 BUILD      ?= build
@@ -20,10 +21,11 @@ CSTD       := -std=c17 -D_GNU_SOURCE
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS     ?= -O2 -g
 ALL_CFLAGS := $(CSTD) $(WARN) $(CFLAGS) -DLATCH_VERSION='"$(VERSION)"' \
-              -DLATCH_DATADIR='"$(DATADIR)"'
+              -DLATCH_DATADIR='"$(DATADIR)"' -DLATCH_LIBEXECDIR='"$(LIBEXECDIR)"'
 # The default build puts the binary at ./latch; other builds (asan) keep
 # theirs inside their build directory.
 LATCH_BIN  := $(if $(filter build,$(BUILD)),latch,$(BUILD)/latch)
+SHIM_BIN   := $(dir $(LATCH_BIN))latch-shim
 LIBS       := -lyaml -lcjson -lpcre2-8 -lseccomp -lpthread
 
 COMMON_SRC := $(wildcard common/*.c)
@@ -33,9 +35,13 @@ RULES_SRC  := $(wildcard rules/*.c)
 AUDIT_SRC  := $(wildcard audit/*.c)
 LAUNCH_SRC := $(filter-out launcher/main.c,$(wildcard launcher/*.c))
 LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(RULES_SRC) $(AUDIT_SRC) $(KERNEL_SRC) \
-              $(LAUNCH_SRC)
+              $(LAUNCH_SRC) shim/session.c
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ   := $(BUILD)/launcher/main.o
+# latch-shim: the shim (shim/main.c) with the rule engine it judges with
+SHIM_SRC   := $(wildcard shim/*.c)
+SHIM_OBJ   := $(SHIM_SRC:%.c=$(BUILD)/%.o) $(COMMON_SRC:%.c=$(BUILD)/%.o) \
+              $(RULES_SRC:%.c=$(BUILD)/%.o) $(BUILD)/policy/suggest.o
 
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 INTEG_SRC  := $(wildcard tests/integration/*.c)
@@ -44,16 +50,19 @@ TESTLIB_SRC:= $(wildcard tests/lib/*.c)
 .PHONY: all test unit integration scripts asan valgrind fuzz bench lint install clean \
 	deps check demo fuzz-smoke
 
-all: $(LATCH_BIN)
+all: $(LATCH_BIN) $(SHIM_BIN)
 
 $(LATCH_BIN): $(LIB_OBJ) $(MAIN_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(SHIM_BIN): $(SHIM_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ -lyaml -lpcre2-8
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(LIB_OBJ)
+$(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(LIB_OBJ) $(BUILD)/shim/find.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
 $(BUILD)/integration-tests: $(INTEG_SRC:%.c=$(BUILD)/%.o) $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
@@ -64,11 +73,11 @@ unit: $(BUILD)/unit-tests
 
 # Integration tests start real sandboxes; as root they run a second time as
 # an unprivileged user (tests/run-integration).
-integration: $(LATCH_BIN) $(BUILD)/integration-tests
+integration: $(LATCH_BIN) $(SHIM_BIN) $(BUILD)/integration-tests
 	LATCH_BIN=$(abspath $(LATCH_BIN)) tests/run-integration $(BUILD)/integration-tests
 
 # Terminal behaviour under a real pty (tmux) and the completion scripts.
-scripts: $(LATCH_BIN)
+scripts: $(LATCH_BIN) $(SHIM_BIN)
 	tests/tty.sh $(LATCH_BIN)
 	tests/completion.sh $(abspath $(LATCH_BIN))
 	tests/install.sh
@@ -83,7 +92,7 @@ fuzz-smoke:
 	$(MAKE) -C fuzz run FUZZ_TIME=20 FUZZ_ARGS=-close_fd_mask=3
 
 # latch's main job on a scratch tree: see examples/demo.sh.
-demo: latch
+demo: latch latch-shim
 	examples/demo.sh
 
 asan:
@@ -98,20 +107,21 @@ valgrind: $(BUILD)/unit-tests
 fuzz:
 	$(MAKE) -C fuzz run
 
-bench: latch
+bench: latch latch-shim
 	bench/run
 
 lint:
-	clang-tidy --quiet $(LIB_SRC) launcher/main.c -- $(CSTD) -DLATCH_VERSION='""' -DLATCH_DATADIR='""'
+	clang-tidy --quiet $(LIB_SRC) $(SHIM_SRC) launcher/main.c -- $(CSTD) -DLATCH_VERSION='""' -DLATCH_DATADIR='""'
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE $(LIB_SRC) launcher/main.c
+	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE $(LIB_SRC) $(SHIM_SRC) launcher/main.c
 
-install: latch
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles/groups/required \
+install: latch latch-shim
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/profiles/groups/required \
 	  $(DESTDIR)$(DATADIR)/completions $(DESTDIR)$(DATADIR)/rules/packs \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 latch $(DESTDIR)$(BINDIR)/latch
+	install -m 755 latch-shim $(DESTDIR)$(LIBEXECDIR)/latch-shim
 	install -m 644 profiles/*.yaml $(DESTDIR)$(DATADIR)/profiles/
 	install -m 644 profiles/groups/*.yaml $(DESTDIR)$(DATADIR)/profiles/groups/
 	install -m 644 profiles/groups/required/*.yaml $(DESTDIR)$(DATADIR)/profiles/groups/required/
@@ -133,7 +143,7 @@ deps:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; fi
 
 clean:
-	rm -rf build build-asan latch
+	rm -rf build build-asan latch latch-shim
 	$(MAKE) -C fuzz clean 2>/dev/null || true
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -165,6 +165,8 @@ void audit_exec(struct audit_log *l, const struct audit_exec *ev)
 	if (ev->answer)
 		cJSON_AddStringToObject(o, "answer", ev->answer);
 	cJSON_AddBoolToObject(o, "enforced", ev->enforced);
+	if (ev->shim)
+		cJSON_AddBoolToObject(o, "shim", true);
 	emit(l, o);
 }
 

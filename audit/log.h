@@ -46,6 +46,8 @@ struct audit_exec {
 	const char *reason;       /* a refusal's reason when no rule decided */
 	const char *answer;       /* decision ask: yes|no|timeout|no terminal */
 	bool enforced;
+	bool shim;                /* refused by latch's shim, which explained
+				     it to the caller (shims.h) */
 };
 void audit_exec(struct audit_log *l, const struct audit_exec *ev);
 

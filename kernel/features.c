@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -27,10 +28,19 @@ static bool probe_userns(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+bool features_user_notif(void)
+{
+	const char *off = getenv("LATCH_SECCOMP_NOTIFY");
+	unsigned action = SECCOMP_RET_USER_NOTIF;
+
+	if (off && strcmp(off, "0") == 0)
+		return false;
+	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
+}
+
 void features_probe(struct features *f)
 {
 	struct utsname u;
-	unsigned action = SECCOMP_RET_USER_NOTIF;
 
 	memset(f, 0, sizeof(*f));
 	if (uname(&u) == 0)
@@ -39,8 +49,7 @@ void features_probe(struct features *f)
 	f->seccomp_filter =
 		syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0,
 			&(unsigned){ SECCOMP_RET_ERRNO }) == 0;
-	f->seccomp_user_notif =
-		syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
+	f->seccomp_user_notif = features_user_notif();
 	f->is_root = geteuid() == 0;
 	f->userns = probe_userns();
 }

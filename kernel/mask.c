@@ -163,13 +163,40 @@ static int freeze(const struct mask *m, int target, struct err *e)
 	return attach(tree, target, m->path, e);
 }
 
-static int apply_one(int *covers, const struct mask *m, struct err *e)
+/* A read-only clone of a bind mask's source, to attach later. */
+static int clone_source(const struct mask *m, struct err *e)
+{
+	struct mount_attr ro = {
+		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			    MOUNT_ATTR_NODEV,
+	};
+	int tree = open_tree(AT_FDCWD, m->source,
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			     AT_SYMLINK_NOFOLLOW);
+
+	if (tree < 0)
+		return err_sys(e, "mask: open_tree('%s')", m->source);
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0) {
+		err_sys(e, "mask: mount_setattr('%s', MOUNT_ATTR_RDONLY)", m->source);
+		close(tree);
+		return -1;
+	}
+	return tree;
+}
+
+static int apply_one(int *covers, const struct mask *m, int bind,
+		     struct err *e)
 {
 	int target = open_target(m, e), rc;
 
-	if (target < 0)
+	if (target < 0) {
+		if (bind >= 0)
+			close(bind);
 		return -1;
-	if (m->readonly)
+	}
+	if (bind >= 0)
+		rc = attach(bind, target, m->path, e);
+	else if (m->readonly)
 		rc = freeze(m, target, e);
 	else if (*covers < 0 && (*covers = make_covers(e)) < 0)
 		rc = -1;
@@ -181,14 +208,27 @@ static int apply_one(int *covers, const struct mask *m, struct err *e)
 
 int mask_apply(const struct mask *m, size_t n, struct err *e)
 {
-	int covers = -1, rc = 0;
+	int covers = -1, rc = 0, binds[MASK_MAX_BINDS];
+	size_t nb = 0, used = 0;
 
 	if (n == 0)
 		return 0;
 	if (enter_namespaces(e) < 0)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = apply_one(&covers, &m[i], e);
+		if (m[i].source) {
+			if (nb == MASK_MAX_BINDS)
+				rc = err_set(e, "mask: more than %d bind masks",
+					     MASK_MAX_BINDS);
+			else if ((binds[nb] = clone_source(&m[i], e)) < 0)
+				rc = -1;
+			else
+				nb++;
+		}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = apply_one(&covers, &m[i], m[i].source ? binds[used++] : -1, e);
+	while (used < nb)
+		close(binds[used++]);
 	if (covers >= 0)
 		close(covers);
 	return rc;

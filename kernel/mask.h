@@ -3,7 +3,8 @@
  * Landlock can only allow, so a deny inside an allowed tree is enforced in a
  * private mount namespace: a denied directory or file is covered by an empty,
  * read-only, mode-000 tmpfs object; a deny_write path is bind-mounted onto
- * itself read-only. Done in the child before Landlock, which then forbids
+ * itself read-only; a bind mask shows another directory there, read-only.
+ * Done in the child before Landlock, which then forbids
  * the sandbox from changing mounts. As root this needs only CLONE_NEWNS; as
  * another user it first enters a new user namespace mapping its own uid/gid.
  */
@@ -19,7 +20,13 @@ struct mask {
 	const char *path;
 	bool readonly; /* true: freeze; false: hide */
 	bool is_dir;
+	const char *source; /* non-NULL: bind this directory, read-only, onto
+			       `path` instead (latch's shims, which live in
+			       its state directory); taken before any mask is
+			       applied, so a mask over `source` does not
+			       matter. At most MASK_MAX_BINDS. */
 };
+#define MASK_MAX_BINDS 4
 
 /* Enter the namespaces and apply masks in order (callers sort outermost
  * first). n == 0 is a no-op. */

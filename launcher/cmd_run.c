@@ -15,6 +15,7 @@
 #include "plan.h"
 #include "report.h"
 #include "sandbox.h"
+#include "shims.h"
 #include "supervise.h"
 
 extern char **environ;
@@ -71,15 +72,37 @@ static int open_log(struct audit_log **log, const struct plan *pl,
 	return 0;
 }
 
+/* The shim directory, filled for this session and first on its PATH. */
+static int fill_shims(struct shims *sh, const struct rules *r,
+		      const struct plan *pl, struct sandbox *sb,
+		      bool monitor, struct strv *env)
+{
+	struct shim_session s = {
+		.judge = sb->judge, .monitor = monitor,
+		.profile = pl->cs.profile, .workdir = pl->cs.workdir,
+		.home = pl->home, .disable = pl->cs.rule_disable,
+	};
+	struct err e;
+
+	if (shims_fill(sh, r, &s, &e) < 0) {
+		die_msg(e.msg);
+		return -1;
+	}
+	sandbox_bind(sb, sh->source, sh->dir);
+	shims_put_on_path(sh, env);
+	return 0;
+}
+
 static int run_argv(struct opts *o, char **argv)
 {
-	struct plan pl;
+	struct plan pl = { 0 };
 	struct sandbox sb = { 0 };
 	struct strv env = { 0 }, stripped = { 0 };
 	struct err e;
 	struct rules *rules = NULL;
 	struct audit_log *log = NULL;
 	struct pack_job job = { .rc = 0 };
+	struct shims shims = { .keep = -1 };
 	pthread_t tid;
 	bool threaded = false;
 	int rc = EXIT_LATCH;
@@ -94,6 +117,19 @@ static int run_argv(struct opts *o, char **argv)
 	threaded = pthread_create(&tid, NULL, load_packs, &job) == 0;
 	if (!threaded)
 		load_packs(&job);
+	/* created first: the capability set grants it (read, exec) */
+	if (!o->dry_run) {
+		char *state = plan_state_dir();
+		int prc = shims_prepare(&shims, plan_runtime_dir(),
+					plan_tmp_dir(), state, &e);
+
+		free(state);
+		if (prc < 0) {
+			die_msg(e.msg);
+			goto out;
+		}
+	}
+	o->cli.shims = shims.dir;
 	if (plan_build(&pl, o->profile, o->workdir, &o->cli, &e) < 0) {
 		die_msg(e.msg);
 		goto out;
@@ -128,19 +164,26 @@ static int run_argv(struct opts *o, char **argv)
 		goto out;
 	}
 	print_warnings(&pl.cs, &sb);
-	if (open_log(&log, &pl, argv, o->monitor) < 0)
+	if (fill_shims(&shims, rules, &pl, &sb, o->monitor, &env) < 0 ||
+	    open_log(&log, &pl, argv, o->monitor) < 0)
 		goto out;
 	{
+		struct judge_setup js = {
+			.rules = rules, .roots = { pl.cs.workdir, pl.home },
+			.log = log, .monitor = o->monitor,
+			.anonymous = pl.cs.exec_anonymous,
+			.shim_dev = shims.dev, .shim_ino = shims.ino,
+			.prefixed = shims_link, .prefixed_ctx = &shims,
+		};
 		struct child_spec spec = { .argv = argv, .envp = env.v,
 					   .sb = &sb, .cs = &pl.cs,
-					   .rules = rules,
-					   .workdir = pl.cs.workdir,
-					   .home = pl.home, .log = log,
-					   .monitor = o->monitor };
+					   .judge = sb.judge ? &js : NULL,
+					   .log = log };
 
 		rc = supervise_run(&spec);
 	}
 out:
+	shims_free(&shims);
 	if (threaded)
 		pthread_join(tid, NULL);
 	strv_free(&env);

@@ -83,14 +83,16 @@ static void find_dirs(struct identity *id)
 	}
 }
 
-static void look_for(struct identity *id, const char *dir, const char *name)
+static bool look_for(struct identity *id, const char *dir, const char *name)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	struct stat st;
+	bool found = stat(path, &st) == 0 && S_ISREG(st.st_mode);
 
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+	if (found)
 		remember(id, dir, name, unwrap_kind(name), &st);
 	free(path);
+	return found;
 }
 
 struct identity *identity_new(const struct rules *r)
@@ -124,7 +126,9 @@ static bool has_prefix(const struct strv *prefixes, const char *name)
 	return false;
 }
 
-void identity_scan_prefixes(struct identity *id, const int *stop)
+void identity_scan_prefixes(struct identity *id, const int *stop,
+			    void (*found)(const char *name, void *ctx),
+			    void *ctx)
 {
 	for (size_t d = 0; d < id->dirs.n && id->prefixes.n; d++) {
 		DIR *dir = opendir(id->dirs.v[d]);
@@ -135,8 +139,9 @@ void identity_scan_prefixes(struct identity *id, const int *stop)
 		while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE) &&
 		       (de = readdir(dir)) != NULL)
 			if (de->d_name[0] != '.' &&
-			    has_prefix(&id->prefixes, de->d_name))
-				look_for(id, id->dirs.v[d], de->d_name);
+			    has_prefix(&id->prefixes, de->d_name) &&
+			    look_for(id, id->dirs.v[d], de->d_name) && found)
+				found(de->d_name, ctx);
 		closedir(dir);
 	}
 	strv_free(&id->prefixes);

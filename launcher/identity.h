@@ -28,8 +28,11 @@ struct identity;
  * fails: what cannot be read is not remembered. */
 struct identity *identity_new(const struct rules *r);
 /* Scan the program directories for the commands named by prefix; returns
- * early when *stop becomes non-zero. */
-void identity_scan_prefixes(struct identity *id, const int *stop);
+ * early when *stop becomes non-zero. `found` (may be NULL) is told the
+ * name of each program found (for the shims, shims.h). */
+void identity_scan_prefixes(struct identity *id, const int *stop,
+			    void (*found)(const char *name, void *ctx),
+			    void *ctx);
 void identity_free(struct identity *id);
 
 /* The names the open file `fd` (fstat'ed into `st`) is known as are added

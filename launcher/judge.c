@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -20,6 +21,13 @@
 #include "ask.h"
 #include "verify.h"
 #include "../audit/log.h"
+
+/* Linux >= 6.6 (Debian 12's headers predate it): the supervisor is woken
+ * on the notifying task's CPU, and that task on the supervisor's when the
+ * answer comes, with no cross-CPU wakeups: an exec round trip costs far
+ * less. Older kernels refuse it (EINVAL): nothing changes then. */
+#define LATCH_NOTIF_SET_FLAGS _IOW(SECCOMP_IOC_MAGIC, 4, uint64_t)
+#define LATCH_NOTIF_SYNC_WAKE_UP 1ULL
 
 #define MAX_ARGS 65536            /* more words than any sane command */
 #define MAX_ARG_LEN (128 * 1024)  /* the kernel's MAX_ARG_STRLEN */
@@ -194,7 +202,7 @@ static bool say_blocked(struct judge *j, unsigned pid,
 			const struct exec_call *c, const char *why,
 			const struct decision *d)
 {
-	const char *verb = j->monitor ? "monitor: would block" : "blocked";
+	const char *verb = j->set.monitor ? "monitor: would block" : "blocked";
 	char line[512];
 
 	argv_line(c, line, sizeof(line));
@@ -299,8 +307,8 @@ static struct decision decide(struct judge *j, pid_t pid,
 		break;
 	}
 	for (size_t i = 0; i < names.n; i++) {
-		struct decision one = rules_decide_as(j->rules, names.v[i], argv,
-						      argc, c->cwd, &j->roots);
+		struct decision one = rules_decide_as(j->set.rules, names.v[i], argv,
+						      argc, c->cwd, &j->set.roots);
 
 		if (one.action > d.action)
 			d = one;
@@ -319,7 +327,7 @@ static const char *allowed(struct judge *j, const struct exec_call *c,
 {
 	static const char untraceable[] = "another task shares its memory and it is traced already: its argv cannot be checked after the exec";
 	struct watch w;
-	bool watch = !j->monitor && verify_needed(who);
+	bool watch = !j->set.monitor && verify_needed(who);
 
 	if (watch && verify_arm(&w, who->tid, who->tgid) < 0) {
 		j->resp->error = -EPERM;
@@ -346,7 +354,7 @@ static const char *allowed(struct judge *j, const struct exec_call *c,
 /* The audit record of one judged exec. */
 static void log_exec(struct judge *j, const struct exec_call *c,
 		     const struct caller *who, const struct decision *d,
-		     const char *answer, bool enforced)
+		     const char *answer, bool enforced, bool shim)
 {
 	struct audit_exec ev = {
 		.pid = who->tgid, .ppid = who->ppid,
@@ -354,11 +362,11 @@ static void log_exec(struct judge *j, const struct exec_call *c,
 		.argv = c->argv, .argc = c->argc, .cwd = c->cwd,
 		.decision = c->refusal ? "deny" : action_name(d->action),
 		.rule = c->refusal ? NULL : d->rule, .reason = c->refusal,
-		.answer = answer, .enforced = enforced,
+		.answer = answer, .enforced = enforced, .shim = shim,
 	};
 
-	if (j->log)
-		audit_exec(j->log, &ev);
+	if (j->set.log)
+		audit_exec(j->set.log, &ev);
 }
 
 /* Why an exec is refused, or NULL when it may go on: asks the user when a
@@ -380,11 +388,48 @@ static const char *refusal(struct judge *j, const struct exec_call *c,
 		return "denied";
 	if (d->action != ACTION_ASK)
 		return NULL;
-	if (j->monitor)
+	if (j->set.monitor)
 		return "asks for confirmation";
 	a = ask(j, j->req->pid, c, d);
 	*answer = answer_name(a);
 	return a == ANSWER_YES ? NULL : why[a];
+}
+
+static bool is_shim(const struct judge *j, const struct exec_call *c)
+{
+	return j->set.shim_ino != 0 && c->refusal == NULL && c->t.fd >= 0 &&
+	       c->t.st.st_dev == j->set.shim_dev &&
+	       c->t.st.st_ino == j->set.shim_ino;
+}
+
+/* latch's own shim: continued whatever the rules say (it refuses and
+ * explains itself; what it execs is judged again). Its refusal is the
+ * session's: printed and logged here, decided as the shim decides, on the
+ * name of the link that runs. */
+static void shim_exec(struct judge *j, struct exec_call *c,
+		      const struct caller *who)
+{
+	char proc[64];
+	ssize_t n;
+	struct decision d;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", c->t.fd);
+	n = readlink(proc, c->exe, sizeof(c->exe) - 1);
+	c->exe[n > 0 ? n : 0] = '\0';
+	d = rules_decide_as(j->set.rules, unwrap_base(c->exe),
+			    (const char *const *)c->argv, c->argc, c->cwd,
+			    &j->set.roots);
+	if (seccomp_notify_id_valid(j->listener, j->req->id) != 0)
+		return;
+	if (d.action == ACTION_DENY && !j->set.monitor &&
+	    say_blocked(j, j->req->pid, c, NULL, &d)) {
+		log_exec(j, c, who, &d, NULL, true, true);
+		j->denied++;
+	}
+	memset(j->resp, 0, sizeof(*j->resp));
+	j->resp->id = j->req->id;
+	j->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	seccomp_notify_respond(j->listener, j->resp);
 }
 
 /* Answer one pending notification. -1 when the listener has gone away. */
@@ -398,9 +443,14 @@ static int judge_one(struct judge *j)
 	memset(j->req, 0, sizeof(*j->req));
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
 		return errno == ENOENT || errno == EINTR ? 0 : -1;
-	read_call(j->req, j->anonymous, &c);
+	read_call(j->req, j->set.anonymous, &c);
 	if (c.refusal || c.t.fd >= 0) /* not for a PATH miss */
 		caller_read((pid_t)j->req->pid, &who);
+	if (is_shim(j, &c)) {
+		shim_exec(j, &c, &who);
+		call_free(&c);
+		return 0;
+	}
 	if (c.refusal == NULL && c.t.fd >= 0)
 		d = decide(j, (pid_t)j->req->pid, &c);
 	if (c.refusal || c.t.fd >= 0)
@@ -422,10 +472,11 @@ static int judge_one(struct judge *j)
 		/* one record and one line per command, not per PATH entry */
 		if (say_blocked(j, j->req->pid, &c, why,
 				c.refusal || answer ? NULL : &d)) {
-			log_exec(j, &c, &who, &d, answer, !j->monitor);
-			j->denied += !j->monitor;
+			log_exec(j, &c, &who, &d, answer, !j->set.monitor,
+				 false);
+			j->denied += !j->set.monitor;
 		}
-		if (j->monitor) {
+		if (j->set.monitor) {
 			allowed(j, &c, &who);
 		} else {
 			j->resp->error = -EPERM;
@@ -435,7 +486,7 @@ static int judge_one(struct judge *j)
 		/* logged once the exec goes on: the caller does not wait for
 		 * the write (a refusal is logged before it is answered) */
 		c.refusal = allowed(j, &c, &who);
-		log_exec(j, &c, &who, &d, answer, true);
+		log_exec(j, &c, &who, &d, answer, true, false);
 	}
 	call_free(&c);
 	return 0;
@@ -451,11 +502,14 @@ static void *serve(void *arg)
 			       { .fd = -1, .events = POLLIN } };
 	bool scanned = false;
 
-	j->id = identity_new(j->rules); /* while the child sets up */
+	j->id = identity_new(j->set.rules); /* while the child sets up */
 	for (;;) {
 		uint64_t n;
 
-		p[1].fd = __atomic_load_n(&j->listener, __ATOMIC_ACQUIRE);
+		if (p[1].fd < 0 &&
+		    (p[1].fd = __atomic_load_n(&j->listener, __ATOMIC_ACQUIRE)) >= 0)
+			(void)ioctl(p[1].fd, LATCH_NOTIF_SET_FLAGS,
+				    LATCH_NOTIF_SYNC_WAKE_UP);
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -473,7 +527,8 @@ static void *serve(void *arg)
 		if ((p[1].revents & POLLIN) && judge_one(j) < 0)
 			break;
 		if (!scanned) { /* the first exec is on its way: now scan */
-			identity_scan_prefixes(j->id, &j->stop);
+			identity_scan_prefixes(j->id, &j->stop, j->set.prefixed,
+					       j->set.prefixed_ctx);
 			scanned = true;
 		}
 	}
@@ -482,19 +537,13 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-int judge_start(struct judge *j, const struct rules *r,
-		const struct rules_roots *roots, struct audit_log *log,
-		bool monitor, bool anonymous)
+int judge_start(struct judge *j, const struct judge_setup *s)
 {
 	int er;
 
 	memset(j, 0, sizeof(*j));
 	j->listener = -1;
-	j->rules = r;
-	j->roots = *roots;
-	j->log = log;
-	j->monitor = monitor;
-	j->anonymous = anonymous;
+	j->set = *s;
 	j->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (j->wake < 0)
 		return -1;

@@ -16,25 +16,41 @@
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "../rules/rule.h"
 
 struct identity;
 struct audit_log;
 
+/* What judging needs. An exec of the session's shim (shims.h; dev/ino of
+ * its binary, 0 when there is none) is always continued: the shim judges
+ * it with the same rules, explains a refusal to the agent and execs the
+ * real program, which is judged again. A refusal is still printed and
+ * logged here; anything else is left to the real program's exec. */
+struct judge_setup {
+	const struct rules *rules;
+	struct rules_roots roots;
+	struct audit_log *log;  /* may be NULL */
+	bool monitor;           /* judge and log, refuse nothing */
+	bool anonymous;         /* memfd/O_TMPFILE execs allowed (profile) */
+	dev_t shim_dev;
+	ino_t shim_ino;
+	/* told each program found by the `prefix*` scan after the first
+	 * exec (identity.h); may be NULL */
+	void (*prefixed)(const char *name, void *ctx);
+	void *prefixed_ctx;
+};
+
 struct judge {
 	int listener;          /* -1 until the child publishes it */
 	int wake;              /* eventfd: a listener was published, or stop */
 	int stop;
 	pthread_t thread;
-	const struct rules *rules;
+	struct judge_setup set;
 	struct identity *id;   /* made by the thread before the first exec */
-	struct rules_roots roots;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
-	struct audit_log *log; /* every decision, as it happens; may be NULL */
-	bool monitor;          /* judge and log, refuse nothing */
-	bool anonymous;        /* memfd/O_TMPFILE execs allowed (profile) */
 	unsigned long allowed, denied;
 	unsigned last_pid;     /* the last refusal printed, to print a retry */
 	char last_line[512];   /* along the PATH (execvp) only once */
@@ -47,9 +63,7 @@ struct judge {
  * are), so that the command can be started vfork-style: the supervisor's
  * main thread is suspended until the command's first exec, which this
  * thread answers. -1 with errno when it cannot start. */
-int judge_start(struct judge *j, const struct rules *r,
-		const struct rules_roots *roots, struct audit_log *log,
-		bool monitor, bool anonymous);
+int judge_start(struct judge *j, const struct judge_setup *s);
 /* Called by the child, which shares latch's memory and descriptor table
  * until it execs: serve `listener` (close-on-exec). Async-signal-safe. */
 void judge_publish(struct judge *j, int listener);

@@ -65,6 +65,16 @@ static int mkdirs(char *dir, struct err *e)
 	}
 }
 
+const char *plan_tmp_dir(void)
+{
+	return env_abs("TMPDIR") ? env_abs("TMPDIR") : "/tmp";
+}
+
+const char *plan_runtime_dir(void)
+{
+	return env_abs("XDG_RUNTIME_DIR");
+}
+
 char *plan_state_dir(void)
 {
 	const char *state = env_abs("XDG_STATE_HOME");
@@ -125,7 +135,7 @@ int plan_build(struct plan *pl, const char *profile, const char *workdir,
 	else
 		pl->workdir = xasprintf("%s/%s", cwd, workdir);
 	pl->uid = xasprintf("%u", (unsigned)getuid());
-	pl->tmpdir = xstrdup(env_abs("TMPDIR") ? env_abs("TMPDIR") : "/tmp");
+	pl->tmpdir = xstrdup(plan_tmp_dir());
 	pl->config_dir = plan_user_config_dir();
 	pl->vs = (struct vars){
 		.home = pl->home, .workdir = pl->workdir, .tmpdir = pl->tmpdir,
@@ -134,7 +144,7 @@ int plan_build(struct plan *pl, const char *profile, const char *workdir,
 		.xdg_cache_home = env_abs("XDG_CACHE_HOME"),
 		.xdg_data_home = env_abs("XDG_DATA_HOME"),
 		.xdg_state_home = env_abs("XDG_STATE_HOME"),
-		.xdg_runtime_dir = env_abs("XDG_RUNTIME_DIR"),
+		.xdg_runtime_dir = plan_runtime_dir(),
 	};
 	if (store_load(profile, pl->config_dir, &pl->loaded, e) < 0)
 		return -1;

@@ -27,6 +27,11 @@ void plan_free(struct plan *pl);
  * sandbox must never be able to create them and plant a wider profile. */
 int plan_ensure_own_dirs(struct err *e);
 
+/* $TMPDIR when absolute, else /tmp (the `$TMPDIR` of profiles). */
+const char *plan_tmp_dir(void);
+/* $XDG_RUNTIME_DIR when absolute, else NULL. */
+const char *plan_runtime_dir(void);
+
 /* $XDG_STATE_HOME/latch (audit logs, sessions), freshly allocated. */
 char *plan_state_dir(void);
 

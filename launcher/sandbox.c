@@ -127,6 +127,17 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, bool judge_exec,
 		snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
 			 "%s%s", missing[0] ? ", " : "", features_ll_name(need));
 	}
+	sb->judge = judge_exec;
+	if (judge_exec && !features_user_notif()) {
+		static const char gap[] = "every exec judged by the supervisor (seccomp user notification): only the shims first on PATH judge commands; a program run by its path, or with PATH changed, is not judged, and the shims' decisions are not in the audit log";
+
+		sb->judge = false;
+		strv_push(&sb->not_enforced, gap);
+		strv_push(&sb->gaps, gap);
+		snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
+			 "%sseccomp user notification (every exec judged by the supervisor)",
+			 missing[0] ? ", " : "");
+	}
 	if (refuse_root_writes(cs, e) < 0)
 		return -1;
 	if (missing[0] && !cs->best_effort)
@@ -138,10 +149,12 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, bool judge_exec,
 				xasprintf("%zu denied path(s) inside grants hidden by a private mount namespace",
 					  sb->n_masks));
 	strv_push(&sb->enforced, "no_new_privs; all capabilities dropped");
-	if (seccomp_build(cs->unix_sockets, judge_exec, &sb->filter, e) < 0)
+	if (seccomp_build(cs->unix_sockets, sb->judge, &sb->filter, e) < 0)
 		return -1;
-	if (judge_exec)
+	if (sb->judge)
 		strv_push(&sb->enforced, "seccomp: every execve/execveat judged by the rule packs before it runs");
+	if (judge_exec)
+		strv_push(&sb->enforced, "shims: every command the rules name is first on PATH as latch's shim, which explains a refusal to its caller (exit 126)");
 	strv_push(&sb->enforced, "seccomp: terminal injection (TIOCSTI, TIOCLINUX) refused; i386/x32 system calls kill");
 	if (cs->unix_sockets)
 		strv_push(&sb->not_enforced, "unix sockets allowed (network: {unix: allow}): a pathname socket reaches services outside the sandbox (tmux, D-Bus, ssh-agent, docker)");
@@ -153,6 +166,15 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, bool judge_exec,
 		strv_push(&sb->not_enforced, "network: block covers TCP only (Landlock); UDP and raw sockets wait for the seccomp layer");
 	plan_landlock(sb, cs);
 	return 0;
+}
+
+void sandbox_bind(struct sandbox *sb, const char *source, const char *target)
+{
+	sb->masks = xrealloc(sb->masks, (sb->n_masks + 1) * sizeof(*sb->masks));
+	sb->masks[sb->n_masks++] = (struct mask){
+		.path = target, .is_dir = true, .source = source,
+	};
+	qsort(sb->masks, sb->n_masks, sizeof(*sb->masks), cmp_mask);
 }
 
 void sandbox_free(struct sandbox *sb)

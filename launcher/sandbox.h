@@ -28,6 +28,7 @@ struct sandbox {
 	struct mask *masks;        /* outermost first */
 	size_t n_masks;
 	struct seccomp_prog filter; /* kernel/seccomp.h */
+	bool judge;                /* execs go to the supervisor (judge.h) */
 	const char *cwd;           /* re-entered after the masks (may be NULL) */
 	struct strv enforced;      /* what will hold, one line each */
 	struct strv not_enforced;  /* what will not, informational lines too */
@@ -36,10 +37,16 @@ struct sandbox {
 
 /* Fails closed: -1 with `e` naming each missing feature and the kernel
  * version, unless cs->best_effort. With `judge_exec`, every execve/execveat
- * of the sandbox waits for the supervisor (judge.h). */
+ * of the sandbox waits for the supervisor (judge.h): sb->judge; when this
+ * kernel cannot (no seccomp user notification) and best effort was
+ * accepted, sb->judge is false and the shims alone judge commands. */
 int sandbox_plan(struct sandbox *sb, const struct capset *cs, bool judge_exec,
 		 struct err *e);
 void sandbox_free(struct sandbox *sb);
+
+/* Show directory `source` read-only at `target` (an existing directory)
+ * inside the sandbox (kernel/mask.h); both strings must outlive `sb`. */
+void sandbox_bind(struct sandbox *sb, const char *source, const char *target);
 
 /* Child side: apply every layer. On failure `e` names the operation. When
  * execs are judged, *listener receives the seccomp notification fd. */

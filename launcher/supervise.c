@@ -300,11 +300,8 @@ int supervise_run(const struct child_spec *spec)
 		perror("latch: signalfd/prctl(PR_SET_CHILD_SUBREAPER)");
 		return 125;
 	}
-	if (spec->rules) {
-		const struct rules_roots roots = { spec->workdir, spec->home };
-
-		if (judge_start(&judge, spec->rules, &roots, spec->log,
-				spec->monitor, spec->cs->exec_anonymous) < 0) {
+	if (spec->judge) {
+		if (judge_start(&judge, spec->judge) < 0) {
 			perror("latch: cannot start judging execs");
 			close(sigfd);
 			return 125;

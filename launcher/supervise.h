@@ -24,6 +24,7 @@
 
 #include "../policy/capset.h"
 #include "../rules/rule.h"
+#include "judge.h"
 #include "sandbox.h"
 
 struct audit_log;
@@ -33,10 +34,8 @@ struct child_spec {
 	char *const *envp;
 	const struct sandbox *sb;
 	const struct capset *cs;
-	const struct rules *rules; /* non-NULL: judge every exec (judge.h) */
-	const char *workdir, *home; /* roots for the rules */
+	const struct judge_setup *judge; /* non-NULL: judge every exec */
 	struct audit_log *log;      /* may be NULL */
-	bool monitor;               /* judge and log, refuse nothing */
 };
 
 /* Run to completion. Returns latch's exit status: the command's own, 128+N

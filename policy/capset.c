@@ -505,6 +505,13 @@ static void build_own(struct builder *b, const struct cli_grants *cli)
 		add_deny(b->cs, path, true, st, true, xstrdup("latch's own files"),
 			 NULL);
 	}
+	if (cli && cli->shims) {
+		/* canonical already (launcher/shims.h), used as it is: the
+		 * mount that shows the shims there makes it read-only */
+		add_grant(b->cs, xstrdup(cli->shims),
+			  LATCH_ACC_READ | LATCH_ACC_EXEC, true,
+			  xstrdup("latch's shims"));
+	}
 }
 
 static void push_origin(struct strv *origins, struct src s)

@@ -67,6 +67,9 @@ struct cli_grants {
 	struct strv env_allow;                      /* names */
 	struct strv own;   /* latch's own files (data dir, binary): read-only,
 			      never unprotected; absolute */
+	const char *shims; /* where the sandbox sees latch's shims
+			      (launcher/shims.h), canonical: read and
+			      exec; NULL: none */
 	const char *cwd;                            /* relative paths resolve here */
 };
 

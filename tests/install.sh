@@ -13,6 +13,10 @@ make -s install DESTDIR="$dest" PREFIX=/usr/local >/dev/null || ko "make install
 bin="$dest/usr/local/bin/latch"
 export LATCH_DATA_DIR="$dest/usr/local/share/latch"
 [ -x "$bin" ] && ok "binary installed" || ko "binary installed"
+shim="$dest/usr/local/libexec/latch/latch-shim"
+out=$("$shim" 2>&1); rc=$?
+[ "$rc" = 126 ] && grep -q "is not a latch shim directory" <<<"$out" && ok "shim installed (and refuses to run outside a session)" \
+	|| ko "shim installed and refusing outside a session, got $rc: $out"
 groups=$(HOME="$dest" "$bin" profile show default 2>&1)
 grep -q deny_credentials <<<"$groups" && ok "required groups installed" || ko "required groups installed: $groups"
 "$bin" completion bash | grep -q complete && ok "bash completion installed" || ko "bash completion installed"

@@ -1,52 +1,20 @@
 /* The session audit log (audit/log.h): every judged exec is one JSON line,
  * written as it happens; --monitor refuses nothing and logs everything. */
-#include <dirent.h>
 #include <string.h>
 
 #include "../lib/latchtest.h"
 
 TestSuite(audit, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 
-static char *sessions_dir(void)
-{
-	return lt_path(lt.home, ".local/state/latch/sessions");
-}
-
-/* The one session's log (a test runs one session unless it says so). */
-static char *the_log(void)
-{
-	DIR *d = opendir(sessions_dir());
-	struct dirent *de;
-	char *id = NULL;
-	int n = 0;
-
-	cr_assert_not_null(d, "no sessions directory");
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.') {
-			id = lt_fmt("%s", de->d_name);
-			n++;
-		}
-	closedir(d);
-	cr_assert_eq(n, 1, "expected one session, found %d", n);
-	return lt_read(lt_path(sessions_dir(), lt_fmt("%s/events.jsonl", id)));
-}
-
-static char *victim(void)
-{
-	char *v = lt_path(lt.root, "victim");
-
-	lt_write(lt_path(v, "precious/data.txt"), "precious\n");
-	return v;
-}
 
 Test(audit, a_refused_exec_is_logged_with_its_rule)
 {
-	char *v = victim(), *log;
+	char *v = lt_victim(), *log;
 	struct lt_result r = LT_RUN("run", "--allow", v, "--", "sh", "-c",
 				    lt_fmt("rm -rf '%s'; /bin/echo done", v));
 
 	LT_EXIT(r, 0);
-	log = the_log();
+	log = lt_audit_log();
 	cr_assert_not_null(log);
 	cr_assert(strstr(log, "\"event\":\"start\""), "%s", log);
 	cr_assert(strstr(log, "\"profile\":\"default\""), "%s", log);
@@ -61,14 +29,14 @@ Test(audit, a_refused_exec_is_logged_with_its_rule)
 
 Test(audit, monitor_refuses_nothing_and_logs_everything)
 {
-	char *v = victim(), *log;
+	char *v = lt_victim(), *log;
 	struct lt_result r = LT_RUN("run", "--monitor", "--allow", v, "--",
 				    "sh", "-c", lt_fmt("rm -rf '%s'/precious", v));
 
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.err, "latch: monitor: would block: rm -rf", r);
 	cr_assert(!lt_exists(lt_path(v, "precious")), "--monitor blocked the delete");
-	log = the_log();
+	log = lt_audit_log();
 	cr_assert(strstr(log, "\"monitor\":true"), "%s", log);
 	cr_assert(strstr(log, "\"decision\":\"deny\",\"rule\":\"rm-outside-roots\",\"enforced\":false"), "%s", log);
 	cr_assert(strstr(log, "\"refused\":0"), "%s", log);
@@ -83,7 +51,7 @@ Test(audit, secrets_in_argv_are_redacted)
 	char *log;
 
 	LT_EXIT(r, 0);
-	log = the_log();
+	log = lt_audit_log();
 	cr_assert(strstr(log, "\"--token\",\"***\""), "%s", log);
 	cr_assert(strstr(log, "\"--password=***\""), "%s", log);
 	cr_assert(strstr(log, "\"https://***@git.example/x\""), "%s", log);
@@ -96,7 +64,7 @@ Test(audit, secrets_in_argv_are_redacted)
 
 Test(audit, tail_and_list_show_the_session)
 {
-	char *v = victim();
+	char *v = lt_victim();
 	struct lt_result r = LT_RUN("run", "--allow", v, "--", "sh", "-c",
 				    lt_fmt("rm -rf '%s'\n/bin/echo two\tlines", v));
 	struct lt_result t = LT_RUN("audit", "tail");
@@ -122,5 +90,5 @@ Test(audit, the_sandbox_cannot_read_or_write_the_logs)
 
 	LT_CONTAINS(r.out, "end", r);
 	LT_LACKS(r.out, "events.jsonl", r);
-	cr_assert(!lt_exists(lt_path(sessions_dir(), "y")));
+	cr_assert(!lt_exists(lt_path(lt.home, ".local/state/latch/sessions/y")));
 }

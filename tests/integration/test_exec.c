@@ -8,18 +8,10 @@
 
 TestSuite(exec, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 
-static char *victim(void)
-{
-	char *v = lt_path(lt.root, "victim");
-
-	lt_write(lt_path(v, "precious/data.txt"), "precious\n");
-	return v;
-}
-
 /* `script_fmt` (%s: the victim) is refused with `why` in the message. */
 static void blocked_because(const char *script_fmt, const char *why)
 {
-	char *v = victim();
+	char *v = lt_victim();
 	struct lt_result r = LT_RUN("run", "--allow", v, "--", "sh", "-c",
 				    lt_fmt(script_fmt, v));
 
@@ -86,7 +78,7 @@ Test(exec, a_memfd_exec_is_refused)
  * before its first instruction; the victim survives every attempt. */
 Test(exec, an_argv_rewritten_after_the_check_never_runs)
 {
-	char *v = victim();
+	char *v = lt_victim();
 	struct lt_result r = LT_RUN("run", "--allow", v, "--", "python3", "-c",
 		"import ctypes, os, sys, threading\n"
 		"libc = ctypes.CDLL(None, use_errno=True)\n"
@@ -183,21 +175,9 @@ Test(exec, an_exec_storm_from_many_processes_is_answered)
 
 /* A profile NAME extending default that adds a pack of one rule, ID: on
  * COMMAND, ACTION, REASON. Returns the profile's path. */
-static char *profile_with_rule(const char *name, const char *id,
-			       const char *command, const char *action,
-			       const char *reason)
-{
-	lt_write(lt_path(lt.root, lt_fmt("profiles/%s-pack.yaml", name)),
-		 lt_fmt("pack: %s\ndescription: t\nrules:\n"
-			"  - id: %s\n    commands: [%s]\n    action: %s\n"
-			"    reason: %s\n", name, id, command, action, reason));
-	return lt_profile(name, lt_fmt("extends: default\nrules:\n  add: [%s-pack.yaml]\n",
-				       name));
-}
-
 Test(exec, a_profile_adds_its_own_pack)
 {
-	char *p = profile_with_rule("own", "no-curl", "curl", "deny",
+	char *p = lt_profile_with_rule("own", "no-curl", "curl", "deny",
 				    "no downloads in this project");
 	struct lt_result r;
 
@@ -212,7 +192,7 @@ Test(exec, a_profile_adds_its_own_pack)
 
 Test(exec, a_profile_disables_a_shipped_rule)
 {
-	char *v = victim();
+	char *v = lt_victim();
 	char *p = lt_profile("off", "extends: default\nrules:\n  disable: [rm-outside-roots]\n");
 	struct lt_result r = LT_RUN("run", "-p", p, "--allow", v, "--", "sh", "-c",
 				    lt_fmt("rm -rf '%s/precious'", v));
@@ -246,7 +226,7 @@ Test(exec, a_profile_naming_packs_is_checked_at_start)
  * themselves are tested under a real terminal, tests/tty.sh). */
 Test(exec, an_ask_rule_without_a_terminal_refuses)
 {
-	char *p = profile_with_rule("ask", "ask-touch", "touch", "ask",
+	char *p = lt_profile_with_rule("ask", "ask-touch", "touch", "ask",
 				    "touching needs a yes");
 	struct lt_result r;
 

@@ -89,6 +89,9 @@ Test(hardening, latch_data_and_binary_are_read_only_inside)
 	cr_assert(system(lt_fmt("cp -r '%s/profiles' '%s/rules' '%s/'", lt.data_dir,
 				lt.data_dir, data)) == 0);
 	lt_copy(lt.latch, bin, 0755);
+	/* latch-shim is found beside the latch binary */
+	lt_copy(lt_fmt("%.*s/latch-shim", (int)(strrchr(lt.latch, '/') - lt.latch),
+		       lt.latch), lt_path(lt.home, "latch-shim"), 0755);
 	before = lt_read(req);
 	env[0] = lt_fmt("LATCH_DATA_DIR=%s", data);
 	o.env = env;

@@ -1,6 +1,7 @@
 /* latchtest.c — see latchtest.h. */
 #include "latchtest.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -288,6 +289,45 @@ char *lt_read(const char *path)
 	char *s = slurp(path, NULL);
 
 	return s ? own(s) : NULL;
+}
+
+char *lt_profile_with_rule(const char *name, const char *id,
+			   const char *command, const char *action,
+			   const char *reason)
+{
+	lt_write(lt_path(lt.root, lt_fmt("profiles/%s-pack.yaml", name)),
+		 lt_fmt("pack: %s\ndescription: t\nrules:\n"
+			"  - id: %s\n    commands: [%s]\n    action: %s\n"
+			"    reason: %s\n", name, id, command, action, reason));
+	return lt_profile(name, lt_fmt("extends: default\nrules:\n  add: [%s-pack.yaml]\n",
+				       name));
+}
+
+char *lt_victim(void)
+{
+	char *v = lt_path(lt.root, "victim");
+
+	lt_write(lt_path(v, "precious/data.txt"), "precious\n");
+	return v;
+}
+
+char *lt_audit_log(void)
+{
+	char *dir = lt_path(lt.home, ".local/state/latch/sessions");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char *id = NULL;
+	int n = 0;
+
+	cr_assert_not_null(d, "no sessions directory %s", dir);
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.') {
+			id = lt_fmt("%s", de->d_name);
+			n++;
+		}
+	closedir(d);
+	cr_assert_eq(n, 1, "expected one session, found %d", n);
+	return lt_read(lt_path(dir, lt_fmt("%s/events.jsonl", id)));
 }
 
 void lt_copy(const char *from, const char *to, mode_t mode)

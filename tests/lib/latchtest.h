@@ -59,10 +59,20 @@ void lt_mkdir(const char *path);                       /* mkdir -p */
 void lt_write(const char *path, const char *text);
 /* A profile file ROOT/profiles/NAME.yaml holding `yaml`; its path. */
 char *lt_profile(const char *name, const char *yaml);     /* parents made, 0644 */
+/* A profile NAME extending default that adds a pack with one rule. */
+char *lt_profile_with_rule(const char *name, const char *id,
+			   const char *command, const char *action,
+			   const char *reason);
 void lt_write_mode(const char *path, const char *text, mode_t mode);
 void lt_copy(const char *from, const char *to, mode_t mode);
 void lt_symlink(const char *target, const char *linkpath);
 char *lt_read(const char *path); /* whole file, or NULL if it cannot be read */
+/* ROOT/victim holding precious/data.txt ("precious\n"), outside the
+ * workspace: what destructive commands must not reach. Its path. */
+char *lt_victim(void);
+/* The audit log of the test's one session (fails the test unless exactly
+ * one session was logged under the fake HOME). */
+char *lt_audit_log(void);
 bool lt_exists(const char *path); /* lstat succeeds */
 
 /* ---- running latch ---- */

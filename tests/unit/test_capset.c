@@ -1120,3 +1120,21 @@ Test(capset, a_list_of_rules_is_the_packs_and_an_empty_one_means_none)
 	cr_expect(cs.rule_packs_set);
 	cr_expect_eq(cs.rule_packs.n, 0);
 }
+
+/* Where the sandbox sees the shims: read and exec (a read-only mount
+ * shows them there). */
+static void shim_dir(void)
+{
+	fake_add(&fs, "/tmp", PATH_DIR);
+	fake_add(&fs, "/tmp/latch-shims.x", PATH_DIR);
+	cli.shims = "/tmp/latch-shims.x";
+}
+
+Test(capset, the_shim_directory_is_read_and_exec_only)
+{
+	shim_dir();
+	profile("p", "filesystem:\n  allow: [/tmp]\n");
+	build_ok();
+	cr_assert_eq(must_grant("/tmp/latch-shims.x")->access,
+		     LATCH_ACC_READ | LATCH_ACC_EXEC);
+}

@@ -260,9 +260,9 @@ static int mask_in_child(const struct mask_case *c, char *msg, size_t len)
 
 Test(nofollow, mask_hides_and_freezes_the_planned_paths)
 {
-	struct mask_case hide = { { at("secret"), false, true },
+	struct mask_case hide = { { .path = at("secret"), .readonly = false, .is_dir = true },
 				  at("secret/key") };
-	struct mask_case freeze = { { at("conf"), true, false }, NULL };
+	struct mask_case freeze = { { .path = at("conf"), .readonly = true, .is_dir = false }, NULL };
 	char msg[ERR_MAX];
 
 	mk("secret");
@@ -274,9 +274,9 @@ Test(nofollow, mask_hides_and_freezes_the_planned_paths)
 
 Test(nofollow, mask_refuses_a_target_that_became_a_symlink)
 {
-	struct mask_case hide = { { at("secret"), false, true }, NULL };
-	struct mask_case hide_file = { { at("key-link"), false, false }, NULL };
-	struct mask_case freeze = { { at("conf"), true, false }, NULL };
+	struct mask_case hide = { { .path = at("secret"), .readonly = false, .is_dir = true }, NULL };
+	struct mask_case hide_file = { { .path = at("key-link"), .readonly = false, .is_dir = false }, NULL };
+	struct mask_case freeze = { { .path = at("conf"), .readonly = true, .is_dir = false }, NULL };
 	char msg[ERR_MAX];
 
 	mk("real");
@@ -298,8 +298,8 @@ Test(nofollow, mask_refuses_a_target_that_became_a_symlink)
 
 Test(nofollow, mask_refuses_a_target_that_changed_type_or_is_gone)
 {
-	struct mask_case dir = { { at("was-dir"), false, true }, NULL };
-	struct mask_case gone = { { at("gone"), true, false }, NULL };
+	struct mask_case dir = { { .path = at("was-dir"), .readonly = false, .is_dir = true }, NULL };
+	struct mask_case gone = { { .path = at("gone"), .readonly = true, .is_dir = false }, NULL };
 	char msg[ERR_MAX];
 
 	touch("was-dir");

@@ -1,0 +1,434 @@
+#include "shims.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+#include "identity.h"
+
+#ifndef LATCH_LIBEXECDIR
+#define LATCH_LIBEXECDIR "/usr/local/libexec/latch"
+#endif
+
+#define MAX_PACK (1 << 20)
+
+/* latch-shim: beside the latch binary (a build tree), else installed. */
+static int shim_binary(char out[PATH_MAX], struct err *e)
+{
+	ssize_t n = readlink("/proc/self/exe", out, PATH_MAX - 16);
+	char *slash;
+
+	if (n > 0) {
+		out[n] = '\0';
+		slash = strrchr(out, '/');
+		if (slash) {
+			snprintf(slash, PATH_MAX - (size_t)(slash - out),
+				 "/latch-shim");
+			if (access(out, X_OK) == 0)
+				return 0;
+		}
+	}
+	snprintf(out, PATH_MAX, "%s/latch-shim", LATCH_LIBEXECDIR);
+	if (access(out, X_OK) == 0)
+		return 0;
+	return err_sys(e, "cannot find latch-shim beside the latch binary or in %s (reinstall latch: make install)",
+		       LATCH_LIBEXECDIR);
+}
+
+/* An existing directory of this user, or a new empty one. */
+static int own_dir(const char *path, mode_t mode, struct err *e)
+{
+	struct stat st;
+
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		return err_sys(e, "cannot create '%s'", path);
+	if (lstat(path, &st) < 0)
+		return err_sys(e, "cannot inspect '%s'", path);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return err_set(e, "'%s' is not a directory of uid %u (latch needs it for its shims); remove it",
+			       path, (unsigned)geteuid());
+	return 0;
+}
+
+int shims_prepare(struct shims *sh, const char *runtime_dir,
+		  const char *tmpdir, const char *state_dir, struct err *e)
+{
+	char real[PATH_MAX];
+
+	memset(sh, 0, sizeof(*sh));
+	sh->keep = -1;
+	if (runtime_dir)
+		sh->dir = xasprintf("%s/latch-shims", runtime_dir);
+	else
+		sh->dir = xasprintf("%s/latch-shims-%u", tmpdir, (unsigned)geteuid());
+	sh->cache = xasprintf("%s/shims", state_dir);
+	if (own_dir(sh->dir, 0755, e) < 0 || own_dir(sh->cache, 0700, e) < 0)
+		goto fail;
+	/* canonical once, checked again: the grant and the mount use this
+	 * very path, and both refuse a symlink in its last component */
+	if (realpath(sh->dir, real) == NULL) {
+		err_sys(e, "cannot resolve '%s'", sh->dir);
+		goto fail;
+	}
+	free(sh->dir);
+	sh->dir = xstrdup(real);
+	if (own_dir(sh->dir, 0755, e) == 0)
+		return 0;
+fail:
+	shims_free(sh);
+	return -1;
+}
+
+/* ---- what the directory holds, and its key ---- */
+
+struct content {
+	char bin[PATH_MAX];  /* latch-shim */
+	struct stat bin_st;
+	char *session;
+	size_t session_len;
+	char **pack, **pack_name; /* pack bytes, and their file names */
+	size_t *pack_len, n_packs;
+};
+
+static void content_free(struct content *c)
+{
+	for (size_t i = 0; i < c->n_packs; i++) {
+		free(c->pack[i]);
+		free(c->pack_name[i]);
+	}
+	free(c->pack);
+	free(c->pack_name);
+	free(c->pack_len);
+	free(c->session);
+}
+
+static char *read_small(const char *path, size_t *len, struct err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *buf;
+	ssize_t n;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		err_sys(e, "cannot read the rule pack '%s'", path);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > MAX_PACK) {
+		err_set(e, "the rule pack '%s' is not a regular file of at most 1 MiB",
+			path);
+		close(fd);
+		return NULL;
+	}
+	buf = xcalloc(1, (size_t)st.st_size + 1); /* all defined */
+	n = read(fd, buf, (size_t)st.st_size + 1);
+	close(fd);
+	if (n < 0 || n > st.st_size) {
+		if (n < 0)
+			err_sys(e, "cannot read the rule pack '%s'", path);
+		else
+			err_set(e, "the rule pack '%s' changed while latch read it", path);
+		free(buf);
+		return NULL;
+	}
+	*len = (size_t)n;
+	return buf;
+}
+
+static int content_load(struct content *c, const struct rules *r,
+			const struct shim_session *s, struct err *e)
+{
+	const char *file;
+
+	memset(c, 0, sizeof(*c));
+	if (shim_binary(c->bin, e) < 0)
+		return -1;
+	if (stat(c->bin, &c->bin_st) < 0)
+		return err_sys(e, "cannot stat '%s'", c->bin);
+	c->session = shim_session_format(s, &c->session_len);
+	for (size_t i = 0; (file = rules_pack_file(r, i)) != NULL; i++) {
+		const char *base = strrchr(file, '/');
+		size_t len;
+		char *buf = read_small(file, &len, e);
+
+		if (buf == NULL)
+			return -1;
+		c->pack = xrealloc(c->pack, (i + 1) * sizeof(*c->pack));
+		c->pack_name = xrealloc(c->pack_name, (i + 1) * sizeof(*c->pack_name));
+		c->pack_len = xrealloc(c->pack_len, (i + 1) * sizeof(*c->pack_len));
+		c->pack[i] = buf;
+		c->pack_len[i] = len;
+		c->n_packs = i + 1;
+		base = base ? base + 1 : file;
+		/* the shim loads *.yaml of its rules directory: keep the
+		 * name (for messages), in load order, with that suffix */
+		len = strlen(base);
+		c->pack_name[i] = xasprintf("%03zu-%s%s", i, base,
+					    len > 5 && strcmp(base + len - 5, ".yaml") == 0
+						    ? "" : ".yaml");
+	}
+	return 0;
+}
+
+/* FNV-1a, 64 bits: a cache key, not a defence (the cache is latch's own,
+ * out of every sandbox's reach). */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t fnv_u64(uint64_t h, uint64_t v)
+{
+	for (int k = 0; k < 8; k++)
+		h = (h ^ ((v >> (8 * k)) & 0xff)) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t content_key(const struct content *c)
+{
+	const struct stat *st = &c->bin_st;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv_u64(h, (uint64_t)st->st_dev);
+	h = fnv_u64(h, (uint64_t)st->st_ino);
+	h = fnv_u64(h, (uint64_t)st->st_size);
+	h = fnv_u64(h, (uint64_t)st->st_mtim.tv_sec);
+	h = fnv_u64(h, (uint64_t)st->st_mtim.tv_nsec);
+	h = fnv(h, c->session, c->session_len);
+	for (size_t i = 0; i < c->n_packs; i++) {
+		h = fnv(h, c->pack_name[i], strlen(c->pack_name[i]) + 1);
+		h = fnv(h, c->pack[i], c->pack_len[i]);
+	}
+	return h;
+}
+
+/* ---- building it ---- */
+
+static int write_at(int dir, const char *name, const char *buf, size_t len,
+		    struct err *e)
+{
+	int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	ssize_t n = fd < 0 ? -1 : write(fd, buf, len);
+
+	if (fd >= 0 && close(fd) < 0)
+		n = -1;
+	return n == (ssize_t)len ? 0 : err_sys(e, "cannot write the shims' %s", name);
+}
+
+static int copy_binary(const struct content *c, int dir, struct err *e)
+{
+	int in = open(c->bin, O_RDONLY | O_CLOEXEC);
+	int out = openat(dir, ".latch/shim",
+			 O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0555);
+	off_t off = 0;
+	int rc = in < 0 || out < 0 ? -1 : 0;
+
+	while (rc == 0 && off < c->bin_st.st_size)
+		if (sendfile(out, in, &off, (size_t)(c->bin_st.st_size - off)) <= 0)
+			rc = -1;
+	if (rc < 0)
+		err_sys(e, "cannot copy '%s' into the shims", c->bin);
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) < 0 && rc == 0)
+		rc = err_sys(e, "cannot copy '%s' into the shims", c->bin);
+	return rc;
+}
+
+/* A hard link to the shim named after a command (names with a slash or a
+ * leading dot are no command). */
+static void link_command(int dir, const char *name)
+{
+	if (name[0] != '\0' && name[0] != '.' && !strchr(name, '/'))
+		(void)linkat(dir, ".latch/shim", dir, name, 0);
+}
+
+static int populate(const char *path, const struct content *c,
+		    const struct rules *r, struct err *e)
+{
+	struct strv names = { 0 }, prefixes = { 0 };
+	int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
+
+	if (dir < 0)
+		return err_sys(e, "cannot open '%s'", path);
+	if (mkdirat(dir, ".latch", 0755) < 0 ||
+	    mkdirat(dir, ".latch/rules", 0755) < 0) {
+		err_sys(e, "cannot fill the shim directory '%s'", path);
+		goto out;
+	}
+	if (copy_binary(c, dir, e) < 0 ||
+	    write_at(dir, ".latch/session", c->session, c->session_len, e) < 0)
+		goto out;
+	for (size_t i = 0; i < c->n_packs; i++) {
+		char *name = xasprintf(".latch/rules/%s", c->pack_name[i]);
+		int w = write_at(dir, name, c->pack[i], c->pack_len[i], e);
+
+		free(name);
+		if (w < 0)
+			goto out;
+	}
+	rules_commands(r, &names, &prefixes);
+	for (size_t i = 0; i < names.n; i++)
+		link_command(dir, names.v[i]);
+	rc = 0;
+out:
+	close(dir);
+	strv_free(&names);
+	strv_free(&prefixes);
+	return rc;
+}
+
+static int remove_one(const char *path, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	(void)(type == FTW_DP ? rmdir(path) : unlink(path));
+	return 0;
+}
+
+/* Shim directories unused for PRUNE_DAYS (each use touches its own), and
+ * builds abandoned for a day, go when a new one is built. */
+#define PRUNE_DAYS 30
+
+static void prune(const char *cache)
+{
+	DIR *d = opendir(cache);
+	struct dirent *de;
+	time_t now = time(NULL);
+
+	while (d && (de = readdir(d)) != NULL) {
+		char *path;
+		struct stat st;
+		bool partial = strncmp(de->d_name, ".new-", 5) == 0;
+
+		if (de->d_name[0] == '.' && !partial)
+			continue;
+		path = xasprintf("%s/%s", cache, de->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    now - st.st_mtime > (partial ? 1 : PRUNE_DAYS) * 86400L)
+			(void)nftw(path, remove_one, 8, FTW_PHYS | FTW_DEPTH);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Build aside, then rename into place: a directory found under its key is
+ * always complete. Losing the race to another latch is fine. */
+static int build(const struct shims *sh, const struct content *c,
+		 const struct rules *r, struct err *e)
+{
+	char *tmp = xasprintf("%s/.new-XXXXXX", sh->cache);
+	int rc = -1;
+
+	if (mkdtemp(tmp) == NULL) {
+		err_sys(e, "cannot create a directory in '%s'", sh->cache);
+	} else if (chmod(tmp, 0755) < 0 || populate(tmp, c, r, e) < 0) {
+		if (errno && !e->msg[0])
+			err_sys(e, "cannot prepare '%s'", tmp);
+	} else if (rename(tmp, sh->source) == 0) {
+		rc = 0;
+		prune(sh->cache);
+	} else if (errno == EEXIST || errno == ENOTEMPTY) {
+		rc = 0; /* another latch built it meanwhile */
+	} else {
+		err_sys(e, "cannot rename '%s' to '%s'", tmp, sh->source);
+	}
+	(void)nftw(tmp, remove_one, 8, FTW_PHYS | FTW_DEPTH);
+	free(tmp);
+	return rc;
+}
+
+int shims_fill(struct shims *sh, const struct rules *r,
+	       const struct shim_session *s, struct err *e)
+{
+	struct content c;
+	struct stat st;
+	char *bin;
+	int rc = -1;
+
+	e->msg[0] = '\0';
+	if (content_load(&c, r, s, e) < 0)
+		goto out;
+	sh->source = xasprintf("%s/%016" PRIx64, sh->cache, content_key(&c));
+	bin = xasprintf("%s/.latch/shim", sh->source);
+	if (access(bin, F_OK) == 0)
+		(void)utimensat(AT_FDCWD, sh->source, NULL, 0); /* in use */
+	else if (build(sh, &c, r, e) < 0)
+		goto out_bin;
+	sh->keep = open(bin, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (sh->keep >= 0 && fstat(sh->keep, &st) == 0 && S_ISREG(st.st_mode)) {
+		sh->dev = st.st_dev;
+		sh->ino = st.st_ino;
+		rc = 0;
+	} else {
+		err_sys(e, "cannot open the shim in '%s'", sh->source);
+	}
+out_bin:
+	free(bin);
+	if (rc == 0 && !s->judge) {
+		static const int go_on;
+		struct identity *id = identity_new(r);
+
+		identity_scan_prefixes(id, &go_on, shims_link, sh);
+		identity_free(id);
+	}
+out:
+	content_free(&c);
+	return rc;
+}
+
+void shims_link(const char *name, void *ctx)
+{
+	const struct shims *sh = ctx;
+	int dir = open(sh->source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dir >= 0) {
+		link_command(dir, name);
+		close(dir);
+	}
+}
+
+void shims_put_on_path(const struct shims *sh, struct strv *env)
+{
+	for (size_t i = 0; i < env->n; i++)
+		if (strncmp(env->v[i], "PATH=", 5) == 0) {
+			char *p = xasprintf("PATH=%s:%s", sh->dir, env->v[i] + 5);
+
+			free(env->v[i]);
+			env->v[i] = p;
+			return;
+		}
+	strv_push_owned(env, xasprintf("PATH=%s:/usr/local/bin:/usr/bin:/bin",
+				       sh->dir));
+}
+
+void shims_free(struct shims *sh)
+{
+	if (sh->keep >= 0)
+		close(sh->keep);
+	free(sh->dir);
+	free(sh->cache);
+	free(sh->source);
+	memset(sh, 0, sizeof(*sh));
+	sh->keep = -1;
+}
