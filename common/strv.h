@@ -16,6 +16,8 @@ void strv_push(struct strv *sv, const char *s);
 /* Append s, taking ownership. */
 void strv_push_owned(struct strv *sv, char *s);
 bool strv_contains(const struct strv *sv, const char *s);
+/* Sort by strcmp. */
+void strv_sort(struct strv *sv);
 void strv_free(struct strv *sv);
 
 #endif

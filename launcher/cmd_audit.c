@@ -1,7 +1,6 @@
 /* cmd_audit.c — `latch audit list|tail`: the sessions' audit logs
  * (audit/log.h). */
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,29 +11,15 @@
 #include "../common/xalloc.h"
 #include "cmd.h"
 #include "opts.h"
+#include "../common/dirnames.h"
 #include "plan.h"
 
 #define FOLLOW_MS 100
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Session ids, oldest first. */
 static void sessions(const char *dir, struct strv *ids)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			strv_push(ids, de->d_name);
-	closedir(d);
-	if (ids->n)
-		qsort(ids->v, ids->n, sizeof(char *), cmp_str);
+	(void)dir_names(dir, "", false, ids);
 }
 
 static const char *str(const cJSON *o, const char *key)

@@ -1,11 +1,11 @@
 /* packs.c — loading the rule packs a profile names. */
 #include "packs.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/dirnames.h"
 #include "../common/xalloc.h"
 #include "../policy/suggest.h"
 #include "datadir.h"
@@ -37,23 +37,17 @@ int packs_load_shipped(struct rules *r, struct err *e)
 /* "a, b" : the shipped pack names. */
 static char *shipped_names(const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct strv names = { 0 };
 	char *list = xstrdup("");
 
-	while (d && (de = readdir(d)) != NULL) {
-		size_t n = strlen(de->d_name);
-		char *more;
+	(void)dir_names(dir, ".yaml", true, &names);
+	for (size_t i = 0; i < names.n; i++) {
+		char *more = xasprintf("%s%s%s", list, i ? ", " : "", names.v[i]);
 
-		if (n <= 5 || strcmp(de->d_name + n - 5, ".yaml") != 0)
-			continue;
-		more = xasprintf("%s%s%.*s", list, *list ? ", " : "",
-				 (int)(n - 5), de->d_name);
 		free(list);
 		list = more;
 	}
-	if (d)
-		closedir(d);
+	strv_free(&names);
 	return list;
 }
 

@@ -1,6 +1,5 @@
 #include "store.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/dirnames.h"
 #include "../common/xalloc.h"
 #include "../policy/suggest.h"
 #include "datadir.h"
@@ -81,55 +81,19 @@ static bool is_path(const char *ref)
 	       (n > 5 && strcmp(ref + n - 5, ".yaml") == 0);
 }
 
-static void list_dir(const char *dir, struct strv *names, struct strv *origins,
-		     const char *origin)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		size_t n = strlen(de->d_name);
-		char *name;
-
-		if (n <= 5 || strcmp(de->d_name + n - 5, ".yaml") != 0 ||
-		    de->d_name[0] == '.')
-			continue;
-		name = xstrndup(de->d_name, n - 5);
-		if (strv_contains(names, name)) {
-			free(name);
-			continue;
-		}
-		strv_push_owned(names, name);
-		if (origins)
-			strv_push(origins, origin);
-	}
-	closedir(d);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void store_list(const char *user_config_dir, struct strv *names,
 		struct strv *origins)
 {
 	struct strv user = { 0 }, shipped = { 0 };
 	char *dir = xasprintf("%s/profiles", user_config_dir);
 
-	list_dir(dir, &user, NULL, NULL);
+	(void)dir_names(dir, ".yaml", true, &user);
 	free(dir);
 	if (datadir()) {
 		dir = xasprintf("%s/profiles", datadir());
-		list_dir(dir, &shipped, NULL, NULL);
+		(void)dir_names(dir, ".yaml", true, &shipped);
 		free(dir);
 	}
-	if (user.n)
-		qsort(user.v, user.n, sizeof(char *), cmp_str);
-	if (shipped.n)
-		qsort(shipped.v, shipped.n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < user.n; i++) {
 		strv_push(names, user.v[i]);
 		strv_push(origins, "user");
@@ -321,8 +285,8 @@ static int unknown_group(const char *shipped, const char *user,
 	struct strv names = { 0 };
 	const char *guess;
 
-	list_dir(shipped, &names, NULL, NULL);
-	list_dir(user, &names, NULL, NULL);
+	(void)dir_names(shipped, ".yaml", true, &names);
+	(void)dir_names(user, ".yaml", true, &names);
 	guess = suggest(name, (const char *const *)names.v, names.n);
 	err_set(e, "%s:%d: unknown group '%s'%s%s%s", s.file, s.line, name,
 		guess ? " (did you mean '" : "", guess ? guess : "",
@@ -363,7 +327,7 @@ static int load_groups(const char *user_config_dir, struct loaded *out,
 	struct strv names = { 0 };
 	int rc = 0;
 
-	list_dir(required, &names, NULL, NULL);
+	(void)dir_names(required, ".yaml", true, &names);
 	if (names.n == 0)
 		rc = err_set(e, "latch's data is incomplete: no required groups in '%s' (reinstall latch, or set LATCH_DATA_DIR)",
 			     required);

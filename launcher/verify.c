@@ -31,8 +31,13 @@ static ssize_t proc_read(pid_t pid, const char *name, char *buf, size_t size)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+	/* a /proc file this small comes in one read: read again only when
+	 * the buffer filled up, not to see the end of file */
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0) {
 		len += (size_t)n;
+		if ((size_t)n < size - 1 - (len - (size_t)n))
+			break;
+	}
 	close(fd);
 	buf[len] = '\0';
 	return n < 0 ? -1 : (ssize_t)len;
@@ -167,8 +172,12 @@ void caller_read(pid_t tid, struct caller *c)
 
 bool verify_needed(const struct caller *c)
 {
+	static pid_t self;
 	long threads, ppid = c->ppid;
 	pid_t cur = c->tgid;
+
+	if (self == 0)
+		self = getpid();
 
 	if (!c->known || c->threads > 1 || shares_writable(c->tgid))
 		return true;
@@ -177,7 +186,7 @@ bool verify_needed(const struct caller *c)
 	for (int depth = 0; depth < 16; depth++) {
 		pid_t parent = (pid_t)ppid;
 
-		if (parent <= 1 || parent == getpid() ||
+		if (parent <= 1 || parent == self ||
 		    syscall(SYS_kcmp, cur, parent, KCMP_VM, 0, 0) != 0)
 			return false;
 		if (!stat_of(parent, &ppid, &threads) || threads > 1)

@@ -241,6 +241,19 @@ struct decision rules_decide_as(const struct rules *r, const char *command,
 	return d;
 }
 
+bool rules_controls(const struct rules *r, const char *command)
+{
+	if (r == NULL || command == NULL || *command == '\0')
+		return false;
+	if (r->n_index && bsearch(command, r->index, r->n_index,
+				  sizeof(*r->index), index_cmp))
+		return true;
+	for (size_t i = 0; i < r->n_globs; i++)
+		if (glob_matches(r->rules[r->globs[i]], command))
+			return true;
+	return false;
+}
+
 struct decision rules_decide(const struct rules *r, const char *const *argv,
 			     size_t argc, const char *cwd,
 			     const struct rules_roots *roots)

@@ -1,10 +1,10 @@
 /* files.c — rule packs from files: the only file I/O of rules/. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/dirnames.h"
 #include "../common/xalloc.h"
 #include "rule.h"
 
@@ -37,32 +37,15 @@ int rules_load_file(struct rules *r, const char *path, struct err *e)
 	return rc;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int rules_load_dir(struct rules *r, const char *dir, size_t *n_loaded,
 		   struct err *e)
 {
-	DIR *d = opendir(dir);
 	struct strv names = { 0 };
-	struct dirent *de;
 	int rc = 0;
 
 	*n_loaded = 0;
-	if (d == NULL)
+	if (dir_names(dir, ".yaml", false, &names) < 0)
 		return err_sys(e, "cannot open the rule pack directory '%s'", dir);
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 5 && de->d_name[0] != '.' &&
-		    strcmp(de->d_name + len - 5, ".yaml") == 0)
-			strv_push(&names, de->d_name);
-	}
-	closedir(d);
-	if (names.n)
-		qsort(names.v, names.n, sizeof(*names.v), by_name);
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
 		char *path = xjoin(dir, "/", names.v[i]);
 

@@ -74,6 +74,10 @@ struct decision rules_decide(const struct rules *r, const char *const *argv,
 			     size_t argc, const char *cwd,
 			     const struct rules_roots *roots);
 
+/* Whether some enabled rule applies to `command` (by name or prefix): if
+ * not, every exec of it is allowed whatever its argv and cwd. */
+bool rules_controls(const struct rules *r, const char *command);
+
 /* Turn off every rule with this id (a profile's `rules: disable`). -1 when
  * no loaded rule has it; then `ids` (may be NULL) gets the ids there are. */
 int rules_disable(struct rules *r, const char *id, struct strv *ids);

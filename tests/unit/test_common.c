@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/dirnames.h"
 #include "../../common/err.h"
 #include "../../common/strv.h"
 #include "../../policy/access.h"
@@ -151,4 +152,29 @@ Test(capnames, unknown_names)
 	cr_assert_eq(cap_from_name("CAP_"), -1);
 	cr_assert_eq(cap_from_name(""), -1);
 	cr_assert_eq(cap_from_name("CAP_CAP_CHOWN"), -1);
+}
+
+Test(dirnames, names_by_suffix_sorted_without_dot_files_or_twins)
+{
+	char dir[] = "/tmp/latch-unit-dirnames.XXXXXX", p[64];
+	const char *const files[] = { "b.yaml", "a.yaml", ".h.yaml", "c.yml", ".yaml", "d" };
+	struct strv names = { 0 };
+
+	cr_assert_not_null(mkdtemp(dir));
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		fclose(fopen(p, "w"));
+	}
+	strv_push(&names, "b");
+	cr_assert_eq(dir_names(dir, ".yaml", true, &names), 0);
+	cr_assert_eq(names.n, 2);
+	cr_assert_str_eq(names.v[0], "a");
+	cr_assert_str_eq(names.v[1], "b");
+	strv_free(&names);
+	cr_assert_eq(dir_names(dir, "", false, &names), 0);
+	cr_assert_eq(names.n, 4, "every name but the dot files");
+	cr_assert_str_eq(names.v[3], "d");
+	strv_free(&names);
+	cr_assert_eq(system((snprintf(p, sizeof(p), "rm -rf %s", dir), p)), 0);
+	cr_assert_eq(dir_names(dir, "", false, &names), -1);
 }

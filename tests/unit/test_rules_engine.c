@@ -130,6 +130,23 @@ static const char prec[] =
 	"  - {id: snap, commands: [x], when: {argv: '^s$'}, action: snapshot, reason: s}\n"
 	"  - {id: mk, commands: ['mk.*'], action: deny, reason: m}\n";
 
+/* What no rule names is allowed whatever its argv (the supervisor then
+ * skips the argv re-check after the exec). */
+Test(rules_engine, controls_names_commands_by_name_and_prefix)
+{
+	struct rules *r = load_ok(prec);
+
+	cr_assert(rules_controls(r, "x"));
+	cr_assert(rules_controls(r, "mk.ext4"));
+	cr_assert(!rules_controls(r, "mk"));
+	cr_assert(!rules_controls(r, "z"));
+	cr_assert(!rules_controls(r, ""));
+	cr_assert(!rules_controls(NULL, "x"));
+	cr_assert_eq(rules_disable(r, "mk", NULL), 0);
+	cr_assert(!rules_controls(r, "mk.ext4"), "a disabled rule controls nothing");
+	rules_free(r);
+}
+
 Test(rules_engine, most_restrictive_wins_first_among_equals)
 {
 	struct rules *r = load_ok(prec);
