@@ -114,7 +114,7 @@ lint:
 	@# one file per run (clang 14's analyzer carries va_list state from
 	@# one file to the next in a single run), two at a time
 	printf '%s\n' $(sort $(LIB_SRC) $(SHIM_SRC)) launcher/main.c | \
-	  xargs -P2 -n1 -I{} clang-tidy --quiet {} -- $(CSTD) -DLATCH_VERSION='""' -DLATCH_DATADIR='""'
+	  xargs -P2 -I{} clang-tidy --quiet {} -- $(CSTD) -DLATCH_VERSION='""' -DLATCH_DATADIR='""'
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE $(sort $(LIB_SRC) $(SHIM_SRC)) launcher/main.c
 

@@ -34,11 +34,14 @@ int packs_load_shipped(struct rules *r, struct err *e)
 	return rc;
 }
 
-/* "a, b" : the shipped pack names. */
-static char *shipped_names(const char *dir)
+/* Why `name` is no shipped pack: "(did you mean 'x'? shipped: a, b; …)". */
+static int no_such_pack(const char *dir, const char *origin, const char *name,
+			struct err *e)
 {
 	struct strv names = { 0 };
 	char *list = xstrdup("");
+	const char *guess;
+	int rc;
 
 	(void)dir_names(dir, ".yaml", true, &names);
 	for (size_t i = 0; i < names.n; i++) {
@@ -47,8 +50,13 @@ static char *shipped_names(const char *dir)
 		free(list);
 		list = more;
 	}
+	guess = suggest(name, (const char *const *)names.v, names.n);
+	rc = err_set(e, "%s: rules: no shipped rule pack '%s' (%s%s%sshipped: %s; a file of your own goes under 'add:')",
+		     origin, name, guess ? "did you mean '" : "",
+		     guess ? guess : "", guess ? "'? " : "", list);
+	free(list);
 	strv_free(&names);
-	return list;
+	return rc;
 }
 
 /* Only the shipped packs `cs` names, in its order. */
@@ -65,15 +73,10 @@ static struct rules *named_packs(const struct capset *cs, bool examples,
 		char *path = xasprintf("%s/%s.yaml", dir, name);
 		int rc = 0;
 
-		if (strchr(name, '/') || access(path, R_OK) != 0) {
-			char *have = shipped_names(dir);
-
-			rc = err_set(e, "%s: rules: no shipped rule pack '%s' (shipped: %s; a file of your own goes under 'add:')",
-				     cs->rule_packs_origin.v[i], name, have);
-			free(have);
-		} else {
+		if (strchr(name, '/') || access(path, R_OK) != 0)
+			rc = no_such_pack(dir, cs->rule_packs_origin.v[i], name, e);
+		else
 			rc = rules_load_file(r, path, e);
-		}
 		free(path);
 		if (rc < 0) {
 			free(dir);

@@ -69,12 +69,12 @@ static bool long_is(const struct grammar *g, const char *w, size_t n,
 	return long_is_any(g, w, n, &name, 1);
 }
 
-static bool takes_value_long(const struct grammar *g, const char *w, size_t n)
+/* Is `w` (n bytes) one of the long options `names` of grammar `g`? */
+static bool long_in(const struct grammar *g, const struct strv *names,
+		    const char *w, size_t n)
 {
-	if (g == NULL)
-		return false;
-	for (size_t i = 0; i < g->value_longs.n; i++)
-		if (long_is(g, w, n, g->value_longs.v[i]))
+	for (size_t i = 0; g && i < names->n; i++)
+		if (long_is(g, w, n, names->v[i]))
 			return true;
 	return false;
 }
@@ -111,7 +111,9 @@ static long scan(struct argv_view *v, const struct grammar *g,
 
 			v->longs[v->n_longs] = name;
 			v->long_len[v->n_longs++] = n;
-			if (eq == NULL && takes_value_long(g, name, n))
+			if (g && long_in(g, &g->target_longs, name, n))
+				v->target = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+			if (eq == NULL && g && long_in(g, &g->value_longs, name, n))
 				i++;
 			continue;
 		}
@@ -120,6 +122,9 @@ static long scan(struct argv_view *v, const struct grammar *g,
 
 			v->shorts[u >> 6] |= (uint64_t)1 << (u & 63);
 			if (takes_value_short(g, *c)) {
+				if (g->target_shorts && strchr(g->target_shorts, *c))
+					v->target = c[1] ? c + 1
+						  : i + 1 < argc ? argv[i + 1] : NULL;
 				if (c[1] == '\0')
 					i++; /* the value is the next word */
 				break;
@@ -127,6 +132,27 @@ static long scan(struct argv_view *v, const struct grammar *g,
 		}
 	}
 	return -1;
+}
+
+/* find's argv: options first (-H, -L, -P, -D x, -O3), then the starting
+ * points, up to the first word of the expression ('-', '(' or '!'), which
+ * is not read as options (`-name x` is no cluster of -n -a -m -e). */
+static void scan_expressions(struct argv_view *v, const struct grammar *g,
+			     const char *const *argv, size_t from, size_t argc)
+{
+	size_t i = from;
+
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0' &&
+	       strchr("HLPDO", argv[i][1]) && (argv[i][1] == 'O' || argv[i][2] == '\0');
+	     i++) {
+		unsigned char u = (unsigned char)argv[i][1];
+
+		v->shorts[u >> 6] |= (uint64_t)1 << (u & 63);
+		if (takes_value_short(g, argv[i][1]))
+			i++;
+	}
+	for (; i < argc && (argv[i][0] == '\0' || !strchr("-(!", argv[i][0])); i++)
+		v->ops[v->n_ops++] = argv[i];
 }
 
 void argv_read(struct argv_view *v, const struct rules *r, const char *command,
@@ -149,6 +175,7 @@ void argv_read(struct argv_view *v, const struct rules *r, const char *command,
 		v->n_longs = 0;
 		if (at < 0)
 			return;
+		v->target = NULL;
 		v->sub = argv[at];
 		from = (size_t)at + 1;
 		key = xjoin(command, " ", v->sub);
@@ -156,7 +183,13 @@ void argv_read(struct argv_view *v, const struct rules *r, const char *command,
 		free(key);
 		v->g = g;
 	}
+	if (g && g->expressions) {
+		scan_expressions(v, g, argv, from, argc);
+		return;
+	}
 	scan(v, g, argv, from, argc, false);
+	if (v->target) /* -t DIR: the destination, as if written last */
+		v->ops[v->n_ops++] = v->target;
 }
 
 void argv_view_free(struct argv_view *v)

@@ -34,11 +34,17 @@ struct optspec {
 	struct strv longs;
 };
 
+/* Which operands a test looks at, by place. */
+enum opnd_place { PLACE_ANY, PLACE_FIRST, PLACE_LAST, PLACE_NOT_FIRST,
+		  PLACE_NOT_LAST };
+
 /* A test on the operands: holds when SOME operand passes every part. */
 struct opnd_test {
+	enum opnd_place place;   /* only the operands at this place */
 	char *prefix;            /* only operands starting with it, stripped */
 	struct rootset outside;  /* not strictly inside any root */
 	struct rootset under;    /* equal to or inside some root */
+	struct rootset not_under; /* neither equal to nor inside any root */
 	struct rootset above;    /* equal to or an ancestor of some root */
 	int in_git;              /* -1 unset; 1: has a component ".git"; 0: has not */
 	struct pattern *word;    /* on the operand as written (prefix stripped) */
@@ -89,7 +95,11 @@ struct grammar {
 	char *value_shorts;
 	struct strv value_longs;
 	struct strv longs;
+	char *target_shorts;      /* value options whose value is the */
+	struct strv target_longs; /* destination: read as the last operand */
 	bool subcommands;
+	bool expressions; /* find: operands end at the first word starting
+			     with '-', '(' or '!'; what follows is not read */
 	const char *file;
 	int line;
 };
@@ -145,8 +155,9 @@ struct argv_view {
 	const char **longs;     /* long option names (after "--") … */
 	size_t *long_len;       /* … and their lengths (up to '=') */
 	size_t n_longs;
-	const char **ops;       /* operands */
+	const char **ops;       /* operands (a target option's value last) */
 	size_t n_ops;
+	const char *target;     /* the value of a target option (-t DIR) */
 	const struct grammar *g; /* the grammar used for the options, or NULL */
 };
 void argv_read(struct argv_view *v, const struct rules *r, const char *command,

@@ -143,12 +143,15 @@ static bool operand_passes(struct call *cl, const struct opnd_test *t,
 	}
 	if (t->word && !re_match(cl, t->word, w, strlen(w)))
 		return false;
-	if (t->outside.set || t->under.set || t->above.set || t->in_git >= 0 ||
-	    t->path) {
+	if (t->outside.set || t->under.set || t->not_under.set ||
+	    t->above.set || t->in_git >= 0 || t->path) {
 		abs = path_resolve(cl->cwd, w);
 		if (t->outside.set && any_root(cl, &t->outside, abs, path_inside))
 			ok = false;
 		if (ok && t->under.set && !any_root(cl, &t->under, abs, path_under))
+			ok = false;
+		if (ok && t->not_under.set &&
+		    any_root(cl, &t->not_under, abs, path_under))
 			ok = false;
 		if (ok && t->above.set && !any_root(cl, &t->above, abs, path_above))
 			ok = false;
@@ -161,12 +164,25 @@ static bool operand_passes(struct call *cl, const struct opnd_test *t,
 	return ok;
 }
 
+static bool at_place(enum opnd_place p, size_t i, size_t n)
+{
+	switch (p) {
+	case PLACE_FIRST: return i == 0;
+	case PLACE_LAST: return i + 1 == n;
+	case PLACE_NOT_FIRST: return i > 0;
+	case PLACE_NOT_LAST: return i + 1 < n;
+	case PLACE_ANY: break;
+	}
+	return true;
+}
+
 static bool some_operand(struct call *cl, const struct opnd_test *t)
 {
 	const struct argv_view *v = view(cl);
 
 	for (size_t i = 0; i < v->n_ops; i++)
-		if (operand_passes(cl, t, v->ops[i]))
+		if (at_place(t->place, i, v->n_ops) &&
+		    operand_passes(cl, t, v->ops[i]))
 			return true;
 	return false;
 }

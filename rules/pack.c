@@ -230,6 +230,11 @@ static int ot_under(struct pctx *c, const char *k, yaml_node_t *v)
 	return want_roots(c, v, k, &c->ot->under);
 }
 
+static int ot_not_under(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return want_roots(c, v, k, &c->ot->not_under);
+}
+
 static int ot_above(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	return want_roots(c, v, k, &c->ot->above);
@@ -245,6 +250,23 @@ static int ot_git(struct pctx *c, const char *k, yaml_node_t *v)
 	return 0;
 }
 
+static int ot_position(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	static const char *const names[] = { "any", "first", "last",
+					     "not_first", "not_last" };
+	const char *s;
+
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
+		return -1;
+	for (size_t i = 0; i < N(names); i++)
+		if (strcmp(s, names[i]) == 0) {
+			c->ot->place = (enum opnd_place)i;
+			return 0;
+		}
+	return yw_fail(&c->w, v, "'%s' is one of any, first, last, not_first, not_last, not '%s'",
+		       k, s);
+}
+
 static int ot_word(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	return compile(c, v, k, &c->ot->word);
@@ -258,9 +280,11 @@ static int ot_path(struct pctx *c, const char *k, yaml_node_t *v)
 static int one_operand_test(struct pctx *c, yaml_node_t *v)
 {
 	static const struct key keys[] = {
+		{ "position", ot_position },
 		{ "prefix", ot_prefix },
 		{ "outside", ot_outside },
 		{ "under", ot_under },
+		{ "not_under", ot_not_under },
 		{ "any_equal_or_above", ot_above },
 		{ "in_git_dir", ot_git },
 		{ "word", ot_word },
@@ -276,9 +300,9 @@ static int one_operand_test(struct pctx *c, yaml_node_t *v)
 	c->ot = t;
 	if (walk(c, v, "operands", keys, N(keys)) < 0)
 		return -1;
-	if (!t->outside.set && !t->under.set && !t->above.set &&
-	    t->in_git < 0 && !t->word && !t->path)
-		return yw_fail(&c->w, v, "an operand test needs one of outside, under, any_equal_or_above, in_git_dir, word, path%s%s",
+	if (!t->outside.set && !t->under.set && !t->not_under.set &&
+	    !t->above.set && t->in_git < 0 && !t->word && !t->path)
+		return yw_fail(&c->w, v, "an operand test needs one of outside, under, not_under, any_equal_or_above, in_git_dir, word, path%s%s",
 			    "", NULL);
 	return 0;
 }
@@ -417,6 +441,7 @@ static void cond_free(struct cond *cd)
 		free(t->prefix);
 		rootset_free(&t->outside);
 		rootset_free(&t->under);
+		rootset_free(&t->not_under);
 		rootset_free(&t->above);
 		pattern_free(t->word);
 		pattern_free(t->path);
@@ -669,11 +694,12 @@ static int g_command(struct pctx *c, const char *k, yaml_node_t *v)
 	return 0;
 }
 
-static int g_value_options(struct pctx *c, const char *k, yaml_node_t *v)
+/* A list of options as written (-o, --output) into letters and names. */
+static int option_list(struct pctx *c, const char *k, yaml_node_t *v,
+		       char **shorts, struct strv *longs)
 {
 	struct strv words = { 0 };
-	struct grammar *g = c->g;
-	size_t ns = g->value_shorts ? strlen(g->value_shorts) : 0;
+	size_t ns = *shorts ? strlen(*shorts) : 0;
 
 	if (yw_want_list(&c->w, v, k, &words, false, NULL) < 0) {
 		strv_free(&words);
@@ -683,11 +709,11 @@ static int g_value_options(struct pctx *c, const char *k, yaml_node_t *v)
 		const char *w = words.v[i];
 
 		if (w[0] == '-' && w[1] == '-' && w[2] != '\0') {
-			strv_push(&g->value_longs, w + 2);
+			strv_push(longs, w + 2);
 		} else if (w[0] == '-' && w[1] != '\0' && w[1] != '-' && w[2] == '\0') {
-			g->value_shorts = xrealloc(g->value_shorts, ns + 2);
-			g->value_shorts[ns++] = w[1];
-			g->value_shorts[ns] = '\0';
+			*shorts = xrealloc(*shorts, ns + 2);
+			(*shorts)[ns++] = w[1];
+			(*shorts)[ns] = '\0';
 		} else {
 			int rc = yw_fail(&c->w, v, "'%s' lists options as written (-o or --output), not '%s'",
 				      k, w);
@@ -698,6 +724,20 @@ static int g_value_options(struct pctx *c, const char *k, yaml_node_t *v)
 	}
 	strv_free(&words);
 	return 0;
+}
+
+static int g_value_options(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return option_list(c, k, v, &c->g->value_shorts, &c->g->value_longs);
+}
+
+/* Target options take a value too: listed in both. */
+static int g_target_options(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return option_list(c, k, v, &c->g->target_shorts, &c->g->target_longs) < 0 ||
+			       option_list(c, k, v, &c->g->value_shorts,
+					   &c->g->value_longs) < 0
+		       ? -1 : 0;
 }
 
 static int g_long(struct pctx *c, const char *k, yaml_node_t *v)
@@ -718,6 +758,11 @@ static int g_subcommands(struct pctx *c, const char *k, yaml_node_t *v)
 	return yw_want_bool(&c->w, v, k, &c->g->subcommands);
 }
 
+static int g_expressions(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return yw_want_bool(&c->w, v, k, &c->g->expressions);
+}
+
 void grammar_free(struct grammar *g)
 {
 	if (g == NULL)
@@ -725,6 +770,8 @@ void grammar_free(struct grammar *g)
 	free(g->command);
 	free(g->value_shorts);
 	strv_free(&g->value_longs);
+	free(g->target_shorts);
+	strv_free(&g->target_longs);
 	strv_free(&g->longs);
 	free(g);
 }
@@ -734,13 +781,15 @@ static int k_grammar(struct pctx *c, const char *k, yaml_node_t *v)
 	static const struct key keys[] = {
 		{ "command", g_command },
 		{ "value_options", g_value_options },
+		{ "target_options", g_target_options },
 		{ "long", g_long },
 		{ "subcommands", g_subcommands },
+		{ "expressions", g_expressions },
 	};
 	struct parsed_pack *pp = c->pp;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return yw_fail(&c->w, v, "'%s' must be a list of {command, value_options, long, subcommands}%s",
+		return yw_fail(&c->w, v, "'%s' must be a list of {command, value_options, target_options, long, subcommands, expressions}%s",
 			    k, NULL);
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++) {

@@ -210,7 +210,7 @@ Test(exec, a_profile_naming_packs_is_checked_at_start)
 	r = LT_RUN("run", "-p", lt_profile("bad1", "extends: default\nrules: [destructiv]\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);
-	LT_CONTAINS(r.err, "bad1.yaml:2: rules: no shipped rule pack 'destructiv' (shipped: destructive", r);
+	LT_CONTAINS(r.err, "bad1.yaml:2: rules: no shipped rule pack 'destructiv' (did you mean 'destructive'? shipped: containers, destructive, devices, git-history", r);
 	r = LT_RUN("run", "-p", lt_profile("bad2", "extends: default\nrules:\n  disable: [rm-outsde-roots]\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);

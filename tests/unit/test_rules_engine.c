@@ -419,3 +419,63 @@ Test(engine, examples_in_a_second_document_belong_to_their_rule_and_are_skipped_
 	rules_free(fast);
 	rules_free(b);
 }
+
+/* Operands by place: chmod's first operand is a mode, mv's last the
+ * destination; a target option (-t DIR) is read as the last operand. */
+static const char places[] =
+	"pack: p\n"
+	"grammar:\n"
+	"  - command: mv\n"
+	"    target_options: [-t, --target-directory]\n"
+	"    value_options: [-S]\n"
+	"rules:\n"
+	"  - {id: dest, commands: [mv], when: {operands: {position: last, outside: [$WORKDIR]}}, action: deny, reason: d}\n"
+	"  - {id: mode, commands: [chmod], when: {operands: {position: not_first, outside: [$WORKDIR]}}, action: deny, reason: m}\n"
+	"  - {id: src, commands: [mv], when: {operands: {position: not_last, under: [/etc]}}, action: ask, reason: s}\n"
+	"  - {id: head, commands: [cp], when: {operands: {position: first, word: '^-$'}}, action: deny, reason: h}\n";
+
+Test(rules_engine, operands_by_place_and_target_options)
+{
+	struct rules *r = load_ok(places);
+
+	cr_assert_eq(D(r, "mv", "a", "/etc/x").action, ACTION_DENY);
+	cr_assert_eq(D(r, "mv", "/etc/x", "a").action, ACTION_ASK);
+	cr_assert_eq(D(r, "mv", "a", "b").action, ACTION_ALLOW);
+	cr_assert_eq(D(r, "mv", "-t", "/usr", "a", "b").action, ACTION_DENY);
+	cr_assert_eq(D(r, "mv", "--target-directory=/usr", "a").action, ACTION_DENY);
+	cr_assert_eq(D(r, "mv", "--targ", "/usr", "a").action, ACTION_DENY);
+	cr_assert_eq(D(r, "mv", "-vt/usr", "a").action, ACTION_DENY);
+	cr_assert_eq(D(r, "mv", "-t", "d", "/etc/x").action, ACTION_ASK,
+		     "with -t every operand is a source");
+	cr_assert_eq(D(r, "mv", "-S", "/etc", "a", "b").action, ACTION_ALLOW);
+	cr_assert_eq(DC(r, "/home/u", "chmod", "644", "proj/x").action, ACTION_ALLOW,
+		     "the mode is no path");
+	cr_assert_eq(D(r, "chmod", "644", "/etc/x").action, ACTION_DENY);
+	cr_assert_eq(D(r, "cp", "-", "x").action, ACTION_DENY);
+	cr_assert_eq(D(r, "cp", "x", "-").action, ACTION_ALLOW);
+	rules_free(r);
+	cr_assert(strstr(load_fail("pack: p\nrules:\n  - {id: a, commands: [x], when: {operands: {position: middle, word: x}}, action: deny, reason: r}\n"),
+			 "one of any, first, last, not_first, not_last"));
+}
+
+/* find: options, starting points, then the expression, which is not read
+ * as options or operands. */
+Test(rules_engine, find_reads_starting_points_only)
+{
+	struct rules *r = load_ok(
+		"pack: p\n"
+		"grammar:\n"
+		"  - {command: find, expressions: true, value_options: [-D]}\n"
+		"rules:\n"
+		"  - {id: f, commands: [find], when: {argv: '^-delete$', operands: {outside: [$WORKDIR]}}, action: deny, reason: f}\n"
+		"  - {id: L, commands: [find], when: {options: {short: L}}, action: log, reason: l}\n");
+
+	cr_assert_eq(D(r, "find", "/etc", "-name", "x", "-delete").action, ACTION_DENY);
+	cr_assert_eq(D(r, "find", "src", "-name", "/etc", "-delete").action, ACTION_ALLOW,
+		     "an expression's value is no starting point");
+	cr_assert_eq(D(r, "find", "-L", "-D", "tree", "src", "/", "-delete").action, ACTION_DENY);
+	cr_assert_eq(D(r, "find", "-L", "src").action, ACTION_LOG);
+	cr_assert_eq(D(r, "find", "src", "(", "-name", "x", ")", "-delete").action, ACTION_ALLOW);
+	cr_assert_eq(D(r, "find", "src", "!", "-name", "x").action, ACTION_ALLOW);
+	rules_free(r);
+}
