@@ -113,6 +113,8 @@ static long scan(struct argv_view *v, const struct grammar *g,
 			v->long_len[v->n_longs++] = n;
 			if (g && long_in(g, &g->target_longs, name, n))
 				v->target = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+			if (g && long_in(g, &g->chdir_longs, name, n))
+				v->chdir = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
 			if (eq == NULL && g && long_in(g, &g->value_longs, name, n))
 				i++;
 			continue;
@@ -122,9 +124,13 @@ static long scan(struct argv_view *v, const struct grammar *g,
 
 			v->shorts[u >> 6] |= (uint64_t)1 << (u & 63);
 			if (takes_value_short(g, *c)) {
-				if (g->target_shorts && strchr(g->target_shorts, *c))
-					v->target = c[1] ? c + 1
+				const char *val = c[1] ? c + 1
 						  : i + 1 < argc ? argv[i + 1] : NULL;
+
+				if (g->target_shorts && strchr(g->target_shorts, *c))
+					v->target = val;
+				if (g->chdir_shorts && strchr(g->chdir_shorts, *c))
+					v->chdir = val;
 				if (c[1] == '\0')
 					i++; /* the value is the next word */
 				break;
@@ -190,6 +196,60 @@ void argv_read(struct argv_view *v, const struct rules *r, const char *command,
 	scan(v, g, argv, from, argc, false);
 	if (v->target) /* -t DIR: the destination, as if written last */
 		v->ops[v->n_ops++] = v->target;
+}
+
+static bool assignment(const char *w)
+{
+	const char *eq = strchr(w, '=');
+
+	if (eq == NULL || eq == w || (w[0] >= '0' && w[0] <= '9'))
+		return false;
+	for (const char *p = w; p < eq; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return false;
+	return true;
+}
+
+size_t argv_inner(const struct grammar *g, const char *const *argv,
+		  size_t argc, const char **chdir)
+{
+	struct argv_view v;
+	long at;
+	size_t i, skip = g->skip_operands;
+
+	memset(&v, 0, sizeof(v));
+	v.longs = xcalloc(argc + 1, sizeof(*v.longs));
+	v.long_len = xcalloc(argc + 1, sizeof(*v.long_len));
+	v.ops = xcalloc(argc + 1, sizeof(*v.ops));
+	/* the options end at the first operand: the rest is the command's */
+	at = scan(&v, g, argv, 1, argc, true);
+	*chdir = v.chdir;
+	argv_view_free(&v);
+	if (at < 0)
+		return 0;
+	for (i = (size_t)at; i < argc && g->assignments && assignment(argv[i]); i++)
+		;
+	for (; i < argc && skip > 0; i++, skip--)
+		;
+	return i < argc ? i : 0;
+}
+
+size_t argv_script(const struct grammar *g, const char *const *argv,
+		   size_t argc)
+{
+	struct argv_view v;
+	long at;
+	bool c;
+
+	memset(&v, 0, sizeof(v));
+	v.longs = xcalloc(argc + 1, sizeof(*v.longs));
+	v.long_len = xcalloc(argc + 1, sizeof(*v.long_len));
+	v.ops = xcalloc(argc + 1, sizeof(*v.ops));
+	at = scan(&v, g, argv, 1, argc, true);
+	c = argv_has_short(&v, 'c');
+	argv_view_free(&v);
+	return c && at > 0 ? (size_t)at : 0;
 }
 
 void argv_view_free(struct argv_view *v)

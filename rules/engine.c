@@ -210,10 +210,92 @@ static void consider(struct call *cl, const struct rule *ru,
 	*best = ru->index;
 }
 
+#define MAX_WRAPS 8 /* env nice timeout … deep */
+
+static struct decision decide(const struct rules *r, const char *command,
+			      const char *const *argv, size_t argc,
+			      const char *cwd, const struct rules_roots *roots,
+			      int depth);
+
+static void more_restrictive(struct decision *d, struct decision in)
+{
+	if (in.action > d->action)
+		*d = in;
+}
+
+/* A wrapper's command, judged as if run itself (in the wrapper's chdir
+ * directory, if it names one): the more restrictive decision counts. */
+static void unwrap(const struct rules *r, const struct grammar *g,
+		   const char *const *argv, size_t argc, const char *cwd,
+		   const struct rules_roots *roots, int depth,
+		   struct decision *d)
+{
+	const char *dir = NULL, *base;
+	size_t k = argv_inner(g, argv, argc, &dir);
+	char *inner_cwd;
+	struct decision in;
+
+	if (k == 0)
+		return;
+	base = strrchr(argv[k], '/');
+	inner_cwd = dir ? path_resolve(cwd ? cwd : roots ? roots->workdir : "/", dir)
+			: NULL;
+	in = decide(r, base ? base + 1 : argv[k], argv + k, argc - k,
+		    inner_cwd ? inner_cwd : cwd, roots, depth + 1);
+	free(inner_cwd);
+	more_restrictive(d, in);
+}
+
+/* `sh -c SCRIPT`: every simple command of the script, and every file a
+ * redirection replaces (judged as `tee FILE`), before any of it runs. A
+ * command whose name is only known at run time is judged when it runs. */
+static void judge_script(const struct rules *r, const struct grammar *g,
+			 const char *const *argv, size_t argc, const char *cwd,
+			 const struct rules_roots *roots, int depth,
+			 struct decision *d)
+{
+	size_t k = argv_script(g, argv, argc);
+	struct sh_script sc;
+
+	if (k == 0)
+		return;
+	shell_parse(argv[k], cwd ? cwd : roots && roots->workdir ? roots->workdir : "/",
+		    roots ? roots->home : NULL, argv + k + 1,
+		    argc - k - 1 > 10 ? 10 : argc - k - 1, &sc);
+	for (size_t i = 0; i < sc.n; i++) {
+		const struct sh_cmd *c = &sc.v[i];
+		const char *const *w = (const char *const *)c->argv.v;
+
+		for (size_t j = 0; j < c->writes.n; j++) {
+			const char *tee[] = { "tee", c->writes.v[j] };
+
+			more_restrictive(d, decide(r, "tee", tee, 2, c->cwd, roots,
+						   depth + 1));
+		}
+		if (c->argv.n && !strpbrk(w[0], "$`")) {
+			const char *base = strrchr(w[0], '/');
+
+			more_restrictive(d, decide(r, base ? base + 1 : w[0], w,
+						   c->argv.n, c->cwd, roots,
+						   depth + 1));
+		}
+	}
+	shell_free(&sc);
+}
+
 struct decision rules_decide_as(const struct rules *r, const char *command,
 				const char *const *argv, size_t argc,
 				const char *cwd, const struct rules_roots *roots)
 {
+	return decide(r, command, argv, argc, cwd, roots, 0);
+}
+
+static struct decision decide(const struct rules *r, const char *command,
+			      const char *const *argv, size_t argc,
+			      const char *cwd, const struct rules_roots *roots,
+			      int depth)
+{
+	const struct grammar *g;
 	struct decision d = { .action = ACTION_ALLOW };
 	const struct cmd_index *ci;
 	struct call cl;
@@ -223,6 +305,11 @@ struct decision rules_decide_as(const struct rules *r, const char *command,
 	 * unconditional rules still apply */
 	if (r == NULL || command == NULL || *command == '\0')
 		return d;
+	g = grammar_find(r, command);
+	if (g && g->wraps && depth < MAX_WRAPS)
+		unwrap(r, g, argv, argc, cwd, roots, depth, &d);
+	if (g && g->shell && depth < MAX_WRAPS)
+		judge_script(r, g, argv, argc, cwd, roots, depth, &d);
 	ci = r->n_index ? bsearch(command, r->index, r->n_index,
 				  sizeof(*r->index), index_cmp)
 			: NULL;
@@ -243,10 +330,14 @@ struct decision rules_decide_as(const struct rules *r, const char *command,
 
 bool rules_controls(const struct rules *r, const char *command)
 {
+	const struct grammar *g;
+
 	if (r == NULL || command == NULL || *command == '\0')
 		return false;
 	if (r->n_index && bsearch(command, r->index, r->n_index,
 				  sizeof(*r->index), index_cmp))
+		return true;
+	if ((g = grammar_find(r, command)) != NULL && (g->wraps || g->shell))
 		return true;
 	for (size_t i = 0; i < r->n_globs; i++)
 		if (glob_matches(r->rules[r->globs[i]], command))
@@ -289,6 +380,10 @@ void rules_commands(const struct rules *r, struct strv *names,
 {
 	for (size_t i = 0; i < r->n_index; i++)
 		strv_push(names, r->index[i].name);
+	for (size_t i = 0; i < r->n_grammars; i++)
+		if ((r->grammars[i]->wraps || r->grammars[i]->shell) &&
+		    !strv_contains(names, r->grammars[i]->command))
+			strv_push(names, r->grammars[i]->command);
 	for (size_t i = 0; i < r->n_globs; i++) {
 		const struct rule *ru = r->rules[r->globs[i]];
 

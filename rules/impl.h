@@ -97,6 +97,13 @@ struct grammar {
 	struct strv longs;
 	char *target_shorts;      /* value options whose value is the */
 	struct strv target_longs; /* destination: read as the last operand */
+	char *chdir_shorts;       /* wrappers: value options whose value is */
+	struct strv chdir_longs;  /* the inner command's directory (env -C) */
+	bool wraps;               /* runs the command after its options */
+	bool shell;               /* sh-like: -c SCRIPT is judged command by
+				     command (shell.c) */
+	bool assignments;         /* wrappers: NAME=VALUE words come first */
+	unsigned skip_operands;   /* wrappers: operands before the command */
 	bool subcommands;
 	bool expressions; /* find: operands end at the first word starting
 			     with '-', '(' or '!'; what follows is not read */
@@ -158,17 +165,44 @@ struct argv_view {
 	const char **ops;       /* operands (a target option's value last) */
 	size_t n_ops;
 	const char *target;     /* the value of a target option (-t DIR) */
+	const char *chdir;      /* the value of a chdir option (env -C DIR) */
 	const struct grammar *g; /* the grammar used for the options, or NULL */
 };
 void argv_read(struct argv_view *v, const struct rules *r, const char *command,
 	       const char *const *argv, size_t argc);
 void argv_view_free(struct argv_view *v);
+/* For a wrapper grammar (wraps: true): the index in argv of the command
+ * it runs (0: none), and in *chdir the directory it runs it in (NULL:
+ * the same). */
+size_t argv_inner(const struct grammar *g, const char *const *argv,
+		  size_t argc, const char **chdir);
 bool argv_has_short(const struct argv_view *v, unsigned char c);
 /* Does one of the long options `names` appear, exactly or abbreviated (an
  * abbreviation counts when all its readings among the grammar's known long
  * options are in `names`; without a grammar, any prefix counts)? */
 bool argv_has_long(const struct argv_view *v, const struct strv *names);
 const struct grammar *grammar_find(const struct rules *r, const char *command);
+
+/* For a shell grammar (shell: true) given -c: the index in argv of the
+ * script (0: none); the words after it are $0, $1 … */
+size_t argv_script(const struct grammar *g, const char *const *argv,
+		   size_t argc);
+
+/* shell.c: the simple commands of a script, as far as they are known
+ * without running it. */
+struct sh_cmd {
+	struct strv argv;   /* words, expanded where known */
+	struct strv writes; /* targets of > >| &> N> (not >>) */
+	char *cwd;          /* where it runs (cd followed) */
+};
+struct sh_script {
+	struct sh_cmd *v;
+	size_t n;
+};
+/* `pos` are $0..$(npos-1); `home` (may be NULL) is ~ and $HOME. */
+void shell_parse(const char *script, const char *cwd, const char *home,
+		 const char *const *pos, size_t npos, struct sh_script *out);
+void shell_free(struct sh_script *s);
 
 /* paths.c: lexical resolution and root tests. */
 /* `p` made absolute against `cwd` and normalised: ".", "..", "//" and a

@@ -731,13 +731,19 @@ static int g_value_options(struct pctx *c, const char *k, yaml_node_t *v)
 	return option_list(c, k, v, &c->g->value_shorts, &c->g->value_longs);
 }
 
-/* Target options take a value too: listed in both. */
+/* Options of a kind (target, chdir) take a value too: listed in both. */
+static int kind_of_value_options(struct pctx *c, const char *k, yaml_node_t *v,
+				 char **shorts, struct strv *longs)
+{
+	if (option_list(c, k, v, shorts, longs) < 0)
+		return -1;
+	return option_list(c, k, v, &c->g->value_shorts, &c->g->value_longs);
+}
+
 static int g_target_options(struct pctx *c, const char *k, yaml_node_t *v)
 {
-	return option_list(c, k, v, &c->g->target_shorts, &c->g->target_longs) < 0 ||
-			       option_list(c, k, v, &c->g->value_shorts,
-					   &c->g->value_longs) < 0
-		       ? -1 : 0;
+	return kind_of_value_options(c, k, v, &c->g->target_shorts,
+				     &c->g->target_longs);
 }
 
 static int g_long(struct pctx *c, const char *k, yaml_node_t *v)
@@ -763,6 +769,42 @@ static int g_expressions(struct pctx *c, const char *k, yaml_node_t *v)
 	return yw_want_bool(&c->w, v, k, &c->g->expressions);
 }
 
+static int g_wraps(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return yw_want_bool(&c->w, v, k, &c->g->wraps);
+}
+
+static int g_shell(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return yw_want_bool(&c->w, v, k, &c->g->shell);
+}
+
+static int g_assignments(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return yw_want_bool(&c->w, v, k, &c->g->assignments);
+}
+
+static int g_chdir_options(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return kind_of_value_options(c, k, v, &c->g->chdir_shorts,
+				     &c->g->chdir_longs);
+}
+
+static int g_skip_operands(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+	char *end;
+	unsigned long n;
+
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
+		return -1;
+	n = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || n > 4)
+		return yw_fail(&c->w, v, "'%s' is a number from 0 to 4, not '%s'", k, s);
+	c->g->skip_operands = (unsigned)n;
+	return 0;
+}
+
 void grammar_free(struct grammar *g)
 {
 	if (g == NULL)
@@ -772,6 +814,8 @@ void grammar_free(struct grammar *g)
 	strv_free(&g->value_longs);
 	free(g->target_shorts);
 	strv_free(&g->target_longs);
+	free(g->chdir_shorts);
+	strv_free(&g->chdir_longs);
 	strv_free(&g->longs);
 	free(g);
 }
@@ -785,11 +829,16 @@ static int k_grammar(struct pctx *c, const char *k, yaml_node_t *v)
 		{ "long", g_long },
 		{ "subcommands", g_subcommands },
 		{ "expressions", g_expressions },
+		{ "wraps", g_wraps },
+		{ "shell", g_shell },
+		{ "assignments", g_assignments },
+		{ "chdir_options", g_chdir_options },
+		{ "skip_operands", g_skip_operands },
 	};
 	struct parsed_pack *pp = c->pp;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return yw_fail(&c->w, v, "'%s' must be a list of {command, value_options, target_options, long, subcommands, expressions}%s",
+		return yw_fail(&c->w, v, "'%s' must be a list of grammars {command, value_options, target_options, long, subcommands, expressions, wraps, shell, assignments, chdir_options, skip_operands}%s",
 			    k, NULL);
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++) {

@@ -8,12 +8,14 @@
 
 TestSuite(exec, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 
-/* `script_fmt` (%s: the victim) is refused with `why` in the message. */
+/* `script_fmt` (%s: the victim) is refused with `why` in the message. The
+ * script runs from a file, so that what is judged is each exec it makes
+ * (a `sh -c` string would be refused whole before it runs: test_shell). */
 static void blocked_because(const char *script_fmt, const char *why)
 {
 	char *v = lt_victim();
-	struct lt_result r = LT_RUN("run", "--allow", v, "--", "sh", "-c",
-				    lt_fmt(script_fmt, v));
+	struct lt_result r = LT_RUN("run", "--allow", v, "--", "sh",
+				    lt_script(lt_fmt(script_fmt, v)));
 
 	LT_CONTAINS(r.err, "latch: blocked: ", r);
 	LT_CONTAINS(r.err, why, r);
@@ -30,7 +32,12 @@ Test(exec, rm_by_absolute_path_is_blocked) { blocked("/bin/rm -rf '%s'"); }
 Test(exec, rm_in_bash_after_cd_is_blocked) { blocked("bash -c 'cd \"%s\" && rm -rf ../victim'"); }
 Test(exec, rm_through_env_is_blocked) { blocked("env rm -rf '%s'"); }
 Test(exec, rm_through_xargs_is_blocked) { blocked("echo '%s' | xargs rm -rf"); }
-Test(exec, rm_through_find_exec_is_blocked) { blocked("find '%s' -maxdepth 0 -exec rm -rf {} \\;"); }
+Test(exec, rm_through_find_exec_is_blocked)
+{
+	/* refused at find's own exec, before any rm runs */
+	blocked_because("find '%s' -maxdepth 0 -exec rm -rf {} \\;",
+			"rule find-delete-outside-roots");
+}
 Test(exec, rm_from_python_subprocess_is_blocked)
 {
 	blocked("python3 -c 'import subprocess, sys; subprocess.run([\"rm\", \"-rf\", sys.argv[1]])' '%s'");
@@ -181,7 +188,7 @@ Test(exec, a_profile_adds_its_own_pack)
 				    "no downloads in this project");
 	struct lt_result r;
 
-	r = LT_RUN("run", "-p", p, "--", "sh", "-c", "curl --version; echo rc=$?");
+	r = LT_RUN("run", "-p", p, "--", "sh", lt_script("curl --version; echo rc=$?"));
 	LT_CONTAINS(r.err, "latch: blocked: curl --version (rule no-curl: no downloads in this project)", r);
 	LT_CONTAINS(r.out, "rc=126", r);
 	r = LT_RUN("check", "-p", p, "--", "curl", "x");
@@ -230,7 +237,7 @@ Test(exec, an_ask_rule_without_a_terminal_refuses)
 				    "touching needs a yes");
 	struct lt_result r;
 
-	r = LT_RUN("run", "-p", p, "--", "sh", "-c", "touch f; echo rc=$?");
+	r = LT_RUN("run", "-p", p, "--", "sh", lt_script("touch f; echo rc=$?"));
 	LT_CONTAINS(r.err, "latch: blocked: touch f (asks for confirmation; no terminal to ask on, so refused)", r);
 	LT_CONTAINS(r.out, "rc=126", r);
 	cr_assert(!lt_exists(lt_path(lt.work, "f")));
@@ -252,4 +259,22 @@ Test(exec, a_profile_may_allow_anonymous_execs)
 		   "--", "true");
 	LT_EXIT(r, 125);
 	LT_CONTAINS(r.err, "anon2.yaml:3: 'anonymous' is 'allow' or 'deny', not 'maybe'", r);
+}
+
+/* A `sh -c` string is judged whole before any of it runs: nothing of a
+ * script holding a refused command happens (docs/rules.md, shell). */
+Test(exec, a_shell_string_with_a_refused_command_runs_not_at_all)
+{
+	char *v = lt_victim();
+	struct lt_result r = LT_RUN("run", "--allow", v, "--", "bash", "-c",
+		lt_fmt("touch before; cd '%s/..' && rm -rf victim; touch after", v));
+
+	LT_EXIT(r, 126);
+	LT_CONTAINS(r.err, "(rule rm-outside-roots: ", r);
+	cr_assert(!lt_exists(lt_path(lt.work, "before")), "part of the script ran");
+	cr_assert(!lt_exists(lt_path(lt.work, "after")), "part of the script ran");
+	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
+	r = LT_RUN("run", "--", "bash", "-c", "touch before && echo ok > after");
+	LT_EXIT(r, 0);
+	LT_FILE_IS(lt_path(lt.work, "after"), "ok\n");
 }

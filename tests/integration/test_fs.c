@@ -12,12 +12,12 @@ TestSuite(fs, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 
 static struct lt_result sh(const char *script)
 {
-	return LT_RUN("run", "--", "sh", "-c", script);
+	return LT_RUN("run", "--", "sh", lt_script(script));
 }
 
 static struct lt_result sh_home(const char *script)
 {
-	return LT_RUN("run", "--allow", lt.home, "--", "sh", "-c", script);
+	return LT_RUN("run", "--allow", lt.home, "--", "sh", lt_script(script));
 }
 
 /* ---- 1. the workdir grant; a file outside every grant ---- */
@@ -132,8 +132,7 @@ Test(fs, read_grant_allows_reads_refuses_writes_and_truncation)
 	LT_CONTAINS(r.out, "data.txt", r);
 
 	for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++) {
-		r = LT_RUN("run", "--read", dir, "--", "sh", "-c",
-			   lt_fmt(scripts[i], file));
+		r = LT_RUN("run", "--read", dir, "--", "sh", lt_script(lt_fmt(scripts[i], file)));
 		LT_FAILS(r);
 		LT_FILE_IS(file, "read-only content\n");
 	}
@@ -381,8 +380,7 @@ Test(fs, running_in_home_keeps_credentials_denied)
 	lt_write(lt_path(lt.home, ".bashrc"), "# rc\n");
 	lt_write(lt_path(lt.home, "project.txt"), "work\n");
 
-	r = LT_RUN_O(&o, "run", "--", "sh", "-c",
-		     "cat project.txt && echo more >> project.txt");
+	r = LT_RUN_O(&o, "run", "--", "sh", "-c", "cat project.txt && echo more >> project.txt");
 	LT_EXIT(r, 0);
 	LT_FILE_IS(lt_path(lt.home, "project.txt"), "work\nmore\n");
 	r = LT_RUN_O(&o, "run", "--", "cat", ".ssh/id_rsa");
@@ -428,7 +426,7 @@ Test(fs, latch_config_is_read_only_inside)
 	r = LT_RUN("profile", "list");
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "mine", r);
-	r = LT_RUN("run", "-p", "mine", "--", "sh", "-c", "echo $LATCH_PROFILE");
+	r = LT_RUN("run", "-p", "mine", "--", "sh", lt_script("echo $LATCH_PROFILE"));
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "mine", r);
 
@@ -458,10 +456,9 @@ Test(fs, symlinked_home_is_protected_at_its_target)
 	lt_symlink("realhome", link);
 	env[0] = lt_fmt("HOME=%s", link);
 
-	r = LT_RUN_O(&o, "run", "--allow", link, "--", "sh", "-c",
-		     lt_fmt("cat '%1$s/.ssh/id_rsa'; cat '%2$s/.ssh/id_rsa'; "
+	r = LT_RUN_O(&o, "run", "--allow", link, "--", "sh", lt_script(lt_fmt("cat '%1$s/.ssh/id_rsa'; cat '%2$s/.ssh/id_rsa'; "
 			    "echo evil >> '%1$s/.bashrc'; echo ok > '%1$s/new'",
-			    link, real));
+			    link, real)));
 	LT_LACKS(r.out, KEY_MARK, r);
 	LT_FILE_IS(lt_path(real, ".bashrc"), "# rc\n");
 	/* missing protected paths: no new entry directly in the real home */
@@ -504,13 +501,11 @@ Test(fs, a_file_level_grant_opens_that_file_only)
 	LT_FAILS(r);
 	LT_LACKS(r.out, "sibling-content", r);
 	/* read-only: the file cannot be written through its own grant */
-	r = LT_RUN("run", "--read", granted, "--", "sh", "-c",
-		   lt_fmt("echo x >> '%s'", granted));
+	r = LT_RUN("run", "--read", granted, "--", "sh", lt_script(lt_fmt("echo x >> '%s'", granted)));
 	LT_FAILS(r);
 	LT_FILE_IS(granted, "granted-content\n");
 	/* --allow on a file: writable, and still nothing else in its dir */
-	r = LT_RUN("run", "--allow", granted, "--", "sh", "-c",
-		   lt_fmt("echo more >> '%s' && ! ls '%s'", granted, dir));
+	r = LT_RUN("run", "--allow", granted, "--", "sh", lt_script(lt_fmt("echo more >> '%s' && ! ls '%s'", granted, dir)));
 	LT_EXIT(r, 0);
 	LT_FILE_IS(granted, "granted-content\nmore\n");
 }

@@ -96,8 +96,9 @@ Test(hardening, latch_data_and_binary_are_read_only_inside)
 	env[0] = lt_fmt("LATCH_DATA_DIR=%s", data);
 	o.env = env;
 	{
-		const char *const args[] = { "run", "--allow", lt.home, "--", "sh", "-c",
-			lt_fmt("echo '# gone' > '%s'; echo x >> '%s'", req, bin), NULL };
+		const char *const args[] = { "run", "--allow", lt.home, "--", "sh",
+			lt_script(lt_fmt("echo '# gone' > '%s'; echo x >> '%s'", req, bin)),
+			NULL };
 		struct lt_proc p;
 
 		/* run the copy, so that the binary under test is the one protected */
@@ -162,11 +163,10 @@ Test(hardening, the_workdir_repository_config_and_hooks_are_read_only)
 	cr_assert(system(lt_fmt("cd '%s' && git init -q . && git -c user.email=t@t "
 				"-c user.name=t commit -q --allow-empty -m init",
 				lt.work)) == 0);
-	r = LT_RUN("run", "--", "sh", "-c",
-		   "git config core.fsmonitor 'touch planted'; "
+	r = LT_RUN("run", "--", "sh", lt_script("git config core.fsmonitor 'touch planted'; "
 		   "echo '#!/bin/sh' > .git/hooks/pre-commit; "
 		   "echo x > f && git add f && git -c user.email=t@t -c user.name=t "
-		   "commit -qm f && echo commit-ok");
+		   "commit -qm f && echo commit-ok"));
 	LT_CONTAINS(r.out, "commit-ok", r);
 	cr_assert(!lt_exists(lt_path(lt.work, ".git/hooks/pre-commit")),
 		  "a hook was planted");
@@ -176,8 +176,7 @@ Test(hardening, the_workdir_repository_config_and_hooks_are_read_only)
 
 Test(hardening, a_missing_repository_does_not_block_git_init)
 {
-	struct lt_result r = LT_RUN("run", "--", "sh", "-c",
-				    "git init -q . && echo x > top-level-file && echo ok");
+	struct lt_result r = LT_RUN("run", "--", "sh", lt_script("git init -q . && echo x > top-level-file && echo ok"));
 
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "ok", r);
@@ -193,9 +192,8 @@ Test(hardening, a_symlinked_startup_file_cannot_be_swapped)
 
 	lt_write(target, "# rc\n");
 	lt_symlink("dotfiles/bashrc", link);
-	r = LT_RUN("run", "--allow", lt.home, "--", "sh", "-c",
-		   lt_fmt("rm -f '%1$s'; echo evil > '%1$s'; echo evil >> '%2$s'",
-			  link, target));
+	r = LT_RUN("run", "--allow", lt.home, "--", "sh", lt_script(lt_fmt("rm -f '%1$s'; echo evil > '%1$s'; echo evil >> '%2$s'",
+			  link, target)));
 	LT_FAILS(r);
 	LT_FILE_IS(target, "# rc\n");
 	cr_assert(lt_read(link) != NULL && strcmp(lt_read(link), "# rc\n") == 0,

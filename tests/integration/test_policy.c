@@ -186,16 +186,14 @@ Test(policy, profile_paths_resolve_against_the_workdir)
 	lt_mkdir(cwd);
 	lt_mkdir(lt_path(lt.root, "sib"));
 	lt_mkdir(lt_path(lt.root, "a/sib"));
-	r = LT_RUN_O(&o, "run", "-p", p, "--workdir", lt.work, "--", "sh", "-c",
-		     lt_fmt("echo p > '%s/sib/f'", lt.root));
+	r = LT_RUN_O(&o, "run", "-p", p, "--workdir", lt.work, "--", "sh", lt_script(lt_fmt("echo p > '%s/sib/f'", lt.root)));
 	LT_EXIT(r, 0);
 	LT_FILE_IS(lt_path(lt.root, "sib/f"), "p\n");
-	r = LT_RUN_O(&o, "run", "-p", p, "--workdir", lt.work, "--", "sh", "-c",
-		     lt_fmt("echo p > '%s/a/sib/f'", lt.root));
+	r = LT_RUN_O(&o, "run", "-p", p, "--workdir", lt.work, "--", "sh", lt_script(lt_fmt("echo p > '%s/a/sib/f'", lt.root)));
 	LT_FAILS(r);
 
 	r = LT_RUN_O(&o, "run", "--allow", "../sib", "--workdir", lt.work, "--",
-		     "sh", "-c", lt_fmt("echo c > '%s/a/sib/g'", lt.root));
+		     "sh", lt_script(lt_fmt("echo c > '%s/a/sib/g'", lt.root)));
 	LT_EXIT(r, 0);
 	LT_FILE_IS(lt_path(lt.root, "a/sib/g"), "c\n");
 }
@@ -213,15 +211,14 @@ Test(policy, profile_deny_write_and_deny_inside_the_workdir)
 	r = LT_RUN("run", "-p", p, "--", "cat", "frozen/f.txt");
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "frozen-content", r);
-	r = LT_RUN("run", "-p", p, "--", "sh", "-c",
-		   "echo x >> frozen/f.txt; echo y > frozen/new; rm -f frozen/f.txt; cat hidden.txt");
+	r = LT_RUN("run", "-p", p, "--", "sh", lt_script("echo x >> frozen/f.txt; echo y > frozen/new; rm -f frozen/f.txt; cat hidden.txt"));
 	LT_FAILS(r);
 	LT_LACKS(r.out, "hidden-content", r);
 	LT_FILE_IS(lt_path(lt.work, "frozen/f.txt"), "frozen-content\n");
 	cr_assert(!lt_exists(lt_path(lt.work, "frozen/new")));
 	LT_FILE_IS(lt_path(lt.work, "hidden.txt"), "hidden-content\n");
 	/* the rest of the workdir is writable */
-	r = LT_RUN("run", "-p", p, "--", "sh", "-c", "echo ok > free.txt");
+	r = LT_RUN("run", "-p", p, "--", "sh", lt_script("echo ok > free.txt"));
 	LT_EXIT(r, 0);
 }
 
@@ -233,7 +230,7 @@ Test(policy, environment_set_and_injection_refused)
 
 	r = LT_RUN("run", "-p",
 		   lt_profile("set", "extends: default\nenvironment:\n  set: {LATCH_ITEST_SET: from-profile}\n"),
-		   "--", "sh", "-c", "echo \"v=$LATCH_ITEST_SET\"");
+		   "--", "sh", lt_script("echo \"v=$LATCH_ITEST_SET\""));
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "v=from-profile", r);
 
@@ -347,8 +344,7 @@ Test(policy, xdg_state_and_config_homes_are_honoured)
 	lt_write(probe, "xdg-state-secret\n");
 	lt_write(prof, "extends: default\n");
 
-	r = LT_RUN_O(&o, "run", "-p", "mine", "--allow", lt.home, "--", "sh", "-c",
-		     lt_fmt("cat '%s'; echo x >> '%s'; ls '%s/latch'", probe, prof, state));
+	r = LT_RUN_O(&o, "run", "-p", "mine", "--allow", lt.home, "--", "sh", lt_script(lt_fmt("cat '%s'; echo x >> '%s'; ls '%s/latch'", probe, prof, state)));
 	LT_FAILS(r);
 	LT_LACKS(r.out, "xdg-state-secret", r);
 	LT_LACKS(r.out, "probe", r);
@@ -369,9 +365,8 @@ Test(policy, why_agrees_that_no_new_entry_can_appear_beside_a_missing_protected_
 		   lt_path(lt.home, "src/newfile"), "--op", "write");
 	LT_EXIT(r, 0);
 	/* and the kernel agrees with both answers */
-	r = LT_RUN("run", "--allow", lt.home, "--", "sh", "-c",
-		   lt_fmt("echo a > '%s/src/newfile' && ! echo b > '%s/newfile'",
-			  lt.home, lt.home));
+	r = LT_RUN("run", "--allow", lt.home, "--", "sh", lt_script(lt_fmt("echo a > '%s/src/newfile' && ! echo b > '%s/newfile'",
+			  lt.home, lt.home)));
 	LT_EXIT(r, 0);
 	cr_assert(!lt_exists(lt_path(lt.home, "newfile")));
 }

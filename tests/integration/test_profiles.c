@@ -39,11 +39,10 @@ Test(profiles, every_shipped_profile_runs_sh_in_the_workspace)
 
 		if (state)
 			lt_mkdir(state);
-		r = LT_RUN("run", "-p", name, "--", "sh", "-c",
-			   lt_fmt("echo %s > built.txt && cat built.txt && "
+		r = LT_RUN("run", "-p", name, "--", "sh", lt_script(lt_fmt("echo %s > built.txt && cat built.txt && "
 				  "{ [ -z '%s' ] || echo kept > '%s/state'; } && "
 				  "! cat ~/.ssh/id_rsa 2>/dev/null",
-				  name, state ? state : "", state ? state : ""));
+				  name, state ? state : "", state ? state : "")));
 		LT_EXIT(r, 0);
 		LT_CONTAINS(r.out, name, r);
 		cr_assert(strstr(r.out, "KEY-MATERIAL") == NULL,

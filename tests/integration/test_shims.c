@@ -19,9 +19,8 @@ static struct lt_result run_script(const struct lt_opts *o, const char *extra,
 	const char *script = lt_fmt(script_fmt, v);
 
 	if (extra)
-		return LT_RUN_O(o, "run", extra, "--allow", v, "--", "sh", "-c",
-				script);
-	return LT_RUN_O(o, "run", "--allow", v, "--", "sh", "-c", script);
+		return LT_RUN_O(o, "run", extra, "--allow", v, "--", "sh", lt_script(script));
+	return LT_RUN_O(o, "run", "--allow", v, "--", "sh", lt_script(script));
 }
 
 static const char refuse[] = "rm -rf '%s' 2>err.txt; echo $? >rc.txt";
@@ -47,10 +46,9 @@ Test(shims, a_refused_command_is_explained_to_its_caller)
 
 Test(shims, allowed_commands_run_through_their_shim)
 {
-	struct lt_result r = LT_RUN("run", "--", "sh", "-c",
-		"first=${PATH%%:*}; test -x \"$first/rm\" && test -x \"$first/chmod\" && "
+	struct lt_result r = LT_RUN("run", "--", "sh", lt_script("first=${PATH%%:*}; test -x \"$first/rm\" && test -x \"$first/chmod\" && "
 		"echo x >f && chmod 600 f && rm f && mkdir -p d/e && rm -rf d && "
-		"test ! -e f && test ! -e d && echo done");
+		"test ! -e f && test ! -e d && echo done"));
 
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "done", r);
@@ -68,7 +66,7 @@ Test(shims, the_shims_cannot_be_changed_and_are_built_once)
 		"rm -f \"$first/rm\" || echo no-remove; "
 		"chmod 755 \"$first\" || echo no-chmod; "
 		"test -x \"$first/rm\" && echo still-there";
-	struct lt_result r = LT_RUN("run", "--allow", "/tmp", "--", "sh", "-c", script);
+	struct lt_result r = LT_RUN("run", "--allow", "/tmp", "--", "sh", lt_script(script));
 	char *dir = strdup(r.out), *nl = strchr(dir, '\n');
 	char *cache = lt_path(lt.home, ".local/state/latch/shims");
 
@@ -78,10 +76,9 @@ Test(shims, the_shims_cannot_be_changed_and_are_built_once)
 	*nl = '\0';
 	cr_assert(strstr(dir, "/latch-shims-") != NULL, "PATH starts with %s", dir);
 	cr_assert(!lt_exists(lt_path(dir, "rm")), "shims left in %s", dir);
-	r = LT_RUN("run", "--allow", "/tmp", "--", "sh", "-c", script);
+	r = LT_RUN("run", "--allow", "/tmp", "--", "sh", lt_script(script));
 	LT_EXIT(r, 0);
-	r = LT_RUN("run", "--", "sh", "-c",
-		   lt_fmt("ls -A '%s' | wc -l; ls '%s'/*/rm", cache, cache));
+	r = LT_RUN("run", "--", "sh", lt_script(lt_fmt("ls -A '%s' | wc -l; ls '%s'/*/rm", cache, cache)));
 	LT_FAILS(r); /* latch's state directory is hidden in the sandbox */
 	LT_LACKS(r.out, "/rm", r);
 	cr_assert_eq(system(lt_fmt("test \"$(ls -A '%s')\" != '' && "
@@ -93,8 +90,7 @@ Test(shims, the_shims_cannot_be_changed_and_are_built_once)
 
 Test(shims, a_command_missing_from_path_is_reported_not_looped)
 {
-	struct lt_result r = LT_RUN("run", "--", "sh", "-c",
-		"PATH=${PATH%%:*}; rm x; echo rc=$?");
+	struct lt_result r = LT_RUN("run", "--", "sh", lt_script("PATH=${PATH%%:*}; rm x; echo rc=$?"));
 
 	LT_CONTAINS(r.out, "rc=127", r);
 	LT_CONTAINS(r.err, "latch: rm: command not found", r);
@@ -105,7 +101,7 @@ static const char *const no_notify[] = { "LATCH_SECCOMP_NOTIFY=0", NULL };
 Test(shims, without_exec_judging_latch_refuses_to_start)
 {
 	struct lt_opts o = { .env = no_notify };
-	struct lt_result r = LT_RUN_O(&o, "run", "--", "sh", "-c", "echo ran");
+	struct lt_result r = LT_RUN_O(&o, "run", "--", "sh", lt_script("echo ran"));
 
 	LT_EXIT(r, 125);
 	LT_LACKS(r.out, "ran", r);
@@ -134,8 +130,7 @@ Test(shims, without_a_supervisor_an_ask_rule_is_refused_by_the_shim)
 	struct lt_opts o = { .env = no_notify };
 	char *prof = lt_profile_with_rule("asky", "ask-touch", "touch", "ask",
 					  "touching needs a yes");
-	struct lt_result r = LT_RUN_O(&o, "run", "--best-effort", "--profile", prof, "--", "sh", "-c",
-		     "touch f; echo rc=$?");
+	struct lt_result r = LT_RUN_O(&o, "run", "--best-effort", "--profile", prof, "--", "sh", lt_script("touch f; echo rc=$?"));
 	LT_CONTAINS(r.out, "rc=126", r);
 	LT_CONTAINS(r.err, "needs the user's confirmation", r);
 	cr_assert(!lt_exists(lt_path(lt.work, "f")), "touch ran");
@@ -150,7 +145,7 @@ Test(shims, a_mount_point_that_is_not_latchs_is_refused)
 
 	lt_mkdir(tmp);
 	lt_symlink(lt.home, lt_path(tmp, lt_fmt("latch-shims-%u", (unsigned)geteuid())));
-	r = LT_RUN_O(&o, "run", "--", "sh", "-c", "echo ran");
+	r = LT_RUN_O(&o, "run", "--", "sh", lt_script("echo ran"));
 	LT_EXIT(r, 125);
 	LT_LACKS(r.out, "ran", r);
 	LT_CONTAINS(r.err, "is not a directory of uid", r);
@@ -171,8 +166,7 @@ Test(shims, the_shims_judge_with_the_profiles_own_packs)
 		 "    reason: no asking who\n"
 		 "  - id: no-cowsay\n    commands: [id]\n    action: deny\n"
 		 "    reason: disabled anyway\n");
-	r = LT_RUN_O(&o, "run", "--best-effort", "--profile", prof, "--", "sh", "-c",
-		     "whoami; echo rc=$?; id -u >/dev/null; echo id=$?");
+	r = LT_RUN_O(&o, "run", "--best-effort", "--profile", prof, "--", "sh", lt_script("whoami; echo rc=$?; id -u >/dev/null; echo id=$?"));
 	LT_CONTAINS(r.out, "rc=126", r);
 	LT_CONTAINS(r.err, "rule no-whoami: no asking who", r);
 	LT_CONTAINS(r.out, "id=0", r);

@@ -16,7 +16,7 @@ static void assert_unwritable(const char *dir)
 	struct lt_result r;
 
 	cr_assert(!lt_exists(victim), "%s exists before the test", victim);
-	r = LT_RUN("run", "--", "sh", "-c", lt_fmt("echo pwned > '%s'", victim));
+	r = LT_RUN("run", "--", "sh", lt_script(lt_fmt("echo pwned > '%s'", victim)));
 	if (lt_exists(victim))
 		unlink(victim); /* clean up before failing */
 	LT_FAILS(r);
@@ -36,7 +36,7 @@ Test(system, etc_and_usr_are_read_only)
 	struct lt_result r;
 
 	/* readable */
-	r = LT_RUN("run", "--", "sh", "-c", "head -n1 /etc/passwd && ls /usr");
+	r = LT_RUN("run", "--", "sh", lt_script("head -n1 /etc/passwd && ls /usr"));
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "root:", r);
 	LT_CONTAINS(r.out, "bin", r);
@@ -46,7 +46,7 @@ Test(system, etc_and_usr_are_read_only)
 	assert_unwritable("/usr/bin");
 
 	/* an existing system file cannot be changed, even by root */
-	r = LT_RUN("run", "--", "sh", "-c", "echo '# pwned' >> /etc/hostname");
+	r = LT_RUN("run", "--", "sh", lt_script("echo '# pwned' >> /etc/hostname"));
 	LT_FAILS(r);
 	{
 		const char *h = lt_read("/etc/hostname");
@@ -107,12 +107,11 @@ Test(system, root_inside_cannot_use_privileges)
 	LT_FAILS(r);
 	LT_LACKS(r.out, "locked-content", r);
 	/* chown needs CAP_CHOWN */
-	r = LT_RUN("run", "--", "sh", "-c", "echo x > mine && chown 1:1 mine");
+	r = LT_RUN("run", "--", "sh", lt_script("echo x > mine && chown 1:1 mine"));
 	LT_FAILS(r);
 	LT_CONTAINS(r.err, "not permitted", r);
 	/* mounting needs CAP_SYS_ADMIN */
-	r = LT_RUN("run", "--", "sh", "-c",
-		   lt_fmt("mkdir m && mount -t tmpfs none '%s/m'", lt.work));
+	r = LT_RUN("run", "--", "sh", lt_script(lt_fmt("mkdir m && mount -t tmpfs none '%s/m'", lt.work)));
 	LT_FAILS(r);
 }
 
@@ -140,7 +139,7 @@ Test(system, exec_from_read_only_dir_is_refused)
 	LT_CONTAINS(r.err, "cannot execute", r);
 
 	/* a shell inside gets the same answer */
-	r = LT_RUN("run", "--read", tools, "--", "sh", "-c", script);
+	r = LT_RUN("run", "--read", tools, "--", "sh", lt_script(script));
 	LT_EXIT(r, 126);
 
 	/* readable though: the grant works, only exec is refused */
@@ -170,8 +169,7 @@ Test(system, exec_from_workdir_works)
 	LT_EXIT(r, 0);
 
 	/* and a file the command writes itself can be run too */
-	r = LT_RUN("run", "--", "sh", "-c",
-		   "printf '#!/bin/sh\\necho built-here\\n' > b.sh && chmod +x b.sh && ./b.sh");
+	r = LT_RUN("run", "--", "sh", lt_script("printf '#!/bin/sh\\necho built-here\\n' > b.sh && chmod +x b.sh && ./b.sh"));
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "built-here", r);
 }

@@ -303,6 +303,15 @@ char *lt_profile_with_rule(const char *name, const char *id,
 				       name));
 }
 
+char *lt_script(const char *text)
+{
+	static unsigned n;
+	char *path = lt_path(lt.work, lt_fmt(".lt-script-%u.sh", n++));
+
+	lt_write(path, text);
+	return path;
+}
+
 char *lt_victim(void)
 {
 	char *v = lt_path(lt.root, "victim");

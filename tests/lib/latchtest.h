@@ -67,6 +67,11 @@ void lt_write_mode(const char *path, const char *text, mode_t mode);
 void lt_copy(const char *from, const char *to, mode_t mode);
 void lt_symlink(const char *target, const char *linkpath);
 char *lt_read(const char *path); /* whole file, or NULL if it cannot be read */
+/* A shell script file in the workspace holding `text`, for `sh FILE`: a
+ * script run from a file is judged exec by exec as it runs, while a
+ * `sh -c` script is judged whole before any of it runs (docs/rules.md).
+ * Its path. */
+char *lt_script(const char *text);
 /* ROOT/victim holding precious/data.txt ("precious\n"), outside the
  * workspace: what destructive commands must not reach. Its path. */
 char *lt_victim(void);

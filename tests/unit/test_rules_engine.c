@@ -479,3 +479,39 @@ Test(rules_engine, find_reads_starting_points_only)
 	cr_assert_eq(D(r, "find", "src", "!", "-name", "x").action, ACTION_ALLOW);
 	rules_free(r);
 }
+
+/* Wrappers: the command after a wrapper's options (its assignments, the
+ * operands it skips) is judged as if it ran itself, in the directory the
+ * wrapper changes to; nested wrappers too, up to a depth. */
+Test(rules_engine, wrappers_are_seen_through)
+{
+	struct rules *r = load_ok(
+		"pack: p\n"
+		"grammar:\n"
+		"  - {command: env, wraps: true, assignments: true, chdir_options: [-C], value_options: [-u]}\n"
+		"  - {command: timeout, wraps: true, skip_operands: 1, value_options: [-s]}\n"
+		"rules:\n"
+		"  - {id: o, commands: [rm], when: {operands: {outside: [$WORKDIR]}}, action: deny, reason: o}\n");
+	const char *deep[20];
+
+	cr_assert_eq(D(r, "env", "rm", "/x").action, ACTION_DENY);
+	cr_assert_str_eq(D(r, "env", "A=1", "B=2", "rm", "/x").rule, "o");
+	cr_assert_eq(D(r, "env", "-u", "rm", "ls", "/x").action, ACTION_ALLOW,
+		     "-u takes a value: the command is ls");
+	cr_assert_eq(D(r, "env", "-C", "/", "rm", "etc").action, ACTION_DENY);
+	cr_assert_eq(D(r, "env", "-C", "/tmp", "rm", "../home/u/proj/x").action, ACTION_ALLOW);
+	cr_assert_eq(D(r, "env", "rm", "x").action, ACTION_ALLOW);
+	cr_assert_eq(D(r, "timeout", "5", "rm", "/x").action, ACTION_DENY);
+	cr_assert_eq(D(r, "timeout", "-s", "9", "5", "env", "rm", "/x").action, ACTION_DENY);
+	cr_assert_eq(D(r, "timeout", "rm").action, ACTION_ALLOW, "rm is the duration");
+	cr_assert_eq(D(r, "env").action, ACTION_ALLOW);
+	cr_assert(rules_controls(r, "env"));
+	for (int i = 0; i < 12; i++)
+		deep[i] = "env";
+	deep[12] = "rm";
+	deep[13] = "/x";
+	cr_assert_eq(rules_decide(r, deep, 14, NULL, &roots).action, ACTION_ALLOW,
+		     "wrappers are followed 8 deep, no further");
+	cr_assert_eq(rules_decide(r, deep + 5, 9, NULL, &roots).action, ACTION_DENY);
+	rules_free(r);
+}
