@@ -531,6 +531,7 @@ int main(int argc, char **argv)
 	rules_skip_examples(r); /* as latch run loads them */
 	if (rules_load_dir(r, "rules/packs", &loaded, &e) < 0)
 		die("%s", e.msg);
+	(void)rules_jit_now(r); /* as latch run's judge does */
 
 	/* One untimed pass: warms the caches and counts the decisions. */
 	struct tally { const char *id; size_t n; } by_rule[64];

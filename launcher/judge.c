@@ -448,6 +448,10 @@ static int judge_one(struct judge *j)
 	const char *why = NULL, *answer = NULL;
 	bool argv_matters = true;
 
+	/* more than the command's own exec: many decisions are to come,
+	 * compile the patterns (this thread is the only one deciding) */
+	if (j->received++ == 1)
+		(void)rules_jit_now(j->set.rules);
 	memset(j->req, 0, sizeof(*j->req));
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
 		return errno == ENOENT || errno == EINTR ? 0 : -1;

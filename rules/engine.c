@@ -417,6 +417,15 @@ const char *rules_pack_file(const struct rules *r, size_t i)
 	return i < r->n_packs ? r->packs[i]->file : NULL;
 }
 
+bool rules_jit_now(const struct rules *r)
+{
+	size_t failed = 0;
+
+	for (size_t i = 0; i < r->n_rules; i++)
+		failed += !cond_jit(&r->rules[i]->when);
+	return failed == 0;
+}
+
 bool rules_jit(const struct rules *r)
 {
 	return !r->jit_failed;

@@ -147,11 +147,14 @@ struct parsed_pack {
 	bool jit_failed;
 };
 /* Parse a pack. A second YAML document, if any, maps rule ids to example
- * lists; with `examples` false it is not even read (run time). */
+ * lists; with `examples` false it is not even read and the patterns are
+ * not JIT-compiled (run time: rules_jit_now). */
 int pack_parse(const char *buf, size_t len, const char *file, bool examples,
 	       struct parsed_pack *out, struct err *e);
 void pack_parsed_free(struct parsed_pack *pp);
 void rule_free(struct rule *ru);
+/* JIT-compile every pattern of a condition; false if one could not be. */
+bool cond_jit(const struct cond *cd);
 void grammar_free(struct grammar *g);
 void pattern_free(struct pattern *p);
 

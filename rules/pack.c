@@ -21,6 +21,7 @@ struct pctx {
 	struct opnd_test *ot;
 	struct example *ex;
 	struct grammar *g;
+	bool jit;        /* JIT-compile the patterns as they are read */
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -78,7 +79,7 @@ static int compile(struct pctx *c, const yaml_node_t *n, const char *key,
 		return err_set(c->w.e, "%s:%d: pcre2 error at offset %zu: %s",
 			       c->w.file, yw_line(n), (size_t)off, (char *)msg);
 	}
-	if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
+	if (c->jit && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
 		c->pp->jit_failed = true;
 	*out = xcalloc(1, sizeof(**out));
 	(*out)->code = re;
@@ -425,6 +426,26 @@ static int parse_cond(struct pctx *c, yaml_node_t *v, const char *what,
 	rc = walk(c, v, what, keys, N(keys));
 	c->cond = saved;
 	return rc;
+}
+
+static bool jit(const struct pattern *p)
+{
+	return p == NULL || pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
+}
+
+bool cond_jit(const struct cond *cd)
+{
+	size_t failed = !jit(cd->cmdline);
+
+	for (size_t i = 0; i < cd->n_opnds; i++)
+		failed += !jit(cd->opnds[i].word) + !jit(cd->opnds[i].path);
+	for (size_t i = 0; i < cd->n_argv; i++)
+		failed += !jit(cd->argv[i]);
+	for (size_t i = 0; i < cd->n_any; i++)
+		failed += !cond_jit(&cd->any[i]);
+	if (cd->not)
+		failed += !cond_jit(cd->not);
+	return failed == 0;
 }
 
 static void cond_free(struct cond *cd)
@@ -962,7 +983,8 @@ int pack_parse(const char *buf, size_t len, const char *file, bool examples,
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	struct pctx c = { .w = { .doc = &doc, .file = file, .e = e }, .pp = out };
+	struct pctx c = { .w = { .doc = &doc, .file = file, .e = e }, .pp = out,
+			  .jit = examples };
 	yaml_node_t *root;
 	int rc = -1;
 

@@ -47,9 +47,16 @@ struct rules;
 
 struct rules *rules_new(void);
 void rules_free(struct rules *r);
-/* Load packs without their examples document (the run time: it is only
- * for `latch rules test`, and parsing it costs more than the rules). */
+/* Load packs for the run time: without their examples document (it is only
+ * for `latch rules test`, and parsing it costs more than the rules), and
+ * without JIT-compiling the patterns (a few decisions need no JIT, and
+ * compiling every pattern costs milliseconds): rules_jit_now() does it
+ * when many decisions are to come. */
 void rules_skip_examples(struct rules *r);
+/* JIT-compile every pattern of `r` (after rules_skip_examples). Not while
+ * a decision is running on `r`. False when pcre2 could not JIT some
+ * pattern (it is then interpreted). */
+bool rules_jit_now(const struct rules *r);
 
 /* Parse one pack from a buffer (`file` is for messages) and add its rules.
  * Every pattern is compiled here. On error (`FILE:LINE: …`) nothing is
