@@ -1,5 +1,6 @@
 #include "strv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,18 @@ bool strv_contains(const struct strv *sv, const char *s)
 		if (strcmp(sv->v[i], s) == 0)
 			return true;
 	return false;
+}
+
+void strv_line(const char *const *v, size_t n, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && len < size - 4; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? " " : "",
+					v[i]);
+	if (len >= size - 4)
+		memcpy(out + size - 4, "...", 4);
 }
 
 static int by_strcmp(const void *a, const void *b)

@@ -16,6 +16,9 @@ void strv_push(struct strv *sv, const char *s);
 /* Append s, taking ownership. */
 void strv_push_owned(struct strv *sv, char *s);
 bool strv_contains(const struct strv *sv, const char *s);
+/* The words v[0..n) as one line, separated by spaces, cut with "..." to
+ * fit `size` (at least 4) bytes. */
+void strv_line(const char *const *v, size_t n, char *out, size_t size);
 /* Sort by strcmp. */
 void strv_sort(struct strv *sv);
 void strv_free(struct strv *sv);

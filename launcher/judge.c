@@ -186,14 +186,7 @@ static void read_call(const struct seccomp_notif *req, bool anonymous,
 /* The argv as one line for messages, cut at `size` with "...". */
 static void argv_line(const struct exec_call *c, char *line, size_t size)
 {
-	size_t n = 0;
-
-	line[0] = '\0';
-	for (size_t i = 0; i < c->argc && n < size - 4; i++)
-		n += (size_t)snprintf(line + n, size - n, "%s%s", i ? " " : "",
-				      c->argv[i]);
-	if (n >= size - 4)
-		memcpy(line + size - 4, "...", 4);
+	strv_line((const char *const *)c->argv, c->argc, line, size);
 	if (c->argc == 0)
 		snprintf(line, size, "%s", c->path);
 }

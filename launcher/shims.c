@@ -23,8 +23,6 @@
 #define LATCH_LIBEXECDIR "/usr/local/libexec/latch"
 #endif
 
-#define MAX_PACK (1 << 20)
-
 /* latch-shim: beside the latch binary (a build tree), else installed. */
 static int shim_binary(char out[PATH_MAX], struct err *e)
 {
@@ -99,56 +97,24 @@ struct content {
 	struct stat bin_st;
 	char *session;
 	size_t session_len;
-	char **pack, **pack_name; /* pack bytes, and their file names */
-	size_t *pack_len, n_packs;
+	const char **pack;   /* the pack files in load order … */
+	char **pack_name;    /* … their names in the shim directory … */
+	struct stat *pack_st; /* … and their identities (the key) */
+	size_t n_packs;
 };
 
 static void content_free(struct content *c)
 {
-	for (size_t i = 0; i < c->n_packs; i++) {
-		free(c->pack[i]);
+	for (size_t i = 0; i < c->n_packs; i++)
 		free(c->pack_name[i]);
-	}
 	free(c->pack);
 	free(c->pack_name);
-	free(c->pack_len);
+	free(c->pack_st);
 	free(c->session);
 }
 
-static char *read_small(const char *path, size_t *len, struct err *e)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *buf;
-	ssize_t n;
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		err_sys(e, "cannot read the rule pack '%s'", path);
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > MAX_PACK) {
-		err_set(e, "the rule pack '%s' is not a regular file of at most 1 MiB",
-			path);
-		close(fd);
-		return NULL;
-	}
-	buf = xcalloc(1, (size_t)st.st_size + 1); /* all defined */
-	n = read(fd, buf, (size_t)st.st_size + 1);
-	close(fd);
-	if (n < 0 || n > st.st_size) {
-		if (n < 0)
-			err_sys(e, "cannot read the rule pack '%s'", path);
-		else
-			err_set(e, "the rule pack '%s' changed while latch read it", path);
-		free(buf);
-		return NULL;
-	}
-	*len = (size_t)n;
-	return buf;
-}
-
+/* What the shim directory holds, by identity: nothing is read here, so a
+ * launch that finds its directory built reads no pack. */
 static int content_load(struct content *c, const struct rules *r,
 			const struct shim_session *s, struct err *e)
 {
@@ -163,16 +129,11 @@ static int content_load(struct content *c, const struct rules *r,
 	for (size_t i = 0; (file = rules_pack_file(r, i)) != NULL; i++) {
 		const char *base = strrchr(file, '/');
 		size_t len;
-		char *buf = read_small(file, &len, e);
 
-		if (buf == NULL)
-			return -1;
 		c->pack = xrealloc(c->pack, (i + 1) * sizeof(*c->pack));
 		c->pack_name = xrealloc(c->pack_name, (i + 1) * sizeof(*c->pack_name));
-		c->pack_len = xrealloc(c->pack_len, (i + 1) * sizeof(*c->pack_len));
-		c->pack[i] = buf;
-		c->pack_len[i] = len;
-		c->n_packs = i + 1;
+		c->pack_st = xrealloc(c->pack_st, (i + 1) * sizeof(*c->pack_st));
+		c->pack[i] = file;
 		base = base ? base + 1 : file;
 		/* the shim loads *.yaml of its rules directory: keep the
 		 * name (for messages), in load order, with that suffix */
@@ -180,6 +141,9 @@ static int content_load(struct content *c, const struct rules *r,
 		c->pack_name[i] = xasprintf("%03zu-%s%s", i, base,
 					    len > 5 && strcmp(base + len - 5, ".yaml") == 0
 						    ? "" : ".yaml");
+		c->n_packs = i + 1;
+		if (stat(file, &c->pack_st[i]) < 0 || !S_ISREG(c->pack_st[i].st_mode))
+			return err_sys(e, "cannot use the rule pack '%s'", file);
 	}
 	return 0;
 }
@@ -202,20 +166,24 @@ static uint64_t fnv_u64(uint64_t h, uint64_t v)
 	return h;
 }
 
-static uint64_t content_key(const struct content *c)
+/* A file's identity: a new version of it has another one. */
+static uint64_t fnv_stat(uint64_t h, const struct stat *st)
 {
-	const struct stat *st = &c->bin_st;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
 	h = fnv_u64(h, (uint64_t)st->st_dev);
 	h = fnv_u64(h, (uint64_t)st->st_ino);
 	h = fnv_u64(h, (uint64_t)st->st_size);
 	h = fnv_u64(h, (uint64_t)st->st_mtim.tv_sec);
-	h = fnv_u64(h, (uint64_t)st->st_mtim.tv_nsec);
+	return fnv_u64(h, (uint64_t)st->st_mtim.tv_nsec);
+}
+
+static uint64_t content_key(const struct content *c)
+{
+	uint64_t h = fnv_stat(0xcbf29ce484222325ULL, &c->bin_st);
+
 	h = fnv(h, c->session, c->session_len);
 	for (size_t i = 0; i < c->n_packs; i++) {
 		h = fnv(h, c->pack_name[i], strlen(c->pack_name[i]) + 1);
-		h = fnv(h, c->pack[i], c->pack_len[i]);
+		h = fnv_stat(h, &c->pack_st[i]);
 	}
 	return h;
 }
@@ -233,23 +201,24 @@ static int write_at(int dir, const char *name, const char *buf, size_t len,
 	return n == (ssize_t)len ? 0 : err_sys(e, "cannot write the shims' %s", name);
 }
 
-static int copy_binary(const struct content *c, int dir, struct err *e)
+/* Copy `src` (of `size` bytes) to DIR/name with `mode`. */
+static int copy_file(const char *src, off_t size, int dir, const char *name,
+		     mode_t mode, struct err *e)
 {
-	int in = open(c->bin, O_RDONLY | O_CLOEXEC);
-	int out = openat(dir, ".latch/shim",
-			 O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0555);
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	int out = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	off_t off = 0;
 	int rc = in < 0 || out < 0 ? -1 : 0;
 
-	while (rc == 0 && off < c->bin_st.st_size)
-		if (sendfile(out, in, &off, (size_t)(c->bin_st.st_size - off)) <= 0)
+	while (rc == 0 && off < size)
+		if (sendfile(out, in, &off, (size_t)(size - off)) <= 0)
 			rc = -1;
 	if (rc < 0)
-		err_sys(e, "cannot copy '%s' into the shims", c->bin);
+		err_sys(e, "cannot copy '%s' into the shims", src);
 	if (in >= 0)
 		close(in);
 	if (out >= 0 && close(out) < 0 && rc == 0)
-		rc = err_sys(e, "cannot copy '%s' into the shims", c->bin);
+		rc = err_sys(e, "cannot copy '%s' into the shims", src);
 	return rc;
 }
 
@@ -274,12 +243,13 @@ static int populate(const char *path, const struct content *c,
 		err_sys(e, "cannot fill the shim directory '%s'", path);
 		goto out;
 	}
-	if (copy_binary(c, dir, e) < 0 ||
+	if (copy_file(c->bin, c->bin_st.st_size, dir, ".latch/shim", 0555, e) < 0 ||
 	    write_at(dir, ".latch/session", c->session, c->session_len, e) < 0)
 		goto out;
 	for (size_t i = 0; i < c->n_packs; i++) {
 		char *name = xasprintf(".latch/rules/%s", c->pack_name[i]);
-		int w = write_at(dir, name, c->pack[i], c->pack_len[i], e);
+		int w = copy_file(c->pack[i], c->pack_st[i].st_size, dir, name,
+				  0444, e);
 
 		free(name);
 		if (w < 0)

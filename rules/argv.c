@@ -161,16 +161,22 @@ static void scan_expressions(struct argv_view *v, const struct grammar *g,
 		v->ops[v->n_ops++] = argv[i];
 }
 
+/* Room for every word of argv as an option or an operand. */
+static void view_init(struct argv_view *v, size_t argc)
+{
+	memset(v, 0, sizeof(*v));
+	v->longs = xcalloc(argc + 1, sizeof(*v->longs));
+	v->long_len = xcalloc(argc + 1, sizeof(*v->long_len));
+	v->ops = xcalloc(argc + 1, sizeof(*v->ops));
+}
+
 void argv_read(struct argv_view *v, const struct rules *r, const char *command,
 	       const char *const *argv, size_t argc)
 {
 	const struct grammar *g = grammar_find(r, command);
 	size_t from = 1;
 
-	memset(v, 0, sizeof(*v));
-	v->longs = xcalloc(argc + 1, sizeof(*v->longs));
-	v->long_len = xcalloc(argc + 1, sizeof(*v->long_len));
-	v->ops = xcalloc(argc + 1, sizeof(*v->ops));
+	view_init(v, argc);
 	v->g = g;
 	if (g && g->subcommands) {
 		long at = scan(v, g, argv, 1, argc, true);
@@ -198,7 +204,7 @@ void argv_read(struct argv_view *v, const struct rules *r, const char *command,
 		v->ops[v->n_ops++] = v->target;
 }
 
-static bool assignment(const char *w)
+bool argv_is_assignment(const char *w)
 {
 	const char *eq = strchr(w, '=');
 
@@ -211,24 +217,28 @@ static bool assignment(const char *w)
 	return true;
 }
 
+/* The options of a wrapper or shell, up to its first operand (the index,
+ * or -1): the view says which options were seen. */
+static long leading_options(struct argv_view *v, const struct grammar *g,
+			    const char *const *argv, size_t argc)
+{
+	view_init(v, argc);
+	return scan(v, g, argv, 1, argc, true);
+}
+
 size_t argv_inner(const struct grammar *g, const char *const *argv,
 		  size_t argc, const char **chdir)
 {
 	struct argv_view v;
-	long at;
+	/* the options end at the first operand: the rest is the command's */
+	long at = leading_options(&v, g, argv, argc);
 	size_t i, skip = g->skip_operands;
 
-	memset(&v, 0, sizeof(v));
-	v.longs = xcalloc(argc + 1, sizeof(*v.longs));
-	v.long_len = xcalloc(argc + 1, sizeof(*v.long_len));
-	v.ops = xcalloc(argc + 1, sizeof(*v.ops));
-	/* the options end at the first operand: the rest is the command's */
-	at = scan(&v, g, argv, 1, argc, true);
 	*chdir = v.chdir;
 	argv_view_free(&v);
 	if (at < 0)
 		return 0;
-	for (i = (size_t)at; i < argc && g->assignments && assignment(argv[i]); i++)
+	for (i = (size_t)at; i < argc && g->assignments && argv_is_assignment(argv[i]); i++)
 		;
 	for (; i < argc && skip > 0; i++, skip--)
 		;
@@ -239,15 +249,9 @@ size_t argv_script(const struct grammar *g, const char *const *argv,
 		   size_t argc)
 {
 	struct argv_view v;
-	long at;
-	bool c;
+	long at = leading_options(&v, g, argv, argc);
+	bool c = argv_has_short(&v, 'c');
 
-	memset(&v, 0, sizeof(v));
-	v.longs = xcalloc(argc + 1, sizeof(*v.longs));
-	v.long_len = xcalloc(argc + 1, sizeof(*v.long_len));
-	v.ops = xcalloc(argc + 1, sizeof(*v.ops));
-	at = scan(&v, g, argv, 1, argc, true);
-	c = argv_has_short(&v, 'c');
 	argv_view_free(&v);
 	return c && at > 0 ? (size_t)at : 0;
 }

@@ -186,6 +186,8 @@ bool argv_has_short(const struct argv_view *v, unsigned char c);
 bool argv_has_long(const struct argv_view *v, const struct strv *names);
 const struct grammar *grammar_find(const struct rules *r, const char *command);
 
+/* NAME=VALUE, as a shell reads an assignment before a command. */
+bool argv_is_assignment(const char *w);
 /* For a shell grammar (shell: true) given -c: the index in argv of the
  * script (0: none); the words after it are $0, $1 … */
 size_t argv_script(const struct grammar *g, const char *const *argv,

@@ -292,18 +292,6 @@ static bool reserved(const char *w)
 	return false;
 }
 
-static bool assignment(const char *w)
-{
-	const char *eq = strchr(w, '=');
-
-	if (eq == NULL || eq == w || (w[0] >= '0' && w[0] <= '9'))
-		return false;
-	for (const char *p = w; p < eq; p++)
-		if (!is_name(*p))
-			return false;
-	return true;
-}
-
 struct builder {
 	struct sh_script *out;
 	struct sh_cmd cur;
@@ -365,7 +353,7 @@ static void add_word(struct builder *b, const char *w, bool quoted)
 			b->skip_name = true;
 			return;
 		}
-		if (reserved(w) || assignment(w))
+		if (reserved(w) || argv_is_assignment(w))
 			return;
 	}
 	strv_push(&c->argv, w);

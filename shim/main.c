@@ -93,25 +93,13 @@ static int load_rules(struct shim *sh, struct err *e)
 	return 0;
 }
 
-/* argv as one line, cut with "..." */
-static void line_of(char *const *argv, int argc, char *out, size_t size)
-{
-	size_t n = 0;
-
-	out[0] = '\0';
-	for (int i = 0; i < argc && n < size - 4; i++)
-		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? " " : "",
-				      argv[i]);
-	if (n >= size - 4)
-		memcpy(out + size - 4, "...", 4);
-}
-
 static void explain(const struct shim *sh, const struct decision *d,
 		    char *const *argv, int argc)
 {
 	char line[400];
 
-	line_of(argv, argc, line, sizeof(line));
+	strv_line((const char *const *)argv, (size_t)(argc > 0 ? argc : 0), line,
+		  sizeof(line));
 	if (sh->s.monitor) {
 		fprintf(stderr, "latch: monitor: would block: %s (rule %s: %s)\n",
 			line, d->rule, d->reason);

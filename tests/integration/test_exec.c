@@ -180,17 +180,29 @@ Test(exec, an_exec_storm_from_many_processes_is_answered)
 
 /* ---- profiles choose the packs (rules: packs, add, disable) ---- */
 
-/* A profile NAME extending default that adds a pack of one rule, ID: on
- * COMMAND, ACTION, REASON. Returns the profile's path. */
+/* A profile NAME whose one added rule (ID on COMMAND: ACTION, REASON)
+ * refuses `COMMAND ARG; echo rc=$?` with `message`; its path. */
+static char *refused_by_own_rule(const char *name, const char *id,
+				 const char *command, const char *action,
+				 const char *reason, const char *arg,
+				 const char *message)
+{
+	char *p = lt_profile_with_rule(name, id, command, action, reason);
+	struct lt_result r = LT_RUN("run", "-p", p, "--", "sh",
+				    lt_script(lt_fmt("%s %s; echo rc=$?", command, arg)));
+
+	LT_CONTAINS(r.err, message, r);
+	LT_CONTAINS(r.out, "rc=126", r);
+	return p;
+}
+
 Test(exec, a_profile_adds_its_own_pack)
 {
-	char *p = lt_profile_with_rule("own", "no-curl", "curl", "deny",
-				    "no downloads in this project");
+	char *p = refused_by_own_rule("own", "no-curl", "curl", "deny",
+				      "no downloads in this project", "--version",
+				      "latch: blocked: curl --version (rule no-curl: no downloads in this project)");
 	struct lt_result r;
 
-	r = LT_RUN("run", "-p", p, "--", "sh", lt_script("curl --version; echo rc=$?"));
-	LT_CONTAINS(r.err, "latch: blocked: curl --version (rule no-curl: no downloads in this project)", r);
-	LT_CONTAINS(r.out, "rc=126", r);
 	r = LT_RUN("check", "-p", p, "--", "curl", "x");
 	LT_EXIT(r, 1);
 	LT_CONTAINS(r.out, "packs: ", r);
@@ -233,13 +245,9 @@ Test(exec, a_profile_naming_packs_is_checked_at_start)
  * themselves are tested under a real terminal, tests/tty.sh). */
 Test(exec, an_ask_rule_without_a_terminal_refuses)
 {
-	char *p = lt_profile_with_rule("ask", "ask-touch", "touch", "ask",
-				    "touching needs a yes");
-	struct lt_result r;
-
-	r = LT_RUN("run", "-p", p, "--", "sh", lt_script("touch f; echo rc=$?"));
-	LT_CONTAINS(r.err, "latch: blocked: touch f (asks for confirmation; no terminal to ask on, so refused)", r);
-	LT_CONTAINS(r.out, "rc=126", r);
+	(void)refused_by_own_rule("ask", "ask-touch", "touch", "ask",
+				  "touching needs a yes", "f",
+				  "latch: blocked: touch f (asks for confirmation; no terminal to ask on, so refused)");
 	cr_assert(!lt_exists(lt_path(lt.work, "f")));
 }
 
