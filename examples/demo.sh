@@ -33,9 +33,11 @@ run "$latch" run --allow "$HOME" -- sh -c '
   echo "system write:";    touch /etc/latch-demo 2>&1 || echo "  -> refused"'
 run "$latch" why --allow "$HOME" --path "$HOME/.ssh/id_ed25519" --op read
 run "$latch" run -- sh -c 'cat ~/notes.txt'
-# Every exec is judged, whatever it is called: the precious tree is granted
-# (Landlock would let it go) but lies outside the workspace.
+# The precious tree is granted (Landlock would let it go) but lies outside
+# the workspace. A `sh -c` string is judged whole before any of it runs:
 mkdir -p "$HOME/precious" && echo "keep me" > "$HOME/precious/data.txt"
-run "$latch" run --allow "$HOME" -- sh -c \
-  'rm -rf ~/precious; cp /bin/rm ./zap && ./zap -rf ~/precious; cat ~/precious/data.txt'
+run "$latch" run --allow "$HOME" -- sh -c 'echo cleaning; rm -rf ~/precious'
+# A script run from a file is judged exec by exec, whatever runs is called:
+printf '%s\n' 'cp /bin/rm ./zap && ./zap -rf ~/precious' 'cat ~/precious/data.txt' > cleanup.sh
+run "$latch" run --allow "$HOME" -- sh cleanup.sh
 run "$latch" audit tail
