@@ -1,16 +1,20 @@
 /* bench/rules.c — decisions per second of the rule engine alone, on one
  * core, with the shipped packs, over a 10,000-line corpus of command lines:
  * mostly everyday agent commands (git, ls, cat, grep, find, sed, make, long
- * cc lines, npm, python3, mv, cp, rm inside the workspace …) and about one
- * in eight destructive ones (rm -rf outside the workspace, dd onto a disk,
- * chmod -R on the system, sudo, git push --force, git reset --hard, mkfs …).
+ * cc lines, npm, python3, mv, cp, rm inside the workspace …), about one in
+ * nine a shell string or an interpreter one-liner (sh -c '…', python3 -c
+ * '…', node -e '…': tokenized and judged command by command), and about
+ * one in eight destructive (rm -rf outside the workspace, dd onto a disk,
+ * chmod -R on the system, sudo, git push --force, git reset --hard, mkfs;
+ * and some of the strings).
  *
  * The corpus is generated in memory at run time from a fixed seed, so every
  * run decides the same lines; -p prints it, -c reads another one.
  *
  * Corpus format: one line = one argv; words are separated by spaces or
- * tabs, with no quoting or escapes (a word cannot contain a space); empty
- * lines and lines starting with '#' are skipped. argv[0] is the command as
+ * tabs; a word in single quotes may hold spaces (and no single quote):
+ * `sh -c 'cd build && make'`; no other quoting or escapes; empty lines and
+ * lines starting with '#' are skipped. argv[0] is the command as
  * invoked (a name or a path). Every line is decided with the workspace
  * /home/u/proj as cwd and HOME /home/u (like the packs' examples).
  *
@@ -20,7 +24,7 @@
  *     -s SEED     generator seed (default 1)
  *     -c FILE     read the corpus from FILE ('-': stdin) instead
  *     -p          print the generated corpus and exit
- *     -T RATE     decisions/s to meet (default 500000)
+ *     -T RATE     decisions/s to meet (default 200000, the rule-pack issue's target)
  *   (built and run by bench/run, from the repository root; a lone number
  *   argument is taken as SECONDS)
  */
@@ -274,6 +278,53 @@ static void gen_py(void)
 	}
 }
 
+/* Agents run most commands through a shell, and some through an
+ * interpreter: strings the engine tokenizes (words with spaces, quoted in
+ * the corpus). About one in six is destructive. */
+static void gen_strings(void)
+{
+	static const char *const sh[] = { "sh", "bash", "/bin/sh", "bash" };
+	static const char *const scripts[] = {
+		"cd build && make -j2 2>&1 | tail -20",
+		"npm test 2>&1 | tee /tmp/test.log",
+		"git status --short && git diff --stat",
+		"for f in src/*.c; do cc -c $f -o build/$(basename $f .c).o; done",
+		"grep -rn TODO src | wc -l",
+		"ls -la; cat package.json | jq .scripts",
+		"python3 -m pytest -q > /tmp/out.txt; echo $?",
+		"rm -rf build dist && mkdir -p build",
+		"if [ -d node_modules ]; then npm ci; fi",
+		"export CC=clang; cd src && make",
+		"rm -rf ~/.cache/pip && pip install -r requirements.txt",
+		"find . -name '*.pyc' -delete",
+		"cd / && rm -rf home",                     /* destructive */
+		"git fetch && git reset --hard origin/main", /* destructive */
+		"echo ok > /etc/hosts",                     /* destructive */
+	};
+	static const char *const code[][2] = {
+		{ "python3", "import json; print(json.load(open('package.json'))['name'])" },
+		{ "python3", "import shutil; shutil.rmtree('build', ignore_errors=True)" },
+		{ "python3", "import subprocess; subprocess.run(['git', 'status'])" },
+		{ "node", "console.log(require('./package.json').version)" },
+		{ "node", "require('fs').rmSync('dist', {recursive: true, force: true})" },
+		{ "perl", "s/foo/bar/g" },
+		{ "python3", "import shutil, os; shutil.rmtree(os.path.expanduser('~'))" }, /* destructive */
+		{ "node", "require('child_process').execSync('rm -rf ~/src')" },          /* destructive */
+	};
+
+	if (below(3)) {
+		w("%s", PICK(sh));
+		w("-c");
+		w("'%s'", PICK(scripts));
+	} else {
+		unsigned k = below(sizeof(code) / sizeof(code[0]));
+
+		w("%s", code[k][0]);
+		w("%s", strcmp(code[k][0], "python3") == 0 ? "-c" : "-e");
+		w("'%s'", code[k][1]);
+	}
+}
+
 static void gen_rm_inside(void) /* deletes inside the workspace or /tmp: allowed */
 {
 	switch (below(9)) {
@@ -364,7 +415,7 @@ static const struct {
 	{ 22, gen_git }, { 12, gen_read }, { 9, gen_search }, { 8, gen_edit },
 	{ 5, gen_make }, { 9, gen_cc }, { 5, gen_js }, { 5, gen_py },
 	{ 5, gen_rm_inside }, { 3, gen_near_miss }, { 5, gen_misc },
-	{ 12, gen_destructive },
+	{ 12, gen_destructive }, { 10, gen_strings },
 };
 
 static void generate(size_t lines, uint64_t seed)
@@ -374,7 +425,7 @@ static void generate(size_t lines, uint64_t seed)
 	for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++)
 		total += templates[i].weight;
 	rng_state = seed;
-	w("# bench/rules corpus: %zu lines, seed %llu; one argv per line, words separated by spaces",
+	w("# bench/rules corpus: %zu lines, seed %llu; one argv per line, words separated by spaces, 'quoted words' may hold spaces",
 	  lines, (unsigned long long)seed);
 	end_line();
 	for (size_t l = 0; l < lines; l++) {
@@ -446,6 +497,16 @@ static void parse(void)
 					if (words == NULL)
 						die("out of memory");
 				}
+				if (*q == '\'') { /* 'a quoted word, spaces and all' */
+					char *close = strchr(q + 1, '\'');
+
+					if (close == NULL)
+						die("a quoted word is not closed: %s", q);
+					words[n_words++] = q + 1;
+					*close = '\0';
+					q = close + 1;
+					continue;
+				}
 				words[n_words++] = q;
 				while (*q && *q != ' ' && *q != '\t' && *q != '\r')
 					q++;
@@ -485,14 +546,14 @@ static void usage(void)
 		"  -c FILE     read the corpus from FILE ('-': stdin): one argv per line,\n"
 		"              words separated by spaces, no quoting; '#' lines skipped\n"
 		"  -p          print the generated corpus and exit\n"
-		"  -T RATE     decisions/s to meet (default 500000)\n"
+		"  -T RATE     decisions/s to meet (default 200000, the rule-pack issue's target)\n"
 		"Run from the repository root (it loads rules/packs).\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	double secs = 2.0, target = 500000, t0, t, *pass;
+	double secs = 2.0, target = 200000, t0, t, *pass;
 	const struct rules_roots roots = { WORKDIR, HOME };
 	const char *file = NULL;
 	size_t lines = 10000, loaded, denied = 0, n_pass = 0, cap_pass = 1024;

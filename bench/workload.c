@@ -2,13 +2,15 @@
  *
  * Times one command (a shell loop, a build …) bare and under
  *   LATCH run --profile default -- COMMAND…
- * where every exec the command makes is judged by latch's supervisor. The
- * two variants are interleaved round-robin (the first variant alternates
- * each round), so drift — CPU frequency, page cache, other load — affects
- * both equally. Each run is spawned with posix_spawn and timed up to
- * wait4 with CLOCK_MONOTONIC; wait4's rusage also gives the CPU time
- * (user + system) of the run and everything it waited for, latch's
- * supervisor included.
+ * where every exec the command makes is judged by latch's supervisor;
+ * with -F also under NOTIFY COMMAND… (bench/notify: seccomp user
+ * notification of every exec, answered at once, nothing judged — the
+ * floor of latch's exec overhead). The variants are interleaved
+ * round-robin (the first variant rotates each round), so drift — CPU
+ * frequency, page cache, other load — affects all of them equally. Each
+ * run is spawned with posix_spawn and timed up to wait4 with
+ * CLOCK_MONOTONIC; wait4's rusage also gives the CPU time (user + system)
+ * of the run and everything it waited for, latch's supervisor included.
  *
  * Before every run (timed or not) the optional PREP shell command runs,
  * untimed and bare (e.g. `make clean`, so every build starts clean).
@@ -16,16 +18,17 @@
  * failure is shown; that run also warms the caches. Children get
  * /dev/null as stdin, stdout and stderr; every run must exit 0.
  *
- * Usage: workload [-n RUNS] [-w WARMUP] [-l LATCH] [-p PREP] [-T TARGET]
- *                 [-N NAME] [-x EXECS] -- COMMAND [ARG…]
+ * Usage: workload [-n RUNS] [-w WARMUP] [-l LATCH] [-F NOTIFY] [-p PREP]
+ *                 [-T TARGET] [-N NAME] [-x EXECS] -- COMMAND [ARG…]
  *   RUNS    timed runs per variant (default 5)
  *   WARMUP  more untimed runs per variant after the first (default 0)
  *   LATCH   the latch binary (default $LATCH, else ./latch)
+ *   NOTIFY  bench/notify: adds the variant "notify" between bare and latch
  *   PREP    shell command run untimed before each run, in the cwd
  *   TARGET  the ratio latch/bare to meet (default 1.10)
  *   NAME    what to call the workload in the output
  *   EXECS   how many execs one run makes, if known: the added time is
- *           then also given per exec
+ *           then also given per exec (with NOTIFY: latch's judging too)
  * The command runs in the current directory (the workspace, for latch).
  */
 #define _GNU_SOURCE
@@ -79,39 +82,64 @@ static void run_timed(struct variant *v, bool record)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: workload [-n RUNS] [-w WARMUP] [-l LATCH] [-p PREP] [-T TARGET]\n"
-		"                [-N NAME] -- COMMAND [ARG...]\n"
+		"usage: workload [-n RUNS] [-w WARMUP] [-l LATCH] [-F NOTIFY] [-p PREP]\n"
+		"                [-T TARGET] [-N NAME] [-x EXECS] -- COMMAND [ARG...]\n"
 		"  -n RUNS    timed runs per variant (default 5)\n"
 		"  -w WARMUP  more untimed runs per variant (default 0; each variant\n"
 		"             always runs once untimed first)\n"
 		"  -l LATCH   latch binary (default $LATCH, else ./latch)\n"
+		"  -F NOTIFY  bench/notify: also time 'NOTIFY COMMAND' (the notify floor)\n"
 		"  -p PREP    shell command run untimed before every run (e.g. 'make clean')\n"
 		"  -T TARGET  ratio latch/bare to meet (default 1.10)\n"
 		"  -N NAME    name of the workload in the output\n"
 		"  -x EXECS   execs per run, if known (adds the added time per exec)\n"
-		"COMMAND runs in the current directory, bare and under\n"
-		"'LATCH run --profile default -- COMMAND'.\n");
+		"COMMAND runs in the current directory, bare, under 'NOTIFY COMMAND'\n"
+		"with -F, and under 'LATCH run --profile default -- COMMAND'.\n");
 	exit(2);
+}
+
+/* argv `pre` (npre words) followed by COMMAND (ncmd words), NULL-ended. */
+static char **prefixed(char *const *pre, size_t npre, char **cmd, size_t ncmd)
+{
+	char **v = calloc(npre + ncmd + 1, sizeof(char *));
+
+	if (v == NULL)
+		die("out of memory");
+	memcpy(v, pre, npre * sizeof(char *));
+	memcpy(v + npre, cmd, ncmd * sizeof(char *));
+	return v;
+}
+
+/* The program an option names must be executable, or die. */
+static void require_exec(const char *path, const char *what, const char *hint)
+{
+	if (access(path, X_OK) != 0)
+		die("%s '%s' is not executable (%s)%s", what, path,
+		    strerror(errno), hint);
 }
 
 int main(int argc, char **argv)
 {
 	long runs = 5, warmup = 0, execs = 0;
-	const char *latch = getenv("LATCH"), *prep = NULL, *name = "workload";
+	const char *latch = getenv("LATCH"), *notify = NULL, *prep = NULL;
+	const char *name = "workload";
 	double target = 1.10, load0;
-	struct variant vs[2];
+	/* bare, [notify,] latch: latch is always the last */
+	struct variant vs[3];
+	size_t nv, L;
 	char *prep_argv[] = { "/bin/sh", "-c", NULL, NULL };
-	char **cmd, **latch_argv;
+	char **cmd;
 	size_t ncmd;
 	int opt;
 
 	if (latch == NULL || *latch == '\0')
 		latch = "./latch";
-	while ((opt = getopt(argc, argv, "+n:w:l:p:T:N:x:h")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:w:l:F:p:T:N:x:h")) != -1) {
 		switch (opt) {
 		case 'n': runs = parse_count(optarg, "-n RUNS", 1, 10000); break;
 		case 'w': warmup = parse_count(optarg, "-w WARMUP", 0, 10000); break;
 		case 'l': latch = optarg; break;
+		case 'F': notify = optarg; break;
 		case 'p': prep = optarg; break;
 		case 'T': target = parse_positive(optarg, "-T TARGET"); break;
 		case 'N': name = optarg; break;
@@ -127,24 +155,27 @@ int main(int argc, char **argv)
 		die("COMMAND must be a path (e.g. /bin/sh), not '%s'", cmd[0]);
 	if (access(cmd[0], X_OK) != 0)
 		die("'%s' is not executable: %s", cmd[0], strerror(errno));
-	if (access(latch, X_OK) != 0)
-		die("latch binary '%s' is not executable (%s); build it with "
-		    "'make' in the repository root, or pass -l PATH / set "
-		    "LATCH=PATH", latch, strerror(errno));
+	require_exec(latch, "latch binary", "; build it with 'make' in the "
+		     "repository root, or pass -l PATH / set LATCH=PATH");
+	if (notify)
+		require_exec(notify, "-F NOTIFY", "; bench/run builds it "
+			     "from bench/notify.c");
 
-	latch_argv = calloc(ncmd + 6, sizeof(char *));
-	if (latch_argv == NULL)
-		die("out of memory");
-	latch_argv[0] = (char *)latch;
-	latch_argv[1] = "run";
-	latch_argv[2] = "--profile";
-	latch_argv[3] = "default";
-	latch_argv[4] = "--";
-	memcpy(latch_argv + 5, cmd, ncmd * sizeof(char *));
-	vs[0] = (struct variant){ .name = "bare", .argv = cmd };
-	vs[1] = (struct variant){ .name = "latch", .argv = latch_argv };
+	nv = 0;
+	vs[nv++] = (struct variant){ .name = "bare", .argv = cmd };
+	if (notify)
+		vs[nv++] = (struct variant){
+			.name = "notify",
+			.argv = prefixed((char *[]){ (char *)notify }, 1, cmd, ncmd),
+		};
+	vs[nv++] = (struct variant){
+		.name = "latch",
+		.argv = prefixed((char *[]){ (char *)latch, "run", "--profile",
+					     "default", "--" }, 5, cmd, ncmd),
+	};
+	L = nv - 1;
 	prep_argv[2] = (char *)prep;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < nv; i++) {
 		vs[i].s = calloc((size_t)runs, sizeof(double));
 		vs[i].cpu = calloc((size_t)runs, sizeof(double));
 		if (vs[i].s == NULL || vs[i].cpu == NULL)
@@ -153,13 +184,13 @@ int main(int argc, char **argv)
 
 	/* One untimed run each, stderr shown on failure: the check that
 	 * everything works, and the first warm-up. */
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < nv; i++) {
 		if (prep)
 			run_checked("prep", prep_argv);
 		run_checked(vs[i].name, vs[i].argv);
 	}
 	for (long w = 0; w < warmup; w++)
-		for (size_t i = 0; i < 2; i++) {
+		for (size_t i = 0; i < nv; i++) {
 			if (prep)
 				run_checked("prep", prep_argv);
 			run_timed(&vs[i], false);
@@ -167,17 +198,17 @@ int main(int argc, char **argv)
 
 	load0 = load_average();
 	for (long r = 0; r < runs; r++)
-		for (size_t k = 0; k < 2; k++) {
+		for (size_t k = 0; k < nv; k++) {
 			if (prep)
 				run_checked("prep", prep_argv);
-			run_timed(&vs[((size_t)r + k) % 2], true);
+			run_timed(&vs[((size_t)r + k) % nv], true);
 		}
 
 	/* Report. */
-	double med[2], lo[2], hi[2], cpu[2];
+	double med[3], lo[3], hi[3], cpu[3];
 	char desc[1024];
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < nv; i++) {
 		med[i] = median(vs[i].s, vs[i].n); /* sorts */
 		lo[i] = vs[i].s[0];
 		hi[i] = vs[i].s[vs[i].n - 1];
@@ -188,7 +219,7 @@ int main(int argc, char **argv)
 	print_load(load0);
 	if (prep)
 		printf("  before each run (untimed): %s\n", prep);
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < nv; i++) {
 		describe(vs[i].argv, true, desc, sizeof(desc));
 		printf("  %-6s %s\n", vs[i].name, desc);
 	}
@@ -196,19 +227,29 @@ int main(int argc, char **argv)
 	       "x bare", "cpu med");
 	printf("%-8s %9s %9s %9s %9s %9s\n", "--------", "---------", "---------",
 	       "---------", "---------", "---------");
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; i < nv; i++)
 		printf("%-8s %9.3f %9.3f %9.3f %8.3fx %9.3f\n", vs[i].name, med[i],
 		       lo[i], hi[i], med[i] / med[0], cpu[i]);
 	if (execs)
 		printf("\nlatch adds %+.3f ms per exec (%ld execs per run), "
-		       "%+.3f ms of CPU time\n", (med[1] - med[0]) * 1e3 / (double)execs,
-		       execs, (cpu[1] - cpu[0]) * 1e3 / (double)execs);
+		       "%+.3f ms of CPU time\n", (med[L] - med[0]) * 1e3 / (double)execs,
+		       execs, (cpu[L] - cpu[0]) * 1e3 / (double)execs);
 	printf("\n=> %s: bare %.3f s, latch %.3f s median, latch/bare %.3fx "
-	       "(%+.3f s; target <= %.2fx: %s)\n", name, med[0], med[1],
-	       med[1] / med[0], med[1] - med[0], target,
-	       med[1] / med[0] <= target ? "met" : "NOT met");
-	free(latch_argv);
-	for (size_t i = 0; i < 2; i++) {
+	       "(%+.3f s; target <= %.2fx: %s)\n", name, med[0], med[L],
+	       med[L] / med[0], med[L] - med[0], target,
+	       med[L] / med[0] <= target ? "met" : "NOT met");
+	/* indented under the verdict: not a "=> " line, not in the summary */
+	if (notify && execs)
+		printf("   notify floor/bare %.3fx: the kernel's user notification "
+		       "alone; latch's judging adds %+.3f ms per exec\n",
+		       med[1] / med[0], (med[L] - med[1]) * 1e3 / (double)execs);
+	else if (notify)
+		printf("   notify floor/bare %.3fx: the kernel's user notification "
+		       "alone; latch's judging adds %+.3f s per run\n",
+		       med[1] / med[0], med[L] - med[1]);
+	for (size_t i = 0; i < nv; i++) {
+		if (i > 0)
+			free(vs[i].argv);
 		free(vs[i].s);
 		free(vs[i].cpu);
 	}

@@ -60,3 +60,23 @@ void strv_free(struct strv *sv)
 	sv->v = NULL;
 	sv->n = sv->cap = 0;
 }
+
+char *strv_join(const char *const *v, size_t n)
+{
+	size_t len = 1, o = 0;
+	char *s;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	s = xmalloc(len);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]);
+
+		if (i)
+			s[o++] = ' ';
+		memcpy(s + o, v[i], l);
+		o += l;
+	}
+	s[o] = '\0';
+	return s;
+}

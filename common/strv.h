@@ -19,6 +19,8 @@ bool strv_contains(const struct strv *sv, const char *s);
 /* The words v[0..n) as one line, separated by spaces, cut with "..." to
  * fit `size` (at least 4) bytes. */
 void strv_line(const char *const *v, size_t n, char *out, size_t size);
+/* The words v[0..n) as one fresh string, separated by single spaces. */
+char *strv_join(const char *const *v, size_t n);
 /* Sort by strcmp. */
 void strv_sort(struct strv *sv);
 void strv_free(struct strv *sv);

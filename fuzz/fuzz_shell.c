@@ -8,21 +8,7 @@
 #include <string.h>
 
 #include "../rules/impl.h"
-
-static struct rules *packs(void)
-{
-	static struct rules *r;
-	struct err e;
-	size_t n;
-
-	if (r == NULL) {
-		r = rules_new();
-		rules_skip_examples(r);
-		if (rules_load_dir(r, LATCH_FUZZ_PACKS, &n, &e) < 0)
-			abort();
-	}
-	return r;
-}
+#include "shipped.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -46,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	shell_free(&sc);
 	argv[2] = script;
-	(void)rules_decide(packs(), argv, 5, NULL, &roots);
+	(void)rules_decide(fuzz_shipped_packs(), argv, 5, NULL, &roots);
 	free(script);
 	return 0;
 }

@@ -26,7 +26,10 @@
  * while its exec is parked (see launcher/verify.h). ptrace requests that
  * write, process_vm_writev, userfaultfd, process_madvise and io_uring are
  * refused; clone3 reports ENOSYS (its flags cannot be inspected; libc falls
- * back to clone) and clone may share memory only as a thread or as vfork. */
+ * back to clone) and clone may share memory only as a thread or as vfork.
+ * chroot is refused too: every task then has the sandbox's root (Landlock
+ * already refuses mount and pivot_root), so the judge resolves exec paths
+ * from one root it opened once (launcher/target.h). */
 static int add_argv_guards(scmp_filter_ctx ctx)
 {
 	static const unsigned long pokes[] = { PTRACE_POKETEXT,
@@ -36,7 +39,8 @@ static int add_argv_guards(scmp_filter_ctx ctx)
 					       PTRACE_SETREGSET };
 	static const int refused[] = { SCMP_SYS(process_vm_writev),
 				       SCMP_SYS(userfaultfd),
-				       SCMP_SYS(process_madvise) };
+				       SCMP_SYS(process_madvise),
+				       SCMP_SYS(chroot) };
 	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 
 	if (rc == 0)

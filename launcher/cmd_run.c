@@ -7,6 +7,7 @@
 
 #include "../audit/log.h"
 #include "../common/xalloc.h"
+#include "../policy/access.h"
 #include "../policy/envpolicy.h"
 #include "cmd.h"
 #include "datadir.h"
@@ -93,6 +94,12 @@ static int fill_shims(struct shims *sh, const struct rules *r,
 	return 0;
 }
 
+/* For the judge: whether the sandbox may write directory `dir`. */
+static bool dir_writable(const char *dir, void *cs)
+{
+	return capset_granted(cs, dir) & LATCH_ACC_WRITE;
+}
+
 static int run_argv(struct opts *o, char **argv)
 {
 	struct plan pl = { 0 };
@@ -172,6 +179,7 @@ static int run_argv(struct opts *o, char **argv)
 			.rules = rules, .roots = { pl.cs.workdir, pl.home },
 			.log = log, .monitor = o->monitor,
 			.anonymous = pl.cs.exec_anonymous,
+			.writable = dir_writable, .writable_ctx = &pl.cs,
 			.shim_dev = shims.dev, .shim_ino = shims.ino,
 			.prefixed = shims_link, .prefixed_ctx = &shims,
 		};

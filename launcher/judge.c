@@ -119,7 +119,8 @@ static uint64_t *read_pointers(pid_t pid, uint64_t at, size_t *n,
 	return NULL;
 }
 
-static void read_argv(pid_t pid, uint64_t at, struct exec_call *c)
+static void read_argv(pid_t pid, uint64_t at, uint64_t path,
+		      struct exec_call *c)
 {
 	size_t n, total = 0;
 	uint64_t *ptr = read_pointers(pid, at, &n, &c->refusal);
@@ -128,7 +129,9 @@ static void read_argv(pid_t pid, uint64_t at, struct exec_call *c)
 		return;
 	c->argv = xcalloc(n + 1, sizeof(*c->argv));
 	for (size_t i = 0; i < n; i++) {
-		char *s = read_str(pid, ptr[i], MAX_ARG_LEN);
+		/* execvp's argv[0] is often the path itself: read once */
+		char *s = ptr[i] == path ? xstrdup(c->path)
+					 : read_str(pid, ptr[i], MAX_ARG_LEN);
 
 		if (s == NULL) {
 			c->refusal = "an argv word is unreadable or too long";
@@ -144,7 +147,20 @@ static void read_argv(pid_t pid, uint64_t at, struct exec_call *c)
 	free(ptr);
 }
 
-static void read_call(const struct seccomp_notif *req, bool anonymous,
+/* The sandbox's root, opened from the first caller: the same for every
+ * task under the filter (target.h). -1 when it cannot be opened. */
+static int sandbox_root(struct judge *j, pid_t pid)
+{
+	char proc[64];
+
+	if (j->root < 0) {
+		snprintf(proc, sizeof(proc), "/proc/%d/root", (int)pid);
+		j->root = open(proc, O_PATH | O_CLOEXEC);
+	}
+	return j->root;
+}
+
+static void read_call(struct judge *j, const struct seccomp_notif *req,
 		      struct exec_call *c)
 {
 	char proc[64];
@@ -168,17 +184,21 @@ static void read_call(const struct seccomp_notif *req, bool anonymous,
 		c->refusal = "its path cannot be read";
 		return;
 	}
-	target_open(&c->t, (pid_t)req->pid, c->cwd,
+	if (sandbox_root(j, pid) < 0) {
+		c->refusal = "the calling process cannot be inspected";
+		return;
+	}
+	target_open(&c->t, pid, j->root, c->cwd,
 		    at ? (int)req->data.args[0] : AT_FDCWD, c->path,
 		    at ? (int)req->data.args[4] : 0);
 	if (c->t.fd < 0 && c->t.refusal == NULL)
 		return; /* nothing there (a PATH miss): argv is not needed */
-	read_argv(pid, argv, c);
+	read_argv(pid, argv, path, c);
 	if (c->refusal)
 		return;
 	if (c->t.refusal)
 		c->refusal = c->t.refusal;
-	else if (!anonymous && c->t.fd >= 0 && S_ISREG(c->t.st.st_mode) &&
+	else if (!j->set.anonymous && c->t.fd >= 0 && S_ISREG(c->t.st.st_mode) &&
 		 c->t.st.st_nlink == 0)
 		c->refusal = "it runs a file with no name on disk (memfd, O_TMPFILE or deleted), whose content latch cannot judge";
 }
@@ -239,16 +259,12 @@ static enum wrapper known_as(struct judge *j, const char *path, int fd,
 			     char real[PATH_MAX])
 {
 	enum wrapper w = WRAP_NONE;
-	char proc[64];
-	ssize_t n;
 
 	strv_free(names);
 	strv_push(names, unwrap_base(path));
 	real[0] = '\0';
 	if (fd >= 0) {
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		n = readlink(proc, real, PATH_MAX - 1);
-		real[n > 0 ? n : 0] = '\0';
+		realname_of(&j->names, path, fd, st, real);
 		if (!strv_contains(names, unwrap_base(real)))
 			strv_push(names, unwrap_base(real));
 		w = identity_of(j->id, fd, st, names);
@@ -287,7 +303,8 @@ static struct decision decide(struct judge *j, pid_t pid,
 			argv += k;
 			argc -= k;
 			target_close(&inner);
-			target_open(&inner, pid, c->cwd, AT_FDCWD, path, 0);
+			target_open(&inner, pid, j->root, c->cwd, AT_FDCWD,
+				    path, 0);
 			t = &inner;
 			continue;
 		}
@@ -317,19 +334,56 @@ static struct decision decide(struct judge *j, pid_t pid,
 	return d;
 }
 
+/* Whether the kernel, resolving the exec's path again after the answer,
+ * could find another file there: a directory on the way (lexically, as
+ * invoked, and where the file really is) is writable in the sandbox.
+ * (Symlinks met halfway are not checked; system directories are not
+ * writable.) */
+static bool swappable(const struct judge *j, const struct exec_call *c)
+{
+	char dir[2 * PATH_MAX + 2], *slash;
+	const char *at[2] = { c->path, c->exe };
+
+	if (j->set.writable == NULL || c->t.fd < 0)
+		return false;
+	for (size_t i = 0; i < 2; i++) {
+		if (at[i][0] == '\0')
+			continue;
+		if (at[i][0] == '/')
+			snprintf(dir, sizeof(dir), "%s", at[i]);
+		else
+			snprintf(dir, sizeof(dir), "%s/%s", c->cwd, at[i]);
+		slash = strrchr(dir, '/');
+		*(slash == dir ? slash + 1 : slash) = '\0';
+		if (j->set.writable(dir, j->set.writable_ctx))
+			return true;
+	}
+	return false;
+}
+
 /* Continue an allowed exec. When another task could rewrite the caller's
- * argv meanwhile, and another argv could be judged otherwise, watch the
- * new image and kill it if its argv is not the judged one (verify.h).
+ * argv meanwhile and another argv could be judged otherwise, or the path
+ * could name another file by the time the kernel resolves it again, watch
+ * the new image and kill it if it is not what was judged (verify.h).
  * Under --monitor nothing is killed. Returns why it was refused after
  * all, or NULL. */
 static const char *allowed(struct judge *j, const struct exec_call *c,
 			   const struct caller *who, bool argv_matters)
 {
-	static const char untraceable[] = "another task shares its memory and it is traced already: its argv cannot be checked after the exec";
+	static const char untraceable[] = "it is traced already, so what it runs cannot be checked after the exec (its argv could change, or its file be replaced)";
+	static const char *const killed[] = {
+		[VERIFY_KILLED] = "its argv changed after it was judged: killed before it ran",
+		[VERIFY_SWAPPED] = "the file at its path was replaced after it was judged: killed before it ran",
+	};
 	struct watch w;
-	bool watch = !j->set.monitor && argv_matters && verify_needed(who);
+	struct stat image;
+	bool argv_watch = !j->set.monitor && argv_matters && verify_needed(who);
+	bool file_watch = !j->set.monitor && swappable(j, c) &&
+			  target_image(&c->t, j->root, &image);
+	enum verdict v;
 
-	if (watch && verify_arm(&w, who->tid, who->tgid) < 0) {
+	if ((argv_watch || file_watch) &&
+	    verify_arm(&w, who->tid, who->tgid) < 0) {
 		j->resp->error = -EPERM;
 		j->denied++;
 		say_blocked(j, j->req->pid, c, untraceable, NULL);
@@ -339,16 +393,22 @@ static const char *allowed(struct judge *j, const struct exec_call *c,
 	j->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	j->allowed++;
 	if (seccomp_notify_respond(j->listener, j->resp) < 0) {
-		if (watch)
+		if (argv_watch || file_watch)
 			verify_cancel(&w);
 		return NULL;
 	}
-	if (watch && verify_after(&w, c->argv, c->argc) == VERIFY_KILLED) {
-		dprintf(2, "latch: killed process %d: its argv changed after it was judged (allowed: %s …)\n",
-			(int)who->tgid, c->argc ? c->argv[0] : c->path);
-		return "its argv changed after it was judged: killed before it ran";
-	}
-	return NULL;
+	if (!argv_watch && !file_watch)
+		return NULL;
+	v = verify_after(&w, argv_watch ? c->argv : NULL, c->argc,
+			 file_watch ? &image : NULL);
+	if (v != VERIFY_KILLED && v != VERIFY_SWAPPED)
+		return NULL;
+	dprintf(2, "latch: killed process %d: %s (allowed: %s …)\n",
+		(int)who->tgid,
+		v == VERIFY_KILLED ? "its argv changed after it was judged"
+				   : "the file at its path was replaced after it was judged",
+		c->argc ? c->argv[0] : c->path);
+	return killed[v];
 }
 
 /* The audit record of one judged exec. */
@@ -409,13 +469,9 @@ static bool is_shim(const struct judge *j, const struct exec_call *c)
 static void shim_exec(struct judge *j, struct exec_call *c,
 		      const struct caller *who)
 {
-	char proc[64];
-	ssize_t n;
 	struct decision d;
 
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", c->t.fd);
-	n = readlink(proc, c->exe, sizeof(c->exe) - 1);
-	c->exe[n > 0 ? n : 0] = '\0';
+	realname_of(&j->names, c->path, c->t.fd, &c->t.st, c->exe);
 	d = rules_decide_as(j->set.rules, unwrap_base(c->exe),
 			    (const char *const *)c->argv, c->argc, c->cwd,
 			    &j->set.roots);
@@ -448,7 +504,7 @@ static int judge_one(struct judge *j)
 	memset(j->req, 0, sizeof(*j->req));
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
 		return errno == ENOENT || errno == EINTR ? 0 : -1;
-	read_call(j->req, j->set.anonymous, &c);
+	read_call(j, j->req, &c);
 	if (c.refusal || c.t.fd >= 0) /* not for a PATH miss */
 		caller_read((pid_t)j->req->pid, &who);
 	if (is_shim(j, &c)) {
@@ -549,7 +605,7 @@ int judge_start(struct judge *j, const struct judge_setup *s)
 	int er;
 
 	memset(j, 0, sizeof(*j));
-	j->listener = -1;
+	j->listener = j->root = -1;
 	j->set = *s;
 	j->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (j->wake < 0)
@@ -589,10 +645,13 @@ void judge_stop(struct judge *j)
 	wake(j);
 	pthread_join(j->thread, NULL);
 	identity_free(j->id);
+	realnames_free(&j->names);
+	if (j->root >= 0)
+		close(j->root);
 	close(j->wake);
 	seccomp_notify_free(j->req, j->resp);
 	j->req = NULL;
 	j->resp = NULL;
 	j->id = NULL;
-	j->wake = j->listener = -1; /* the counts stay, for the audit */
+	j->wake = j->listener = j->root = -1; /* the counts stay, for the audit */
 }

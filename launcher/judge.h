@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "../rules/rule.h"
+#include "realname.h"
 
 struct identity;
 struct audit_log;
@@ -34,6 +35,10 @@ struct judge_setup {
 	struct audit_log *log;  /* may be NULL */
 	bool monitor;           /* judge and log, refuse nothing */
 	bool anonymous;         /* memfd/O_TMPFILE execs allowed (profile) */
+	/* whether the sandbox may write directory `dir` (its entries could
+	 * be replaced between judging and exec); may be NULL */
+	bool (*writable)(const char *dir, void *ctx);
+	void *writable_ctx;
 	dev_t shim_dev;
 	ino_t shim_ino;
 	/* told each program found by the `prefix*` scan after the first
@@ -49,6 +54,8 @@ struct judge {
 	pthread_t thread;
 	struct judge_setup set;
 	struct identity *id;   /* made by the thread before the first exec */
+	struct realnames names; /* real paths of what was exec'd */
+	int root;              /* O_PATH: the sandbox's root (target.h), or -1 */
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	unsigned long allowed, denied;

@@ -59,11 +59,11 @@ static void finish(struct target *t)
 	}
 }
 
-void target_open(struct target *t, pid_t pid, const char *cwd, int dirfd,
-		 const char *path, int flags)
+void target_open(struct target *t, pid_t pid, int root, const char *cwd,
+		 int dirfd, const char *path, int flags)
 {
 	char abs[2 * PATH_MAX + 2], proc[64];
-	int root, fd;
+	int fd;
 
 	memset(t, 0, sizeof(*t));
 	t->fd = -1;
@@ -96,14 +96,7 @@ void target_open(struct target *t, pid_t pid, const char *cwd, int dirfd,
 		dir[n] = '\0';
 		snprintf(abs, sizeof(abs), "%s/%s", dir, path);
 	}
-	snprintf(proc, sizeof(proc), "/proc/%d/root", (int)pid);
-	root = open(proc, O_PATH | O_CLOEXEC);
-	if (root < 0) {
-		t->refusal = "the calling process cannot be inspected";
-		return;
-	}
 	t->fd = openat2_in(root, abs, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-	close(root);
 	if (t->fd < 0) {
 		/* ELOOP also means a magic link (RESOLVE_IN_ROOT refuses them
 		 * all): tell it from a real loop by a walk that follows them */
@@ -125,4 +118,48 @@ void target_close(struct target *t)
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
+}
+
+/* The first bytes of the open file `fd` (O_PATH): 0 when unreadable. */
+static size_t head_of(int fd, char *buf, size_t size)
+{
+	char proc[64];
+	ssize_t n;
+	int rd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	rd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (rd < 0)
+		return 0;
+	n = read(rd, buf, size - 1);
+	close(rd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? (size_t)n : 0;
+}
+
+bool target_image(const struct target *t, int root, struct stat *out)
+{
+	char head[256], *path, *end;
+	int fd;
+	bool ok;
+
+	if (t->fd < 0)
+		return false;
+	if (!S_ISREG(t->st.st_mode) || head_of(t->fd, head, sizeof(head)) < 2 ||
+	    head[0] != '#' || head[1] != '!') {
+		*out = t->st;
+		return true;
+	}
+	path = head + 2 + strspn(head + 2, " \t");
+	end = path + strcspn(path, " \t\n");
+	*end = '\0';
+	if (*path != '/')
+		return false; /* the kernel refuses it: no image to expect */
+	fd = openat2_in(root, path, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0)
+		return false;
+	ok = fstat(fd, out) == 0 && S_ISREG(out->st_mode) &&
+	     !(head_of(fd, head, sizeof(head)) >= 2 && head[0] == '#' && head[1] == '!');
+	close(fd);
+	return ok;
 }

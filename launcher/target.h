@@ -1,7 +1,9 @@
 /* target.h — the file an execve/execveat of a sandboxed task will run,
  * opened (O_PATH) as that task sees it: relative paths from its cwd or its
  * dirfd, absolute ones and symlinks from its root, in its mount namespace
- * (/proc/PID/root, RESOLVE_IN_ROOT). /proc/self/fd/N and /dev/fd/N name
+ * (RESOLVE_IN_ROOT). That root is the sandbox's, the same for every task
+ * (the filter refuses chroot, Landlock mount and pivot_root): the caller
+ * opens /proc/PID/root once and passes it on. /proc/self/fd/N and /dev/fd/N name
  * the caller's descriptor N (as does fexecve). A path through any other
  * /proc magic link (/proc/self/exe, …/root/…, …/cwd/…) is refused: it would
  * be resolved in latch's view, not the caller's.
@@ -20,10 +22,17 @@ struct target {
 	const char *refusal; /* fd == -1, err == 0: it cannot be judged */
 };
 
-/* `pid` is the calling task; `cwd` its working directory (absolute);
- * `dirfd`/`flags` those of execveat (AT_FDCWD and 0 for execve). */
-void target_open(struct target *t, pid_t pid, const char *cwd, int dirfd,
-		 const char *path, int flags);
+/* `pid` is the calling task; `root` an O_PATH descriptor of its root;
+ * `cwd` its working directory (absolute); `dirfd`/`flags` those of
+ * execveat (AT_FDCWD and 0 for execve). */
+void target_open(struct target *t, pid_t pid, int root, const char *cwd,
+		 int dirfd, const char *path, int flags);
 void target_close(struct target *t);
+
+/* The file the new image will run (its /proc/PID/exe): the target itself,
+ * or for a "#!" script the interpreter its first line names (resolved
+ * from `root`). False when that cannot be told: unreadable, or the
+ * interpreter is a script too. */
+bool target_image(const struct target *t, int root, struct stat *out);
 
 #endif

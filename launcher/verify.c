@@ -152,12 +152,44 @@ static bool shares_writable(pid_t pid)
 	return found;
 }
 
+/* PIDFD_GET_INFO (Linux >= 6.13, <linux/pidfd.h>; Debian 12's headers
+ * predate it) on a pidfd of one thread (PIDFD_THREAD = O_EXCL, >= 6.9):
+ * ids without /proc, whose files cost a fresh inode for every new task. */
+struct latch_pidfd_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid,
+		fsgid;
+	int32_t exit_code;
+};
+#define LATCH_PIDFD_GET_INFO _IOWR(0xFF, 11, struct latch_pidfd_info)
+#define LATCH_PIDFD_INFO_PID 1ULL
+
+static bool pidfd_ids(pid_t tid, struct caller *c)
+{
+	struct latch_pidfd_info in = { .mask = LATCH_PIDFD_INFO_PID };
+	int fd = (int)syscall(SYS_pidfd_open, tid, O_EXCL);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = ioctl(fd, LATCH_PIDFD_GET_INFO, &in) == 0 &&
+	     (in.mask & LATCH_PIDFD_INFO_PID) && in.tgid > 0;
+	close(fd);
+	c->tgid = ok ? (pid_t)in.tgid : tid;
+	c->ppid = ok ? (pid_t)in.ppid : 0;
+	return ok;
+}
+
 void caller_read(pid_t tid, struct caller *c)
 {
 	long threads, ppid;
 
 	memset(c, 0, sizeof(*c));
 	c->tid = c->tgid = tid;
+	if (pidfd_ids(tid, c)) {
+		c->known = true; /* threads: counted when verify_needed asks */
+		return;
+	}
 	c->known = stat_of(tid, &ppid, &threads);
 	if (!c->known)
 		return;
@@ -179,7 +211,10 @@ bool verify_needed(const struct caller *c)
 	if (self == 0)
 		self = getpid();
 
-	if (!c->known || c->threads > 1 || shares_writable(c->tgid))
+	threads = c->threads;
+	if (c->known && threads == 0 && !stat_of(c->tid, &ppid, &threads))
+		return true; /* gone, or not ours to read: assume shared */
+	if (!c->known || threads > 1 || shares_writable(c->tgid))
 		return true;
 	/* vfork children share the memory of their (suspended) parent,
 	 * whose other threads are not suspended: walk up the chain */
@@ -288,7 +323,30 @@ static void let_go(pid_t pid, bool stopped)
 	ptrace(PTRACE_DETACH, pid, NULL, NULL);
 }
 
-enum verdict verify_after(struct watch *w, char *const *argv, size_t argc)
+/* Whether the new image of `pid` runs `file`; unreadable counts as not. */
+static bool runs_file(pid_t pid, const struct stat *file)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	return stat(path, &st) == 0 && st.st_dev == file->st_dev &&
+	       st.st_ino == file->st_ino;
+}
+
+/* What the stopped new image of `pid` runs, against what was judged. */
+static enum verdict compare(pid_t pid, char *const *argv, size_t argc,
+			    const struct stat *file)
+{
+	if (file && !runs_file(pid, file))
+		return VERIFY_SWAPPED;
+	if (argv && cmdline_is(pid, argv, argc) != 1)
+		return VERIFY_KILLED;
+	return VERIFY_SAME;
+}
+
+enum verdict verify_after(struct watch *w, char *const *argv, size_t argc,
+			  const struct stat *file)
 {
 	struct timespec step = { 0, STEP_NS };
 	enum verdict v = VERIFY_NO_EXEC;
@@ -315,13 +373,11 @@ enum verdict verify_after(struct watch *w, char *const *argv, size_t argc)
 			continue;
 		}
 		done = true;
-		if (cmdline_is(pid, argv, argc) == 1) {
-			v = VERIFY_SAME;
+		v = compare(pid, argv, argc, file);
+		if (v == VERIFY_SAME)
 			ptrace(PTRACE_DETACH, pid, NULL, NULL);
-		} else {
-			v = VERIFY_KILLED; /* before its first instruction */
+		else /* before its first instruction */
 			syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0);
-		}
 	}
 	if (!done) /* the exec failed: the old image goes on, untraced */
 		let_go(pid, false);

@@ -1,4 +1,4 @@
-/* verify.h — closing the argv TOCTOU window after an exec was let through.
+/* verify.h — closing the TOCTOU windows after an exec was let through.
  *
  * argv lives in the caller's memory. When another task can write that
  * memory while the exec is parked — the caller has other threads, or it is
@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct watch {
@@ -26,11 +27,11 @@ struct watch {
 	int pidfd; /* of tgid */
 };
 
-/* The calling task, from /proc/TID/status. */
+/* The calling task, from a pidfd (PIDFD_GET_INFO), else /proc/TID/stat. */
 struct caller {
 	pid_t tid, tgid, ppid; /* tgid: the pid the new image will have (an
 				* exec from any thread takes the group's id) */
-	long threads;
+	long threads;          /* 0: not counted yet */
 	bool known;            /* false: unreadable (tgid = tid, ppid = 0) */
 };
 void caller_read(pid_t tid, struct caller *c);
@@ -45,15 +46,21 @@ bool verify_needed(const struct caller *c);
 int verify_arm(struct watch *w, pid_t tid, pid_t tgid);
 
 enum verdict {
-	VERIFY_SAME,     /* the new image runs the judged argv */
-	VERIFY_KILLED,   /* it did not: killed */
+	VERIFY_SAME,     /* the new image runs the judged file and argv */
+	VERIFY_KILLED,   /* its argv is another: killed */
+	VERIFY_SWAPPED,  /* it runs another file: killed */
 	VERIFY_NO_EXEC,  /* no new image within the budget: the exec failed */
 };
 
 /* When the exec was not continued after all. */
 void verify_cancel(struct watch *w);
 
-/* After continuing: wait (bounded) for the new image and compare. */
-enum verdict verify_after(struct watch *w, char *const *argv, size_t argc);
+/* After continuing: wait (bounded) for the new image and compare its
+ * argv with `argv` (unless NULL) and the file it runs (/proc/PID/exe)
+ * with the judged one (`file`, unless NULL: a path through a directory
+ * the sandbox can write may name another file by the time the kernel
+ * resolves it again). */
+enum verdict verify_after(struct watch *w, char *const *argv, size_t argc,
+			  const struct stat *file);
 
 #endif

@@ -115,6 +115,9 @@ static long scan(struct argv_view *v, const struct grammar *g,
 				v->target = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
 			if (g && long_in(g, &g->chdir_longs, name, n))
 				v->chdir = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+			if (g && long_in(g, &g->script_longs, name, n) &&
+			    (eq || i + 1 < argc))
+				v->scripts[v->n_scripts++] = eq ? eq + 1 : argv[i + 1];
 			if (eq == NULL && g && long_in(g, &g->value_longs, name, n))
 				i++;
 			continue;
@@ -131,6 +134,9 @@ static long scan(struct argv_view *v, const struct grammar *g,
 					v->target = val;
 				if (g->chdir_shorts && strchr(g->chdir_shorts, *c))
 					v->chdir = val;
+				if (g->script_shorts && val &&
+				    strchr(g->script_shorts, *c))
+					v->scripts[v->n_scripts++] = val;
 				if (c[1] == '\0')
 					i++; /* the value is the next word */
 				break;
@@ -168,6 +174,7 @@ static void view_init(struct argv_view *v, size_t argc)
 	v->longs = xcalloc(argc + 1, sizeof(*v->longs));
 	v->long_len = xcalloc(argc + 1, sizeof(*v->long_len));
 	v->ops = xcalloc(argc + 1, sizeof(*v->ops));
+	v->scripts = xcalloc(argc + 1, sizeof(*v->scripts));
 }
 
 void argv_read(struct argv_view *v, const struct rules *r, const char *command,
@@ -261,6 +268,7 @@ void argv_view_free(struct argv_view *v)
 	free(v->longs);
 	free(v->long_len);
 	free(v->ops);
+	free(v->scripts);
 	memset(v, 0, sizeof(*v));
 }
 

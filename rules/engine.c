@@ -1,9 +1,11 @@
 /* engine.c — the loaded packs, the index by command and the decision. */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../common/xalloc.h"
 #include "impl.h"
+#include "unwrap.h"
 
 static const char *const action_names[] = {
 	[ACTION_ALLOW] = "allow", [ACTION_LOG] = "log",
@@ -246,22 +248,19 @@ static void unwrap(const struct rules *r, const struct grammar *g,
 	more_restrictive(d, in);
 }
 
-/* `sh -c SCRIPT`: every simple command of the script, and every file a
- * redirection replaces (judged as `tee FILE`), before any of it runs. A
- * command whose name is only known at run time is judged when it runs. */
-static void judge_script(const struct rules *r, const struct grammar *g,
-			 const char *const *argv, size_t argc, const char *cwd,
-			 const struct rules_roots *roots, int depth,
-			 struct decision *d)
+/* A shell script (`pos`: its $0 …), judged before any of it runs: every
+ * simple command, and every file a redirection replaces (judged as `tee
+ * FILE`). A command whose name is only known at run time is judged when
+ * it runs. */
+static void judge_text(const struct rules *r, const char *script,
+		       const char *const *pos, size_t npos, const char *cwd,
+		       const struct rules_roots *roots, int depth,
+		       struct decision *d)
 {
-	size_t k = argv_script(g, argv, argc);
 	struct sh_script sc;
 
-	if (k == 0)
-		return;
-	shell_parse(argv[k], cwd ? cwd : roots && roots->workdir ? roots->workdir : "/",
-		    roots ? roots->home : NULL, argv + k + 1,
-		    argc - k - 1 > 10 ? 10 : argc - k - 1, &sc);
+	shell_parse(script, cwd ? cwd : roots && roots->workdir ? roots->workdir : "/",
+		    roots ? roots->home : NULL, pos, npos > 10 ? 10 : npos, &sc);
 	for (size_t i = 0; i < sc.n; i++) {
 		const struct sh_cmd *c = &sc.v[i];
 		const char *const *w = (const char *const *)c->argv.v;
@@ -283,11 +282,146 @@ static void judge_script(const struct rules *r, const struct grammar *g,
 	shell_free(&sc);
 }
 
+/* `sh -c SCRIPT [$0 $1 …]`. */
+static void judge_script(const struct rules *r, const struct grammar *g,
+			 const char *const *argv, size_t argc, const char *cwd,
+			 const struct rules_roots *roots, int depth,
+			 struct decision *d)
+{
+	size_t k = argv_script(g, argv, argc);
+
+	if (k)
+		judge_text(r, argv[k], argv + k + 1, argc - k - 1, cwd, roots,
+			   depth, d);
+}
+
+/* Does `key` match one of `globs` (case aside, as git's keys)? */
+static bool key_in(const struct strv *globs, const char *key)
+{
+	for (size_t i = 0; i < globs->n; i++)
+		if (fnmatch(globs->v[i], key, FNM_CASEFOLD) == 0)
+			return true;
+	return false;
+}
+
+/* The script in a script option's value: all of it; or, when the grammar
+ * names keys, a KEY=VALUE's VALUE under a script key, or under an alias
+ * key the command's own arguments (`git VALUE`) unless VALUE starts with
+ * '!' (a shell command). NULL: nothing runs. */
+static char *option_script(const struct grammar *g, const char *command,
+			   const char *value)
+{
+	const char *eq = strchr(value, '=');
+	char *key, *s = NULL;
+
+	if (g->script_keys.n == 0 && g->alias_keys.n == 0)
+		return xstrdup(value);
+	if (eq == NULL)
+		return NULL;
+	key = xstrndup(value, (size_t)(eq - value));
+	if (key_in(&g->alias_keys, key))
+		s = eq[1] == '!' ? xstrdup(eq + 2) : xjoin(command, " ", eq + 1);
+	else if (key_in(&g->script_keys, key))
+		s = xstrdup(eq[1] == '!' ? eq + 2 : eq + 1);
+	free(key);
+	return s;
+}
+
+/* An interpreter's one-liner: the shell scripts and argvs it would run
+ * (recursive deletes as `rm -rf -- TARGET`), judged before it runs. */
+static void judge_code(const struct rules *r, enum lang l, const char *code,
+		       const char *cwd, const struct rules_roots *roots,
+		       int depth, struct decision *d)
+{
+	struct oneliner o;
+
+	oneliner_parse(l, code, roots ? roots->home : NULL, &o);
+	for (size_t i = 0; i < o.n; i++) {
+		const struct ol_item *it = &o.v[i];
+		const char *const *w = (const char *const *)it->argv.v;
+
+		if (it->script)
+			judge_text(r, it->script, NULL, 0, cwd, roots, depth, d);
+		else
+			more_restrictive(d, decide(r, unwrap_base(w[0]), w,
+						   it->argv.n, cwd, roots,
+						   depth + 1));
+	}
+	oneliner_free(&o);
+}
+
+/* A script option's value, or an interpreter's code. */
+static void judge_value(const struct rules *r, const struct grammar *g,
+			const char *command, const char *value,
+			const char *cwd, const struct rules_roots *roots,
+			int depth, struct decision *d)
+{
+	char *s;
+
+	if (g->language) {
+		judge_code(r, (enum lang)g->language, value, cwd, roots, depth, d);
+		return;
+	}
+	s = option_script(g, command, value);
+	if (s)
+		judge_text(r, s, NULL, 0, cwd, roots, depth, d);
+	free(s);
+}
+
+static char file_word[] = "file";
+static char *file_words[] = { file_word, NULL };
+static const struct strv file_option = { file_words, 1, 1 };
+
+/* Scripts handed over in option values (`script -c`, `flock -c`, `env
+ * -S`, `git -c alias.x=!…`) or in the operands (`watch CMD…`). */
+static void judge_scripts(const struct rules *r, const struct grammar *g,
+			  const char *command, const char *const *argv,
+			  size_t argc, const char *cwd,
+			  const struct rules_roots *roots, int depth,
+			  struct decision *d)
+{
+	struct argv_view v;
+	const char *dir;
+
+	argv_read(&v, r, command, argv, argc);
+	for (size_t i = 0; i < v.n_scripts; i++)
+		judge_value(r, g, command, v.scripts[i], cwd, roots, depth, d);
+	/* awk 'PROGRAM' FILE…, unless the program is a file (-f) */
+	if (g->program_operand && v.n_scripts == 0 && v.n_ops &&
+	    !argv_has_short(&v, 'f') && !argv_has_long(&v, &file_option))
+		judge_value(r, g, command, v.ops[0], cwd, roots, depth, d);
+	argv_view_free(&v);
+	if (g->script_operands) {
+		size_t k = argv_inner(g, argv, argc, &dir);
+		char *s = k ? strv_join(argv + k, argc - k) : NULL;
+
+		if (s)
+			judge_text(r, s, NULL, 0, cwd, roots, depth, d);
+		free(s);
+	}
+}
+
+/* Does the grammar say the command runs other commands? */
+static bool runs_commands(const struct grammar *g)
+{
+	return g->wraps || g->shell || g->script_shorts ||
+	       g->script_longs.n || g->script_operands || g->language;
+}
+
 struct decision rules_decide_as(const struct rules *r, const char *command,
 				const char *const *argv, size_t argc,
 				const char *cwd, const struct rules_roots *roots)
 {
 	return decide(r, command, argv, argc, cwd, roots, 0);
+}
+
+/* Whether a rule naming commands by pattern (mkfs*) names `command`. */
+static bool globs_match(const struct rules *r, const char *command)
+{
+	for (size_t i = 0; i < r->n_globs; i++)
+		if (glob_matches(r->rules[r->globs[i]], command))
+			return true;
+	return false;
 }
 
 static struct decision decide(const struct rules *r, const char *command,
@@ -310,11 +444,13 @@ static struct decision decide(const struct rules *r, const char *command,
 		unwrap(r, g, argv, argc, cwd, roots, depth, &d);
 	if (g && g->shell && depth < MAX_WRAPS)
 		judge_script(r, g, argv, argc, cwd, roots, depth, &d);
+	if (g && runs_commands(g) && !g->shell && depth < MAX_WRAPS)
+		judge_scripts(r, g, command, argv, argc, cwd, roots, depth, &d);
 	ci = r->n_index ? bsearch(command, r->index, r->n_index,
 				  sizeof(*r->index), index_cmp)
 			: NULL;
-	if (ci == NULL && r->n_globs == 0)
-		return d;
+	if (ci == NULL && !globs_match(r, command))
+		return d; /* most execs: no rule names the command */
 	call_init(&cl, r, command, argv, argc, cwd, roots);
 	for (size_t i = 0; ci && i < ci->n; i++)
 		consider(&cl, r->rules[ci->rules[i]], &d, &best);
@@ -337,12 +473,9 @@ bool rules_controls(const struct rules *r, const char *command)
 	if (r->n_index && bsearch(command, r->index, r->n_index,
 				  sizeof(*r->index), index_cmp))
 		return true;
-	if ((g = grammar_find(r, command)) != NULL && (g->wraps || g->shell))
+	if ((g = grammar_find(r, command)) != NULL && runs_commands(g))
 		return true;
-	for (size_t i = 0; i < r->n_globs; i++)
-		if (glob_matches(r->rules[r->globs[i]], command))
-			return true;
-	return false;
+	return globs_match(r, command);
 }
 
 struct decision rules_decide(const struct rules *r, const char *const *argv,
@@ -381,7 +514,9 @@ void rules_commands(const struct rules *r, struct strv *names,
 	for (size_t i = 0; i < r->n_index; i++)
 		strv_push(names, r->index[i].name);
 	for (size_t i = 0; i < r->n_grammars; i++)
-		if ((r->grammars[i]->wraps || r->grammars[i]->shell) &&
+		/* not the interpreters: a shim would cost every python or
+		 * node run a second exec; the judge reads their code */
+		if (runs_commands(r->grammars[i]) && !r->grammars[i]->language &&
 		    !strv_contains(names, r->grammars[i]->command))
 			strv_push(names, r->grammars[i]->command);
 	for (size_t i = 0; i < r->n_globs; i++) {

@@ -103,6 +103,17 @@ struct grammar {
 	bool shell;               /* sh-like: -c SCRIPT is judged command by
 				     command (shell.c) */
 	bool assignments;         /* wrappers: NAME=VALUE words come first */
+	char *script_shorts;      /* value options whose value is a shell */
+	struct strv script_longs; /* script (script -c, flock -c, env -S) */
+	struct strv script_keys;  /* if set, only a KEY=VALUE value with KEY
+				     matching one (git -c core.pager=…) */
+	struct strv alias_keys;   /* KEY=VALUE: VALUE is the command's own
+				     arguments, or a script after '!' */
+	bool script_operands;     /* the operands, joined, are a shell script
+				     (watch) */
+	int language;             /* enum lang: an interpreter whose
+				     script_options' values are code */
+	bool program_operand;     /* … or its first operand, unless -f (awk) */
 	unsigned skip_operands;   /* wrappers: operands before the command */
 	bool subcommands;
 	bool expressions; /* find: operands end at the first word starting
@@ -169,6 +180,8 @@ struct argv_view {
 	size_t n_ops;
 	const char *target;     /* the value of a target option (-t DIR) */
 	const char *chdir;      /* the value of a chdir option (env -C DIR) */
+	const char **scripts;   /* the values of script options */
+	size_t n_scripts;
 	const struct grammar *g; /* the grammar used for the options, or NULL */
 };
 void argv_read(struct argv_view *v, const struct rules *r, const char *command,
@@ -208,6 +221,24 @@ struct sh_script {
 void shell_parse(const char *script, const char *cwd, const char *home,
 		 const char *const *pos, size_t npos, struct sh_script *out);
 void shell_free(struct sh_script *s);
+
+/* oneliner.c: what an interpreter one-liner runs, as far as its literals
+ * tell: shell scripts, argvs, and recursive deletes as `rm -rf -- T`. */
+enum lang { LANG_NONE, LANG_PYTHON, LANG_PERL, LANG_RUBY, LANG_NODE,
+	    LANG_PHP, LANG_AWK };
+int lang_from_name(const char *s); /* -1: unknown */
+struct ol_item {
+	char *script;     /* a shell script, or NULL: */
+	struct strv argv; /* an argv */
+};
+struct oneliner {
+	struct ol_item *v;
+	size_t n;
+};
+/* `home` (may be NULL) is what ~ and the home expressions mean. */
+void oneliner_parse(enum lang l, const char *code, const char *home,
+		    struct oneliner *out);
+void oneliner_free(struct oneliner *o);
 
 /* paths.c: lexical resolution and root tests. */
 /* `p` made absolute against `cwd` and normalised: ".", "..", "//" and a

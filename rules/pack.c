@@ -49,13 +49,14 @@ static int call_key(void *arg, size_t i, const char *k, yaml_node_t *v)
 static int walk(struct pctx *c, const yaml_node_t *map, const char *what,
 		const struct key *keys, size_t nkeys)
 {
-	const char *names[16];
+	const char *names[32];
 	struct walk_arg a = { c, keys };
 
-	for (size_t i = 0; i < nkeys && i < N(names); i++)
+	if (nkeys > N(names))
+		abort(); /* a key table outgrew this: a programming error */
+	for (size_t i = 0; i < nkeys; i++)
 		names[i] = keys[i].name;
-	return yw_walk(&c->w, map, what, names,
-		       nkeys < N(names) ? nkeys : N(names), call_key, &a);
+	return yw_walk(&c->w, map, what, names, nkeys, call_key, &a);
 }
 
 /* ---- patterns and roots ---- */
@@ -811,6 +812,46 @@ static int g_chdir_options(struct pctx *c, const char *k, yaml_node_t *v)
 				     &c->g->chdir_longs);
 }
 
+static int g_script_options(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return kind_of_value_options(c, k, v, &c->g->script_shorts,
+				     &c->g->script_longs);
+}
+
+static int g_script_keys(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return yw_want_list(&c->w, v, k, &c->g->script_keys, false, NULL);
+}
+
+static int g_alias_keys(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return yw_want_list(&c->w, v, k, &c->g->alias_keys, false, NULL);
+}
+
+static int g_language(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+	int l;
+
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
+		return -1;
+	if ((l = lang_from_name(s)) < 0)
+		return yw_fail(&c->w, v, "'%s' is one of python, perl, ruby, node, php, awk, not '%s'",
+			    k, s);
+	c->g->language = l;
+	return 0;
+}
+
+static int g_program_operand(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return yw_want_bool(&c->w, v, k, &c->g->program_operand);
+}
+
+static int g_script_operands(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	return yw_want_bool(&c->w, v, k, &c->g->script_operands);
+}
+
 static int g_skip_operands(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	const char *s;
@@ -837,6 +878,10 @@ void grammar_free(struct grammar *g)
 	strv_free(&g->target_longs);
 	free(g->chdir_shorts);
 	strv_free(&g->chdir_longs);
+	free(g->script_shorts);
+	strv_free(&g->script_longs);
+	strv_free(&g->script_keys);
+	strv_free(&g->alias_keys);
 	strv_free(&g->longs);
 	free(g);
 }
@@ -855,11 +900,17 @@ static int k_grammar(struct pctx *c, const char *k, yaml_node_t *v)
 		{ "assignments", g_assignments },
 		{ "chdir_options", g_chdir_options },
 		{ "skip_operands", g_skip_operands },
+		{ "script_options", g_script_options },
+		{ "script_keys", g_script_keys },
+		{ "alias_keys", g_alias_keys },
+		{ "language", g_language },
+		{ "program_operand", g_program_operand },
+		{ "script_operands", g_script_operands },
 	};
 	struct parsed_pack *pp = c->pp;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return yw_fail(&c->w, v, "'%s' must be a list of grammars {command, value_options, target_options, long, subcommands, expressions, wraps, shell, assignments, chdir_options, skip_operands}%s",
+		return yw_fail(&c->w, v, "'%s' must be a list of grammars {command, value_options, target_options, long, subcommands, expressions, wraps, shell, assignments, chdir_options, skip_operands, script_options, script_keys, alias_keys, script_operands, language, program_operand}%s",
 			    k, NULL);
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++) {

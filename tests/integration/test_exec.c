@@ -113,6 +113,42 @@ Test(exec, an_argv_rewritten_after_the_check_never_runs)
 	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
 }
 
+/* TOCTOU on the path: the kernel resolves the exec's path again after
+ * the answer. A second process swaps the symlink ./x between a copy of
+ * true (then a #! script) and a copy of rm while ./x -rf VICTIM is exec'd,
+ * 150 times each: what was judged as true must never run as rm. A path
+ * through a directory the sandbox can write is traced through its exec
+ * (verify.h); a script's image is its interpreter. */
+Test(exec, a_file_swapped_after_the_check_never_runs)
+{
+	char *v = lt_victim();
+	struct lt_result r = LT_RUN("run", "--allow", v, "--", "python3", "-c",
+		"import os, shutil, subprocess, sys\n"
+		"shutil.copy('/bin/true', 'good'); shutil.copy('/bin/rm', 'bad')\n"
+		"open('good.sh', 'w').write('#!/bin/sh\\nexit 0\\n'); os.chmod('good.sh', 0o755)\n"
+		"refused = 0\n"
+		"for good in ('good', 'good.sh'):\n"
+		"  os.symlink(good, 'x')\n"
+		"  swap = subprocess.Popen([sys.executable, '-c', \"import os, sys\\n"
+		"while True:\\n"
+		"    for t in ('bad', sys.argv[1]):\\n"
+		"        os.symlink(t, 'x.new'); os.replace('x.new', 'x')\\n\", good])\n"
+		"  for attempt in range(150):\n"
+		"    pid = os.fork()\n"
+		"    if pid == 0:\n"
+		"        try:\n"
+		"            os.execv('./x', ['x', '-rf', sys.argv[1]])\n"
+		"        except OSError:\n"
+		"            os._exit(3)\n"
+		"    refused += os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0\n"
+		"  swap.kill(); swap.wait(); os.unlink('x')\n"
+		"print('attempts done', refused)\n", v);
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "attempts done", r);
+	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
+}
+
 /* Threaded programs (the agents are) and vfork/posix_spawn children of
  * threaded parents are traced through their exec: it must cost them
  * nothing but time. */

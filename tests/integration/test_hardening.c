@@ -221,3 +221,14 @@ Test(hardening, other_processes_cannot_rewrite_a_parked_argv)
 	LT_CONTAINS(r.out, "io_uring (-1, 38)", r);  /* ENOSYS */
 	LT_CONTAINS(r.out, "clone3 (-1, 38)", r);
 }
+
+/* The judge resolves every exec path from the sandbox's one root: chroot
+ * is refused, also with the capabilities of a new user namespace. */
+Test(hardening, chroot_is_refused_even_in_a_new_user_namespace)
+{
+	struct lt_result r = LT_RUN("run", "--", "unshare", "-U", "sh", "-c",
+				    "chroot / /bin/true; echo rc=$?");
+
+	LT_CONTAINS(r.out, "rc=125", r);
+	LT_CONTAINS(r.err, "Operation not permitted", r);
+}

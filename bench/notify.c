@@ -1,0 +1,317 @@
+/* notify.c — the notify floor: what seccomp user notification alone costs
+ * an exec, with no judging.
+ *
+ *   notify CMD [ARG…]
+ *
+ * Forks; the child sets PR_SET_NO_NEW_PRIVS, installs a libseccomp filter
+ * (default allow; SCMP_ACT_NOTIFY for execve and execveat, as latch's
+ * filter), sends the listener to the parent over a socketpair
+ * (SCM_RIGHTS) and execs CMD (a path). The parent answers every
+ * notification at once with SECCOMP_USER_NOTIF_FLAG_CONTINUE once
+ * seccomp_notify_id_valid says the caller is still there — it reads
+ * nothing of the caller — and after the first answer asks for
+ * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, as latch's supervisor does
+ * (launcher/judge.c). It stops when the listener reports POLLHUP (no task
+ * is left under the filter) and exits with CMD's status: 128 + N if
+ * killed by signal N, 127 if CMD cannot be executed, 125 if the set-up
+ * fails (a message on stderr names what failed).
+ *
+ * The child is reaped as soon as it exits (a pidfd in the same poll): a
+ * kernel that drops a task's hold on the filter only when it is reaped
+ * would otherwise never report POLLHUP (6.18 reports it at exit). Its
+ * descendants may outlive it; they are served until they exit. Like
+ * latch's supervisor, this polls two descriptors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Linux >= 6.6, missing from Debian 12's headers (as in launcher/judge.c). */
+#define NOTIF_SET_FLAGS _IOW(SECCOMP_IOC_MAGIC, 4, uint64_t)
+#define NOTIF_SYNC_WAKE_UP 1ULL
+
+#define EXIT_SETUP 125 /* the set-up failed */
+#define EXIT_EXEC 127  /* CMD could not be executed */
+
+/* Print "notify: WHAT: strerror(err)" on stderr. */
+static void fail(const char *what, int err)
+{
+	fprintf(stderr, "notify: %s: %s\n", what, strerror(err));
+}
+
+/* The child's filter: default allow, execve and execveat notified.
+ * Returns the listener, or -1 (message printed). */
+static int install_filter(void)
+{
+	scmp_filter_ctx ctx;
+	int rc, fd;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		fail("prctl(PR_SET_NO_NEW_PRIVS)", errno);
+		return -1;
+	}
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (ctx == NULL) {
+		fprintf(stderr, "notify: seccomp_init failed\n");
+		return -1;
+	}
+	rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execve), 0);
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execveat), 0);
+	if (rc < 0) {
+		fail("seccomp_rule_add(SCMP_ACT_NOTIFY)", -rc);
+		seccomp_release(ctx);
+		return -1;
+	}
+	rc = seccomp_load(ctx);
+	if (rc < 0) {
+		fail("seccomp_load", -rc);
+		seccomp_release(ctx);
+		return -1;
+	}
+	fd = seccomp_notify_fd(ctx);
+	if (fd < 0)
+		fail("seccomp_notify_fd", -fd);
+	seccomp_release(ctx);
+	return fd;
+}
+
+/* One byte and room for one descriptor: the message of send_fd/recv_fd
+ * (init before use: msg points into the struct). */
+struct fd_msg {
+	char byte;
+	struct iovec iov;
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg;
+};
+
+static void fd_msg_init(struct fd_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->iov = (struct iovec){ &m->byte, 1 };
+	m->msg = (struct msghdr){ .msg_iov = &m->iov, .msg_iovlen = 1,
+				  .msg_control = m->u.buf,
+				  .msg_controllen = sizeof(m->u.buf) };
+}
+
+/* Send descriptor `fd` over the socket `sock`. */
+static int send_fd(int sock, int fd)
+{
+	struct fd_msg m;
+	struct cmsghdr *c;
+
+	fd_msg_init(&m);
+	c = CMSG_FIRSTHDR(&m.msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	while (sendmsg(sock, &m.msg, 0) < 0)
+		if (errno != EINTR) {
+			fail("sendmsg(SCM_RIGHTS)", errno);
+			return -1;
+		}
+	return 0;
+}
+
+/* Receive a descriptor sent by send_fd(); -1 (message printed) if none
+ * came. */
+static int recv_fd(int sock)
+{
+	struct fd_msg m;
+	struct cmsghdr *c;
+	ssize_t n;
+	int fd;
+
+	fd_msg_init(&m);
+	while ((n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC)) < 0)
+		if (errno != EINTR) {
+			fail("recvmsg(SCM_RIGHTS)", errno);
+			return -1;
+		}
+	c = CMSG_FIRSTHDR(&m.msg);
+	if (n == 0 || c == NULL || c->cmsg_level != SOL_SOCKET ||
+	    c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int))) {
+		/* the child failed before sending (it said why) */
+		fprintf(stderr, "notify: recvmsg(SCM_RIGHTS): no listener "
+			"received from the child\n");
+		return -1;
+	}
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/* The child: filter, hand over the listener, exec CMD. */
+static _Noreturn void child(int sock, char **cmd)
+{
+	int listener = install_filter();
+
+	if (listener < 0 || send_fd(sock, listener) < 0)
+		_exit(EXIT_SETUP);
+	close(listener);
+	close(sock);
+	execv(cmd[0], cmd);
+	fprintf(stderr, "notify: execv %s: %s\n", cmd[0], strerror(errno));
+	_exit(EXIT_EXEC);
+}
+
+/* Answer one pending notification: continue the exec, judging nothing.
+ * Returns 1 if it was answered, 0 if its caller is gone, -1 on an error
+ * (message printed). */
+static int answer(int listener, struct seccomp_notif *req,
+		  struct seccomp_notif_resp *resp)
+{
+	memset(req, 0, sizeof(*req));
+	if (seccomp_notify_receive(listener, req) < 0) {
+		if (errno == ENOENT || errno == EINTR)
+			return 0;
+		fail("seccomp_notify_receive", errno);
+		return -1;
+	}
+	if (seccomp_notify_id_valid(listener, req->id) != 0)
+		return 0;
+	memset(resp, 0, sizeof(*resp));
+	resp->id = req->id;
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	if (seccomp_notify_respond(listener, resp) < 0) {
+		if (errno == ENOENT) /* died meanwhile */
+			return 0;
+		fail("seccomp_notify_respond", errno);
+		return -1;
+	}
+	return 1;
+}
+
+/* Wake the caller on the supervisor's CPU and the supervisor on the
+ * caller's; older kernels refuse (EINVAL), which changes nothing. */
+static int sync_wakeups(int listener)
+{
+	if (ioctl(listener, NOTIF_SET_FLAGS, NOTIF_SYNC_WAKE_UP) < 0 &&
+	    errno != EINVAL) {
+		fail("ioctl(SECCOMP_IOCTL_NOTIF_SET_FLAGS)", errno);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reap the child into *status; -1 (message printed) if it cannot be. */
+static int reap(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR) {
+			fail("waitpid", errno);
+			return -1;
+		}
+	return 0;
+}
+
+/* Answer notifications until the listener reports POLLHUP, reaping the
+ * child into *status when it exits (`pidfd` readable; *waited then set).
+ * Returns 0, or -1 on an error (message printed). */
+static int serve(int listener, pid_t pid, int pidfd, int *status,
+		 bool *waited)
+{
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	struct pollfd p[2] = { { .fd = listener, .events = POLLIN },
+			       { .fd = pidfd, .events = POLLIN } };
+	bool synced = false;
+	int rc = 0;
+
+	if (seccomp_notify_alloc(&req, &resp) != 0) {
+		fprintf(stderr, "notify: seccomp_notify_alloc failed\n");
+		return -1;
+	}
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fail("poll", errno);
+			rc = -1;
+			break;
+		}
+		if (p[1].revents) { /* the child exited: release its hold */
+			*waited = true;
+			p[1].fd = -1;
+			if (reap(pid, status) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+		if (p[0].revents & POLLIN) {
+			int a = answer(listener, req, resp);
+
+			if (a < 0 || (a > 0 && !synced && sync_wakeups(listener) < 0)) {
+				rc = -1;
+				break;
+			}
+			synced |= a > 0;
+			continue; /* answer every pending one before POLLHUP */
+		}
+		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;
+	}
+	seccomp_notify_free(req, resp);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	int sv[2], listener, pidfd, status, rc;
+	bool waited = false;
+	pid_t pid;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: notify CMD [ARG...]   (CMD a path)\n");
+		return EXIT_SETUP;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		fail("socketpair", errno);
+		return EXIT_SETUP;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fail("fork", errno);
+		return EXIT_SETUP;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		child(sv[1], argv + 1);
+	}
+	close(sv[1]);
+	listener = recv_fd(sv[0]);
+	close(sv[0]);
+	pidfd = listener < 0 ? -1 : pidfd_open(pid, 0);
+	if (listener >= 0 && pidfd < 0)
+		fail("pidfd_open", errno);
+	if (listener < 0 || pidfd < 0) {
+		/* closing the listener fails the child's exec (ENOSYS) */
+		if (listener >= 0)
+			close(listener);
+		reap(pid, &status);
+		return EXIT_SETUP;
+	}
+	rc = serve(listener, pid, pidfd, &status, &waited);
+	close(listener); /* on an error: every exec still to come fails */
+	close(pidfd);
+	if (!waited && reap(pid, &status) < 0)
+		rc = -1;
+	if (rc < 0)
+		return EXIT_SETUP;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
