@@ -33,8 +33,9 @@ POLICY_SRC := $(wildcard policy/*.c)
 KERNEL_SRC := $(wildcard kernel/*.c)
 RULES_SRC  := $(wildcard rules/*.c)
 AUDIT_SRC  := $(wildcard audit/*.c)
+ROLLBACK_SRC := $(wildcard rollback/*.c)
 LAUNCH_SRC := $(filter-out launcher/main.c,$(wildcard launcher/*.c))
-LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(RULES_SRC) $(AUDIT_SRC) $(KERNEL_SRC) \
+LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(RULES_SRC) $(AUDIT_SRC) $(KERNEL_SRC) $(ROLLBACK_SRC) \
               $(LAUNCH_SRC) shim/session.c
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ   := $(BUILD)/launcher/main.o
@@ -96,6 +97,7 @@ demo: latch latch-shim
 	examples/demo.sh
 
 asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	$(MAKE) BUILD=build-asan CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  test

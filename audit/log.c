@@ -18,6 +18,7 @@ struct audit_log {
 	int fd;
 	unsigned long seq;
 	char *path;
+	char *id;
 };
 
 static void utc_now(char *buf, size_t n, bool compact)
@@ -56,12 +57,14 @@ struct audit_log *audit_open(const char *state_dir, struct err *e)
 	free(sessions);
 	l = xcalloc(1, sizeof(*l));
 	l->path = xasprintf("%s/events.jsonl", dir);
+	l->id = xstrdup(strrchr(dir, '/') + 1);
 	free(dir);
 	fd = open(l->path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
 		  0600);
 	if (fd < 0) {
 		err_sys(e, "audit: cannot create '%s'", l->path);
 		free(l->path);
+		free(l->id);
 		free(l);
 		return NULL;
 	}
@@ -74,12 +77,18 @@ const char *audit_path(const struct audit_log *l)
 	return l->path;
 }
 
+const char *audit_id(const struct audit_log *l)
+{
+	return l->id;
+}
+
 void audit_close(struct audit_log *l)
 {
 	if (l == NULL)
 		return;
 	close(l->fd);
 	free(l->path);
+	free(l->id);
 	free(l);
 }
 
@@ -164,6 +173,8 @@ void audit_exec(struct audit_log *l, const struct audit_exec *ev)
 		cJSON_AddStringToObject(o, "reason", ev->reason);
 	if (ev->answer)
 		cJSON_AddStringToObject(o, "answer", ev->answer);
+	if (ev->snapshot)
+		cJSON_AddStringToObject(o, "snapshot", ev->snapshot);
 	cJSON_AddBoolToObject(o, "enforced", ev->enforced);
 	if (ev->shim)
 		cJSON_AddBoolToObject(o, "shim", true);

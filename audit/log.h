@@ -11,7 +11,8 @@
  *   exec:  pid, ppid, exe (the file that runs), argv (secrets redacted,
  *          redact.h), cwd, decision (allow|log|snapshot|ask|deny),
  *          rule (id or null), reason (why it was refused, when no rule
- *          decided), answer (to an ask), enforced (false under --monitor)
+ *          decided), answer (to an ask), enforced (false under --monitor),
+ *          snapshot (the id of the snapshot taken before it)
  *   end:   exit status, execs allowed, refused
  * Hash chaining and `latch audit verify` come with the audit issue.
  */
@@ -30,6 +31,7 @@ struct audit_log;
  * created beforehand). */
 struct audit_log *audit_open(const char *state_dir, struct err *e);
 const char *audit_path(const struct audit_log *l);
+const char *audit_id(const struct audit_log *l); /* the session's id */
 void audit_close(struct audit_log *l);
 
 void audit_start(struct audit_log *l, const char *profile, const char *workdir,
@@ -48,6 +50,7 @@ struct audit_exec {
 	bool enforced;
 	bool shim;                /* refused by latch's shim, which explained
 				     it to the caller (shims.h) */
+	const char *snapshot;     /* the snapshot taken before it, or NULL */
 };
 void audit_exec(struct audit_log *l, const struct audit_exec *ev);
 

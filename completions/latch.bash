@@ -68,7 +68,7 @@ _latch()
     local cur=${COMP_WORDS[COMP_CWORD]} prev=
     local cword=$COMP_CWORD
     local latch=${COMP_WORDS[0]}
-    local commands='run shell why check rules audit profile setup completion help'
+    local commands='run shell why check rules audit snapshot rollback profile setup completion help'
     local grants='--allow --read --write --exec --deny --env'
     local common='-p --profile -w --workdir -h --help'
     COMPREPLY=()
@@ -127,6 +127,25 @@ _latch()
         *) return 0 ;;
         esac
         ;;
+    snapshot) opts='-w --workdir -h --help' ;;
+    rollback)
+        if ((cword == 2)); then
+            if [[ $cur == -* ]]; then
+                _latch_reply -W '--help -h' -- "$cur"
+            else
+                _latch_reply -W 'list show restore verify prune' -- "$cur"
+            fi
+            return 0
+        fi
+        sub=${COMP_WORDS[2]}
+        case $sub in
+        list | show) opts='--json -h --help' ;;
+        restore) opts='--path --dry-run -h --help' ;;
+        verify) opts='-h --help' ;;
+        prune) opts='--keep --max-size --older-than -h --help' ;;
+        *) return 0 ;;
+        esac
+        ;;
     profile)
         if ((cword == 2)); then
             if [[ $cur == -* ]]; then
@@ -154,7 +173,7 @@ _latch()
         ;;
     help)
         ((cword == 2)) &&
-            _latch_reply -W 'run shell why check rules audit profile setup completion' -- "$cur"
+            _latch_reply -W 'run shell why check rules audit snapshot rollback profile setup completion' -- "$cur"
         return 0
         ;;
     *) return 0 ;;
@@ -185,7 +204,7 @@ _latch()
 
     # Options stop at the first operand or at `--` (as latch parses them).
     local i=2 w first=
-    [[ $cmd == profile || $cmd == rules || $cmd == audit ]] && i=3
+    [[ $cmd == profile || $cmd == rules || $cmd == audit || $cmd == rollback ]] && i=3
     for (( ; i < cword; i++)); do
         w=${COMP_WORDS[i]}
         if [[ $w == -- ]]; then

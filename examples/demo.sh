@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # latch's main job in one minute, on a scratch tree: an "agent" with full
 # access to a fake home directory still cannot read its SSH key, while its
-# work in the workspace and home goes through.
+# work in the workspace and home goes through; destructive commands are
+# refused, and a delete inside the workspace is snapshotted and undone.
 set -euo pipefail
 exec 2>&1
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,3 +42,12 @@ run "$latch" run --allow "$HOME" -- sh -c 'echo cleaning; rm -rf ~/precious'
 printf '%s\n' 'cp /bin/rm ./zap && ./zap -rf ~/precious' 'cat ~/precious/data.txt' > cleanup.sh
 run "$latch" run --allow "$HOME" -- sh cleanup.sh
 run "$latch" audit tail
+# Inside the workspace, deleting is the agent's business — but with the
+# agent profiles (snapshots: true) it is snapshotted first, and undone:
+mkdir -p src && echo "int main(void) { return 0; }" > src/main.c
+printf 'extends: default\nsnapshots: true\n' > "$scratch/agent.yaml"
+run "$latch" run --profile "$scratch/agent.yaml" -- sh -c 'rm -rf src && echo "src deleted"'
+id=$("$latch" rollback list | awk '$3 == "exec" { id = $1 } END { print id }')
+run "$latch" rollback show "$id"
+run "$latch" rollback restore "$id"
+run cat src/main.c

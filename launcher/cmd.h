@@ -16,6 +16,8 @@ int cmd_completion(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
 
 /* Help: the overview (NULL) or one command's. 0 if known, -1 otherwise. */
 int usage(FILE *out, const char *command);

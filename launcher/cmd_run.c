@@ -1,4 +1,5 @@
 /* cmd_run.c — `latch run` and `latch shell`. */
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,11 +10,13 @@
 #include "../common/xalloc.h"
 #include "../policy/access.h"
 #include "../policy/envpolicy.h"
+#include "../rollback/snapshot.h"
 #include "cmd.h"
 #include "datadir.h"
 #include "opts.h"
 #include "packs.h"
 #include "plan.h"
+#include "progress.h"
 #include "report.h"
 #include "sandbox.h"
 #include "shims.h"
@@ -94,6 +97,55 @@ static int fill_shims(struct shims *sh, const struct rules *r,
 	return 0;
 }
 
+/* A snapshot of the session's workspace (`trigger`: start or end); its
+ * line only when it was slow or left files out. */
+static int session_snapshot(struct objstore *st, const struct plan *pl,
+			    const struct audit_log *log, const char *trigger,
+			    struct err *e)
+{
+	struct progress pr;
+	struct snap_opts so = { .workdir = pl->cs.workdir, .trigger = trigger,
+				.session = audit_id(log),
+				.progress = progress_files, .progress_ctx = &pr };
+	struct snap_result r = { 0 };
+	int rc;
+
+	progress_start(&pr);
+	rc = snapshot_take(st, &so, &r, e);
+	progress_end(&pr);
+
+	if (rc == 0 && (r.ms > 1000 || r.skipped))
+		fprintf(stderr, "latch: snapshot %s of the workspace: %" PRIu64 " files, %.0f ms%s\n",
+			r.id, r.files, r.ms, r.skipped ? " (some left out: latch rollback list)" : "");
+	snap_result_free(&r);
+	return rc;
+}
+
+/* With snapshots on: the store opened, and the workspace's baseline
+ * taken before anything in the sandbox runs (refusing to start without
+ * it). 0 also when snapshots are off (*open stays false). */
+static int baseline(struct objstore *st, bool *open, const struct plan *pl,
+		    const struct audit_log *log)
+{
+	char *state;
+	struct err e;
+	int rc;
+
+	if (!pl->cs.snapshots)
+		return 0;
+	state = plan_state_dir();
+	rc = objstore_open(st, state, &e);
+	free(state);
+	*open = rc == 0;
+	if (rc == 0)
+		rc = session_snapshot(st, pl, log, "start", &e);
+	if (rc < 0)
+		fprintf(stderr, "latch: the session's first snapshot of %s failed: %s\n"
+			"latch: not started (a profile with 'snapshots: false' runs without rollback)\n",
+			pl->cs.workdir, e.msg);
+	return rc;
+}
+
 /* For the judge: whether the sandbox may write directory `dir`. */
 static bool dir_writable(const char *dir, void *cs)
 {
@@ -110,8 +162,9 @@ static int run_argv(struct opts *o, char **argv)
 	struct audit_log *log = NULL;
 	struct pack_job job = { .rc = 0 };
 	struct shims shims = { .keep = -1 };
+	struct objstore store;
 	pthread_t tid;
-	bool threaded = false;
+	bool threaded = false, store_open = false;
 	int rc = EXIT_LATCH;
 
 	if (!o->dry_run && plan_ensure_own_dirs(&e) < 0) {
@@ -172,12 +225,15 @@ static int run_argv(struct opts *o, char **argv)
 	}
 	print_warnings(&pl.cs, &sb);
 	if (fill_shims(&shims, rules, &pl, &sb, o->monitor, &env) < 0 ||
-	    open_log(&log, &pl, argv, o->monitor) < 0)
+	    open_log(&log, &pl, argv, o->monitor) < 0 ||
+	    baseline(&store, &store_open, &pl, log) < 0)
 		goto out;
 	{
 		struct judge_setup js = {
 			.rules = rules, .roots = { pl.cs.workdir, pl.home },
 			.log = log, .monitor = o->monitor,
+			.store = store_open ? &store : NULL,
+			.session = audit_id(log),
 			.anonymous = pl.cs.exec_anonymous,
 			.writable = dir_writable, .writable_ctx = &pl.cs,
 			.shim_dev = shims.dev, .shim_ino = shims.ino,
@@ -189,9 +245,15 @@ static int run_argv(struct opts *o, char **argv)
 					   .log = log };
 
 		rc = supervise_run(&spec);
+		/* what the session left, restorable too */
+		if (store_open && session_snapshot(&store, &pl, log, "end", &e) < 0)
+			fprintf(stderr, "latch: warning: the session's last snapshot failed: %s\n",
+				e.msg);
 	}
 out:
 	shims_free(&shims);
+	if (store_open)
+		objstore_close(&store);
 	if (threaded)
 		pthread_join(tid, NULL);
 	strv_free(&env);

@@ -21,6 +21,7 @@
 #include "ask.h"
 #include "verify.h"
 #include "../audit/log.h"
+#include "../rollback/snapshot.h"
 
 /* Linux >= 6.6 (Debian 12's headers predate it): the supervisor is woken
  * on the notifying task's CPU, and that task on the supervisor's when the
@@ -423,10 +424,35 @@ static void log_exec(struct judge *j, const struct exec_call *c,
 		.decision = c->refusal ? "deny" : action_name(d->action),
 		.rule = c->refusal ? NULL : d->rule, .reason = c->refusal,
 		.answer = answer, .enforced = enforced, .shim = shim,
+		.snapshot = j->snapshot[0] ? j->snapshot : NULL,
 	};
 
 	if (j->set.log)
 		audit_exec(j->set.log, &ev);
+}
+
+/* For an exec a rule marks `snapshot`: snapshot the workspace first (the
+ * exec waits until the snapshot is durable). Returns why the exec is
+ * refused (the snapshot failed), or NULL. */
+static const char *snapshot_before(struct judge *j, const struct decision *d)
+{
+	struct snap_opts o = { .workdir = j->set.roots.workdir,
+			       .trigger = "exec", .session = j->set.session };
+	struct snap_result r = { 0 };
+	struct err e;
+	int rc;
+
+	if (d->action != ACTION_SNAPSHOT || j->set.store == NULL ||
+	    j->set.monitor || o.workdir == NULL)
+		return NULL;
+	rc = snapshot_take(j->set.store, &o, &r, &e);
+	if (rc == 0)
+		snprintf(j->snapshot, sizeof(j->snapshot), "%s", r.id);
+	else
+		snprintf(j->snapshot_err, sizeof(j->snapshot_err),
+			 "the snapshot before it failed, so it was not run: %s", e.msg);
+	snap_result_free(&r);
+	return rc == 0 ? NULL : j->snapshot_err;
 }
 
 /* Why an exec is refused, or NULL when it may go on: asks the user when a
@@ -516,6 +542,9 @@ static int judge_one(struct judge *j)
 		d = decide(j, (pid_t)j->req->pid, &c, &argv_matters);
 	if (c.refusal || c.t.fd >= 0)
 		why = refusal(j, &c, &d, &answer);
+	j->snapshot[0] = '\0';
+	if (why == NULL && c.t.fd >= 0)
+		why = c.refusal = snapshot_before(j, &d);
 	/* The caller may have died and its id been reused: only answer a
 	 * notification that is still the one that was read. */
 	if (seccomp_notify_id_valid(j->listener, j->req->id) != 0) {

@@ -23,6 +23,7 @@
 
 struct identity;
 struct audit_log;
+struct objstore;
 
 /* What judging needs. An exec of the session's shim (shims.h; dev/ino of
  * its binary, 0 when there is none) is always continued: the shim judges
@@ -34,6 +35,11 @@ struct judge_setup {
 	struct rules_roots roots;
 	struct audit_log *log;  /* may be NULL */
 	bool monitor;           /* judge and log, refuse nothing */
+	/* the snapshot store (rollback/): the workspace is snapshotted
+	 * before an exec a rule marks `snapshot`, which is refused if that
+	 * fails; NULL: such execs are allowed and logged */
+	struct objstore *store;
+	const char *session;    /* the session's id, for the snapshots */
 	bool anonymous;         /* memfd/O_TMPFILE execs allowed (profile) */
 	/* whether the sandbox may write directory `dir` (its entries could
 	 * be replaced between judging and exec); may be NULL */
@@ -65,6 +71,8 @@ struct judge {
 	unsigned asked_pid;    /* the last question, to ask a retry */
 	char asked_line[512];  /* along the PATH only once */
 	int asked;             /* its answer (enum answer) */
+	char snapshot[64];     /* the snapshot taken for this exec, or "" */
+	char snapshot_err[1200]; /* why it could not be taken */
 };
 
 /* Start judging on a thread of its own (signals blocked, as the caller's

@@ -14,6 +14,8 @@ static const struct {
 	{ "setup", cmd_setup },     { "completion", cmd_completion },
 	{ "check", cmd_check },     { "rules", cmd_rules },
 	{ "audit", cmd_audit },
+	{ "snapshot", cmd_snapshot },
+	{ "rollback", cmd_rollback },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -89,6 +89,9 @@ void report_text(FILE *out, const struct report *r)
 		print_list(out, "  disabled", &cs->rule_disable);
 	if (cs->exec_anonymous)
 		fprintf(out, "%-12s%s\n", "  anonymous", "memfd/O_TMPFILE execs allowed (not judged by content)");
+	fprintf(out, "%-12s%s\n", "snapshots", cs->snapshots
+		? "at session start, and before execs rules mark 'snapshot' (latch rollback)"
+		: "off");
 	if (r->sb) {
 		fprintf(out, "%-12sLinux %s, Landlock ABI %d\n", "kernel",
 			r->sb->kernel, r->sb->abi);
@@ -192,6 +195,7 @@ void report_json(FILE *out, const struct report *r)
 	for (size_t i = 0; i < cs->n_net_connect; i++)
 		cJSON_AddItemToArray(ports, cJSON_CreateNumber(cs->net_connect[i]));
 	cJSON_AddBoolToObject(root, "best_effort", cs->best_effort);
+	cJSON_AddBoolToObject(root, "snapshots", cs->snapshots);
 	{
 		cJSON *rules = cJSON_AddObjectToObject(root, "rules");
 

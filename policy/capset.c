@@ -594,6 +594,8 @@ static void build_rest(struct capset *cs, struct profile *const *chain,
 			cs->caps_keep |= 1ull << cap_from_name(p->caps_keep.v[j]);
 		if (p->best_effort != TRI_UNSET)
 			cs->best_effort = p->best_effort == TRI_TRUE;
+		if (p->snapshots != TRI_UNSET)
+			cs->snapshots = p->snapshots == TRI_TRUE;
 	}
 }
 

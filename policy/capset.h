@@ -97,6 +97,7 @@ struct capset {
 
 	uint64_t caps_keep;      /* bit N = capability N survives */
 	bool best_effort;
+	bool snapshots;          /* the workspace is snapshotted (rollback/) */
 
 	/* The rule packs that judge every exec, in load order: the shipped
 	 * packs named by the leaf-most profile that names some (all shipped

@@ -408,14 +408,25 @@ static int k_required(struct ctx *c, const char *k, yaml_node_t *v)
 	return yw_want_bool(&c->w, v, k, &c->p->required);
 }
 
-static int k_best_effort(struct ctx *c, const char *k, yaml_node_t *v)
+static int want_tristate(struct ctx *c, const char *k, yaml_node_t *v,
+			 enum tristate *out)
 {
 	bool b = false;
 
 	if (yw_want_bool(&c->w, v, k, &b) < 0)
 		return -1;
-	c->p->best_effort = b ? TRI_TRUE : TRI_FALSE;
+	*out = b ? TRI_TRUE : TRI_FALSE;
 	return 0;
+}
+
+static int k_best_effort(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_tristate(c, k, v, &c->p->best_effort);
+}
+
+static int k_snapshots(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_tristate(c, k, v, &c->p->snapshots);
 }
 
 static int k_unprotect(struct ctx *c, const char *k, yaml_node_t *v)
@@ -480,7 +491,7 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 		{ "workdir", k_workdir },       { "environment", k_environment },
 		{ "network", k_network },       { "capabilities", k_capabilities },
 		{ "best_effort", k_best_effort }, { "unprotect", k_unprotect },
-		{ "rules", k_rules },           { "snapshots", k_later },
+		{ "rules", k_rules },           { "snapshots", k_snapshots },
 		{ "audit", k_later },
 	};
 	static const struct key group_keys[] = {

@@ -6,7 +6,9 @@
  *
  * Profile keys:   extends, description, groups{include,exclude}, filesystem,
  *                 workdir, environment, network, capabilities, best_effort,
- *                 unprotect
+ *                 unprotect, rules, snapshots (true: the workspace is
+ *                 snapshotted at session start, and before the execs rules
+ *                 mark `snapshot`)
  * Group keys:     name, description, required, filesystem, environment
  * filesystem:     read, write, exec, allow (= read+write), deny, deny_write:
  *                 each a list of paths; a trailing '?' marks a path that may
@@ -81,6 +83,7 @@ struct profile {
 
 	struct strv caps_keep;   /* "CAP_NET_BIND_SERVICE", … */
 	enum tristate best_effort;
+	enum tristate snapshots;
 
 	/* rules: the packs that judge every exec */
 	enum tristate rule_anonymous; /* exec of memfd/O_TMPFILE files: allow */

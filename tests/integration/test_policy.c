@@ -152,7 +152,7 @@ Test(policy, unknown_group_and_reserved_sections)
 	LT_CONTAINS(r.err, lt_fmt("%s:2:", p), r);
 	LT_CONTAINS(r.err, "did you mean 'runtime_rust'", r);
 
-	r = LT_RUN("run", "-p", lt_profile("snap", "extends: default\nsnapshots: {}\n"),
+	r = LT_RUN("run", "-p", lt_profile("aud", "extends: default\naudit: {}\n"),
 		   "--", "true");
 	LT_EXIT(r, 125);
 	LT_CONTAINS(r.err, "not supported", r);

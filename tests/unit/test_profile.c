@@ -383,10 +383,12 @@ Test(profile, unprotect_list_with_lines)
 	profile_free(p);
 }
 
-Test(profile, snapshots_section_is_refused)
+Test(profile, snapshots_is_true_or_false)
 {
-	assert_msg_contains(parse_fail(false, "snapshots: {}\n"),
-			    "test.yaml:1: section 'snapshots' is not supported");
+	assert_msg_contains(parse_fail(false, "snapshots: {exclude: [x]}\n"),
+			    "test.yaml:1:");
+	assert_msg_contains(parse_fail(false, "snapshots: maybe\n"),
+			    "test.yaml:1:");
 }
 
 Test(profile, audit_section_is_refused)

@@ -368,7 +368,7 @@ static void *work(void *arg)
 		struct decision c = D(w->r, "git", "-C", "x", "push", "--force-with-lease");
 		struct decision d = D(w->r, "dd", "if=x", "of=//dev/sda");
 
-		if (a.action != ACTION_DENY || b.action != ACTION_ALLOW ||
+		if (a.action != ACTION_DENY || b.action != ACTION_SNAPSHOT ||
 		    c.action != ACTION_DENY || d.action != ACTION_DENY)
 			w->mismatches++;
 	}

@@ -1,0 +1,511 @@
+/* cmd_rollback.c — `latch snapshot` and `latch rollback list|show|restore|verify|prune`:
+ * the workspace snapshots (rollback/). */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/dirnames.h"
+#include "../common/strv.h"
+#include "../common/xalloc.h"
+#include "../rollback/prune.h"
+#include "../rollback/restore.h"
+#include "../rollback/snapshot.h"
+#include "cmd.h"
+#include "plan.h"
+#include "progress.h"
+#include "resolve.h"
+
+struct rb_opts {
+	const char *workdir;
+	struct strv paths;
+	struct prune_opts prune;
+	bool dry_run, json, help;
+	char **rest;
+	int n_rest;
+};
+
+/* --keep N, --max-size SIZE[KMG], --older-than DAYS. */
+static int prune_value(struct prune_opts *p, int opt, const char *v)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (end == v || d <= 0 || d > 1e15)
+		return -1;
+	if (opt == 'k') {
+		if (*end != '\0' || d != (long)d)
+			return -1;
+		p->keep = (long)d;
+	} else if (opt == 'o') {
+		if (*end != '\0')
+			return -1;
+		p->older_than_days = d;
+	} else {
+		static const char units[] = "KMGT";
+		const char *u = *end ? strchr(units, *end) : NULL;
+
+		if (*end && (u == NULL || end[1] != '\0'))
+			return -1;
+		for (const char *q = units; u && q <= u; q++)
+			d *= 1024;
+		p->max_size = (uint64_t)d;
+	}
+	return 0;
+}
+
+static int parse(struct rb_opts *o, int argc, char **argv, const char *cmd)
+{
+	static const struct option longs[] = {
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "path", required_argument, NULL, 'P' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "max-size", required_argument, NULL, 'm' },
+		{ "older-than", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "w:h", longs, NULL)) != -1) {
+		switch (c) {
+		case 'w': o->workdir = optarg; break;
+		case 'P': strv_push(&o->paths, optarg); break;
+		case 'n': o->dry_run = true; break;
+		case 'j': o->json = true; break;
+		case 'h': o->help = true; break;
+		case 'k': case 'm': case 'o':
+			if (prune_value(&o->prune, c, optarg) < 0) {
+				fprintf(stderr, "latch %s: --%s %s: %s\n", cmd,
+					c == 'k' ? "keep" : c == 'm' ? "max-size" : "older-than",
+					optarg, c == 'k' ? "a number of snapshots (at least 1)"
+					: c == 'm' ? "a size such as 500M or 2G"
+					: "a number of days");
+				strv_free(&o->paths);
+				return -1;
+			}
+			break;
+		default:
+			fprintf(stderr, "latch %s: unknown option '%s' (see 'latch %s --help')\n",
+				cmd, argv[optind - 1], cmd);
+			strv_free(&o->paths);
+			return -1;
+		}
+	}
+	o->rest = argv + optind;
+	o->n_rest = argc - optind;
+	return 0;
+}
+
+static int open_store(struct objstore *s)
+{
+	char *state = plan_state_dir();
+	struct err e;
+	int rc = plan_ensure_own_dirs(&e);
+
+	if (rc == 0)
+		rc = objstore_open(s, state, &e);
+
+	free(state);
+	if (rc < 0)
+		die_msg(e.msg);
+	return rc;
+}
+
+/* The canonical workspace: --workdir, else the current directory. */
+static char *workspace(const char *given)
+{
+	char *w = realpath(given ? given : ".", NULL);
+
+	if (w == NULL)
+		fprintf(stderr, "latch: the workspace '%s' cannot be resolved: %m\n",
+			given ? given : ".");
+	return w;
+}
+
+static void report_snapshot(const char *what, const struct snap_result *r)
+{
+	fprintf(stderr, "latch: %s %s: %" PRIu64 " files, %.1f MB (%" PRIu64
+		" read, %" PRIu64 " new objects), %.0f ms\n",
+		what, r->id, r->files, (double)r->bytes / 1e6, r->read, r->added,
+		r->ms);
+	if (r->skipped) {
+		fprintf(stderr, "latch: warning: %" PRIu64 " files left out of the snapshot (too large, unreadable, special, or on another filesystem):",
+			r->skipped);
+		for (size_t i = 0; i < r->skipped_names.n; i++)
+			fprintf(stderr, " %s", r->skipped_names.v[i]);
+		fprintf(stderr, "%s\n", r->skipped > r->skipped_names.n ? " …" : "");
+	}
+}
+
+static int take(struct objstore *s, const char *workdir, const char *trigger,
+		const char *what, char *id)
+{
+	struct progress pr;
+	struct snap_opts so = { .workdir = workdir, .trigger = trigger,
+				.progress = progress_files, .progress_ctx = &pr };
+	struct snap_result r = { 0 };
+	struct err e;
+	int rc;
+
+	progress_start(&pr);
+	rc = snapshot_take(s, &so, &r, &e);
+	progress_end(&pr);
+
+	if (rc < 0)
+		die_msg(e.msg);
+	else
+		report_snapshot(what, &r);
+	if (rc == 0 && id)
+		snprintf(id, 64, "%s", r.id);
+	snap_result_free(&r);
+	return rc;
+}
+
+int cmd_snapshot(int argc, char **argv)
+{
+	struct rb_opts o;
+	struct objstore s;
+	char *w;
+	int rc = EXIT_LATCH;
+
+	if (parse(&o, argc, argv, "snapshot") < 0)
+		return EXIT_LATCH;
+	if (o.help || o.n_rest) {
+		usage(o.help ? stdout : stderr, "snapshot");
+		strv_free(&o.paths);
+		return o.help ? 0 : EXIT_LATCH;
+	}
+	if ((w = workspace(o.workdir)) != NULL && open_store(&s) == 0) {
+		rc = take(&s, w, "manual", "snapshot", NULL) == 0 ? 0 : EXIT_LATCH;
+		objstore_close(&s);
+	}
+	free(w);
+	strv_free(&o.paths);
+	return rc;
+}
+
+/* ---- rollback ---- */
+
+/* Snapshot ids, oldest first. */
+static void snapshot_ids(const struct objstore *s, struct strv *ids)
+{
+	char *dir = objstore_snapshots_dir(s);
+	struct strv all = { 0 };
+
+	(void)dir_names(dir, "", false, &all);
+	for (size_t i = 0; i < all.n; i++)
+		if (strstr(all.v[i], ".tmp-") == NULL)
+			strv_push(ids, all.v[i]);
+	strv_free(&all);
+	free(dir);
+}
+
+static int read_snapshot(const struct objstore *s, const char *id,
+			 struct manifest *m, int header_only)
+{
+	char *path;
+	struct err e;
+	int rc;
+
+	if (strchr(id, '/') || id[0] == '.') {
+		fprintf(stderr, "latch rollback: no snapshot '%s' (see 'latch rollback list')\n", id);
+		return -1;
+	}
+	path = objstore_snapshot(s, id);
+	if (access(path, F_OK) < 0) {
+		fprintf(stderr, "latch rollback: no snapshot '%s' (see 'latch rollback list')\n", id);
+		free(path);
+		return -1;
+	}
+	rc = manifest_read(path, m, header_only, &e);
+	free(path);
+	if (rc < 0)
+		die_msg(e.msg);
+	return rc;
+}
+
+static int list(const struct objstore *s, bool json)
+{
+	struct strv ids = { 0 };
+	cJSON *arr = json ? cJSON_CreateArray() : NULL;
+
+	snapshot_ids(s, &ids);
+	if (!json)
+		printf("%-30s %-24s %-8s %8s %10s  %s\n", "ID", "TIME", "TRIGGER",
+		       "FILES", "MB", "WORKDIR");
+	for (size_t i = 0; i < ids.n; i++) {
+		struct manifest m = { 0 };
+		uint64_t files, bytes;
+
+		if (read_snapshot(s, ids.v[i], &m, 0) < 0)
+			continue;
+		manifest_totals(&m, &files, &bytes);
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "id", ids.v[i]);
+			cJSON_AddStringToObject(o, "time", m.time ? m.time : "");
+			cJSON_AddStringToObject(o, "trigger", m.trigger ? m.trigger : "");
+			cJSON_AddStringToObject(o, "workdir", m.workdir);
+			cJSON_AddNumberToObject(o, "files", (double)files);
+			cJSON_AddNumberToObject(o, "bytes", (double)bytes);
+			cJSON_AddNumberToObject(o, "skipped", (double)m.skipped);
+			cJSON_AddItemToArray(arr, o);
+		} else {
+			printf("%-30s %-24s %-8s %8" PRIu64 " %10.1f  %s\n", ids.v[i],
+			       m.time ? m.time : "?", m.trigger ? m.trigger : "?",
+			       files, (double)bytes / 1e6, m.workdir);
+		}
+		manifest_free(&m);
+	}
+	if (json) {
+		char *text = cJSON_Print(arr);
+
+		puts(text);
+		free(text);
+		cJSON_Delete(arr);
+	}
+	strv_free(&ids);
+	return 0;
+}
+
+/* --path P as the snapshot's relative path; NULL (said) if outside it. */
+static char *relative(const char *workdir, const char *p)
+{
+	char cwd[PATH_MAX];
+	char *abs = p[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL
+		  ? xstrdup(p) : xjoin(cwd, "/", p);
+	enum path_state st;
+	char *real = resolve_real(abs, &st, NULL), *rel = NULL;
+	size_t n = strlen(workdir);
+
+	if (real && strncmp(real, workdir, n) == 0 && real[n] == '/')
+		rel = xstrdup(real + n + 1);
+	else
+		fprintf(stderr, "latch rollback: --path %s is not inside the snapshot's workspace %s\n",
+			p, workdir);
+	free(real);
+	free(abs);
+	return rel;
+}
+
+/* A change as a line: "verb     path" (control characters escaped). */
+static void print_change(void *ctx, const char *verb, const char *path)
+{
+	(void)ctx;
+	printf("%-8s ", verb);
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	putchar('\n');
+}
+
+/* A change as {"change": verb, "path": path} in the array `ctx`. */
+static void json_change(void *ctx, const char *verb, const char *path)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "change", verb);
+	cJSON_AddStringToObject(o, "path", path);
+	cJSON_AddItemToArray(ctx, o);
+}
+
+/* How the workspace differs from snapshot `id`. */
+static int show(struct objstore *s, const char *id, const struct rb_opts *o)
+{
+	struct manifest m = { 0 };
+	cJSON *arr = o->json ? cJSON_CreateArray() : NULL;
+	struct restore_opts ro = { .show = true,
+				   .each = o->json ? json_change : print_change,
+				   .ctx = arr };
+	struct restore_result r = { 0 };
+	struct err e;
+	int rc = 0;
+
+	if (read_snapshot(s, id, &m, 0) < 0) {
+		cJSON_Delete(arr);
+		return EXIT_LATCH;
+	}
+	if (restore_run(s, &m, &ro, &r, &e) < 0) {
+		die_msg(e.msg);
+		rc = EXIT_LATCH;
+	} else if (arr) {
+		char *text = cJSON_Print(arr);
+
+		puts(text);
+		free(text);
+	}
+	cJSON_Delete(arr);
+	manifest_free(&m);
+	return rc;
+}
+
+static int restore(struct objstore *s, const char *id, struct rb_opts *o)
+{
+	struct manifest m = { 0 };
+	struct strv rel = { 0 };
+	struct restore_opts ro = { .paths = &rel, .dry_run = o->dry_run,
+				   .each = print_change };
+	struct restore_result r = { 0 };
+	struct err e;
+	char undo[64];
+	int rc = EXIT_LATCH;
+
+	if (read_snapshot(s, id, &m, 0) < 0)
+		return EXIT_LATCH;
+	for (size_t i = 0; i < o->paths.n; i++) {
+		char *p = relative(m.workdir, o->paths.v[i]);
+
+		if (p == NULL)
+			goto out;
+		strv_push_owned(&rel, p);
+	}
+	if (!o->dry_run &&
+	    take(s, m.workdir, "restore", "before restoring, the workspace is snapshot", undo) < 0)
+		goto out;
+	if (restore_run(s, &m, &ro, &r, &e) < 0) {
+		die_msg(e.msg);
+		goto out;
+	}
+	fflush(stdout); /* the changes before the summary */
+	if (!o->dry_run)
+		fprintf(stderr, "latch: restored %s to %s: %lu files written, %lu deleted, %lu made, %lu modes%s%s\n",
+			m.workdir, id, r.written, r.deleted, r.made, r.modes,
+			r.failed ? "; FAILED: " : "", r.failed ? "see above" : "");
+	if (!o->dry_run)
+		fprintf(stderr, "latch: to undo: latch rollback restore %s\n", undo);
+	rc = r.failed ? 1 : 0;
+out:
+	strv_free(&rel);
+	manifest_free(&m);
+	return rc;
+}
+
+struct object_ref {
+	const char *digest, *snapshot, *path;
+};
+
+static int by_digest(const void *a, const void *b)
+{
+	return strcmp(((const struct object_ref *)a)->digest,
+		      ((const struct object_ref *)b)->digest);
+}
+
+/* Every object of snapshot `id` (or of all) present and intact, each
+ * distinct one read once. */
+static int verify(struct objstore *s, const char *id)
+{
+	struct strv ids = { 0 };
+	struct manifest *ms;
+	struct object_ref *refs = NULL;
+	size_t n = 0, cap = 0, objects = 0;
+	unsigned long bad = 0;
+
+	if (id)
+		strv_push(&ids, id);
+	else
+		snapshot_ids(s, &ids);
+	ms = xcalloc(ids.n + 1, sizeof(*ms));
+	for (size_t i = 0; i < ids.n; i++) {
+		if (read_snapshot(s, ids.v[i], &ms[i], 0) < 0) {
+			bad++;
+			continue;
+		}
+		for (size_t k = 0; k < ms[i].n; k++) {
+			if (ms[i].v[k].type != 'f')
+				continue;
+			if (n == cap)
+				refs = xrealloc(refs, (cap = cap ? 2 * cap : 1024) * sizeof(*refs));
+			refs[n++] = (struct object_ref){ ms[i].v[k].digest, ids.v[i],
+							 ms[i].v[k].path };
+		}
+	}
+	if (n)
+		qsort(refs, n, sizeof(*refs), by_digest);
+	for (size_t k = 0; k < n; k++) {
+		struct err e;
+
+		if (k && strcmp(refs[k].digest, refs[k - 1].digest) == 0)
+			continue;
+		objects++;
+		if (objstore_check(s, refs[k].digest, &e) < 0) {
+			printf("%s: %s: %s\n", refs[k].snapshot, refs[k].path, e.msg);
+			bad++;
+		}
+	}
+	printf("%zu snapshots, %zu objects checked, %lu problems\n", ids.n,
+	       objects, bad);
+	for (size_t i = 0; i < ids.n; i++)
+		manifest_free(&ms[i]);
+	free(ms);
+	free(refs);
+	strv_free(&ids);
+	return bad ? 1 : 0;
+}
+
+static int prune(struct objstore *s, const struct prune_opts *p)
+{
+	struct prune_result r = { 0 };
+	struct err e;
+
+	if (p->keep == 0 && p->older_than_days == 0 && p->max_size == 0) {
+		fprintf(stderr, "latch rollback: prune needs --keep N, --max-size SIZE or --older-than DAYS\n");
+		return EXIT_LATCH;
+	}
+	if (prune_run(s, p, &r, &e) < 0) {
+		die_msg(e.msg);
+		return EXIT_LATCH;
+	}
+	printf("%lu snapshots deleted, %lu kept; %lu objects deleted (%.1f MB freed)\n",
+	       r.snapshots, r.kept, r.objects, (double)r.bytes / 1e6);
+	return 0;
+}
+
+int cmd_rollback(int argc, char **argv)
+{
+	struct rb_opts o;
+	struct objstore s;
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	int rc = EXIT_LATCH;
+
+	if (sub == NULL || !strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+		usage(sub ? stdout : stderr, "rollback");
+		return sub ? 0 : EXIT_LATCH;
+	}
+	if (parse(&o, argc - 1, argv + 1, "rollback") < 0)
+		return EXIT_LATCH;
+	if (o.help) {
+		usage(stdout, "rollback");
+		rc = 0;
+	} else if (open_store(&s) < 0) {
+		rc = EXIT_LATCH;
+	} else {
+		if (!strcmp(sub, "list") && o.n_rest == 0)
+			rc = list(&s, o.json);
+		else if (!strcmp(sub, "show") && o.n_rest == 1)
+			rc = show(&s, o.rest[0], &o);
+		else if (!strcmp(sub, "restore") && o.n_rest == 1)
+			rc = restore(&s, o.rest[0], &o);
+		else if (!strcmp(sub, "prune") && o.n_rest == 0)
+			rc = prune(&s, &o.prune);
+		else if (!strcmp(sub, "verify") && o.n_rest <= 1)
+			rc = verify(&s, o.n_rest ? o.rest[0] : NULL);
+		else
+			fprintf(stderr, "latch rollback: expected 'list', 'show ID', 'restore ID', 'verify [ID]' or 'prune' (see 'latch rollback --help')\n");
+		objstore_close(&s);
+	}
+	strv_free(&o.paths);
+	return rc;
+}

@@ -1,0 +1,310 @@
+/* manifest.c — what one snapshot holds, on disk and in memory. */
+#include "manifest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+
+#define MAGIC "latch-snapshot 1"
+#define MAX_LINE (64 * 1024)
+
+void manifest_add(struct manifest *m, const struct entry *e)
+{
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 256;
+		m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
+	}
+	m->v[m->n++] = *e;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->path,
+		      ((const struct entry *)b)->path);
+}
+
+void manifest_sort(struct manifest *m)
+{
+	if (m->n)
+		qsort(m->v, m->n, sizeof(*m->v), by_path);
+}
+
+const struct entry *manifest_find(const struct manifest *m, const char *path)
+{
+	struct entry key = { .path = (char *)path };
+
+	return m->n ? bsearch(&key, m->v, m->n, sizeof(*m->v), by_path) : NULL;
+}
+
+void manifest_totals(const struct manifest *m, uint64_t *files,
+		     uint64_t *bytes)
+{
+	*files = *bytes = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].type == 'f') {
+			(*files)++;
+			*bytes += (uint64_t)m->v[i].size;
+		}
+}
+
+/* ---- strings ---- */
+
+static void put_escaped(FILE *f, const char *s)
+{
+	if (s == NULL) {
+		fputc('-', f);
+		return;
+	}
+	if (strcmp(s, "-") == 0) {
+		fputs("%2D", f);
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p <= ' ' || *p >= 0x7f || *p == '%')
+			fprintf(f, "%%%02X", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	     : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A percent-encoded field; NULL for "-" (*bad set on a malformed one). */
+static char *unescape(const char *s, int *bad)
+{
+	char *out, *o;
+
+	if (strcmp(s, "-") == 0)
+		return NULL;
+	out = o = xmalloc(strlen(s) + 1);
+	for (; *s; s++) {
+		if (*s != '%') {
+			*o++ = *s;
+			continue;
+		}
+		if (hexval(s[1]) < 0 || hexval(s[2]) < 0 ||
+		    (hexval(s[1]) == 0 && hexval(s[2]) == 0)) {
+			*bad = 1;
+			break;
+		}
+		*o++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+		s += 2;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* ---- writing ---- */
+
+static void put_header(FILE *f, const struct manifest *m)
+{
+	fprintf(f, MAGIC "\nworkdir ");
+	put_escaped(f, m->workdir);
+	fprintf(f, "\ntime ");
+	put_escaped(f, m->time);
+	fprintf(f, "\ntrigger ");
+	put_escaped(f, m->trigger);
+	fprintf(f, "\nsession ");
+	put_escaped(f, m->session);
+	fprintf(f, "\nskipped %" PRIu64 "\nentries\n", m->skipped);
+}
+
+static void put_entry(FILE *f, const struct entry *e)
+{
+	fprintf(f, "%c %o %" PRId64 " %" PRId64 " %" PRId64 " %" PRIu64 " %s ",
+		e->type, (unsigned)e->mode, e->size, e->mtime_ns, e->ctime_ns,
+		e->ino, e->type == 'f' ? e->digest : "-");
+	put_escaped(f, e->path);
+	fputc(' ', f);
+	put_escaped(f, e->type == 'l' ? e->target : NULL);
+	fputc('\n', f);
+}
+
+/* fsync the directory holding `path`, so a rename in it is durable. */
+static int sync_dir_of(const char *path, struct err *e)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd, rc = 0;
+
+	if (slash)
+		*slash = '\0';
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		rc = err_sys(e, "cannot sync the directory %s", dir);
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
+int manifest_write(const struct manifest *m, const char *path, struct err *e)
+{
+	char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	int rc = 0;
+
+	if (f == NULL) {
+		rc = err_sys(e, "cannot create %s", tmp);
+		if (fd >= 0)
+			close(fd);
+		free(tmp);
+		return rc;
+	}
+	put_header(f, m);
+	for (size_t i = 0; i < m->n; i++)
+		put_entry(f, &m->v[i]);
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0)
+		rc = err_sys(e, "cannot write %s", tmp);
+	if (fclose(f) != 0 && rc == 0)
+		rc = err_sys(e, "cannot write %s", tmp);
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = err_sys(e, "cannot rename %s into place", tmp);
+	if (rc == 0)
+		rc = sync_dir_of(path, e);
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+static int header_line(struct manifest *m, char *line, int *bad)
+{
+	char *sp = strchr(line, ' ');
+	char **field = NULL;
+
+	if (sp == NULL)
+		return -1;
+	*sp++ = '\0';
+	if (strcmp(line, "workdir") == 0)
+		field = &m->workdir;
+	else if (strcmp(line, "time") == 0)
+		field = &m->time;
+	else if (strcmp(line, "trigger") == 0)
+		field = &m->trigger;
+	else if (strcmp(line, "session") == 0)
+		field = &m->session;
+	else if (strcmp(line, "skipped") == 0)
+		return sscanf(sp, "%" SCNu64, &m->skipped) == 1 ? 0 : -1;
+	else
+		return 0; /* a newer key: ignored */
+	free(*field);
+	*field = unescape(sp, bad);
+	return 0;
+}
+
+static bool valid_digest(const char *d)
+{
+	size_t n = strspn(d, "0123456789abcdef");
+
+	return n == SHA256_LEN * 2 && d[n] == '\0';
+}
+
+static int entry_line(struct manifest *m, char *line, int *bad)
+{
+	char digest[SHA256_HEX + 1], path[MAX_LINE], target[MAX_LINE];
+	struct entry e = { 0 };
+	unsigned mode;
+	char type;
+
+	if (sscanf(line, "%c %o %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNu64
+			 " %65s %65535s %65535s",
+		   &type, &mode, &e.size, &e.mtime_ns, &e.ctime_ns, &e.ino,
+		   digest, path, target) != 9 ||
+	    !strchr("fdl", type) || mode > 07777 || e.size < 0)
+		return -1;
+	if (type == 'f' && !valid_digest(digest))
+		return -1;
+	e.type = type;
+	e.mode = (mode_t)mode;
+	if (type == 'f')
+		memcpy(e.digest, digest, SHA256_HEX);
+	e.path = unescape(path, bad);
+	e.target = type == 'l' ? unescape(target, bad) : NULL;
+	if (e.path == NULL || e.path[0] == '\0' || e.path[0] == '/' ||
+	    (type == 'l' && e.target == NULL)) {
+		free(e.path);
+		free(e.target);
+		return -1;
+	}
+	manifest_add(m, &e);
+	return 0;
+}
+
+int manifest_read(const char *path, struct manifest *m, int header_only,
+		  struct err *e)
+{
+	FILE *f = fopen(path, "re");
+	char *line = xmalloc(MAX_LINE);
+	int lineno = 0, in_entries = 0, bad = 0, rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (f == NULL) {
+		free(line);
+		return err_sys(e, "cannot open the snapshot manifest %s", path);
+	}
+	while (fgets(line, MAX_LINE, f)) {
+		size_t n = strlen(line);
+
+		lineno++;
+		if (n == 0 || line[n - 1] != '\n') {
+			rc = err_set(e, "%s:%d: line too long or cut short", path, lineno);
+			break;
+		}
+		line[n - 1] = '\0';
+		if (lineno == 1 && strcmp(line, MAGIC) != 0) {
+			rc = err_set(e, "%s: not a latch snapshot manifest", path);
+			break;
+		}
+		if (lineno == 1)
+			continue;
+		if (!in_entries && strcmp(line, "entries") == 0) {
+			in_entries = 1;
+			if (header_only)
+				break;
+			continue;
+		}
+		if ((in_entries ? entry_line(m, line, &bad)
+				: header_line(m, line, &bad)) < 0 || bad) {
+			rc = err_set(e, "%s:%d: malformed line", path, lineno);
+			break;
+		}
+	}
+	if (rc == 0 && (!in_entries || m->workdir == NULL || m->workdir[0] != '/'))
+		rc = err_set(e, "%s: incomplete snapshot manifest", path);
+	fclose(f);
+	free(line);
+	if (rc == 0)
+		manifest_sort(m);
+	else
+		manifest_free(m);
+	return rc;
+}
+
+void manifest_free(struct manifest *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].path);
+		free(m->v[i].target);
+	}
+	free(m->v);
+	free(m->workdir);
+	free(m->time);
+	free(m->trigger);
+	free(m->session);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,94 @@
+/* sha256.c — SHA-256 of a stream, by libcrypto loaded on first use. */
+#include "sha256.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../common/xalloc.h"
+
+/* The few EVP functions used, as libcrypto 3 exports them. */
+struct evp {
+	void *(*md_ctx_new)(void);
+	void (*md_ctx_free)(void *);
+	const void *(*sha256)(void);
+	int (*init)(void *, const void *, void *);
+	int (*update)(void *, const void *, size_t);
+	int (*final)(void *, unsigned char *, unsigned int *);
+};
+
+struct sha256 {
+	void *ctx;
+};
+
+static struct evp evp;
+static const char *load_error;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void load(void)
+{
+	static const char *const libs[] = { "libcrypto.so.3", "libcrypto.so" };
+	void *h = NULL;
+
+	for (size_t i = 0; h == NULL && i < sizeof(libs) / sizeof(libs[0]); i++)
+		h = dlopen(libs[i], RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		load_error = dlerror();
+		return;
+	}
+	*(void **)&evp.md_ctx_new = dlsym(h, "EVP_MD_CTX_new");
+	*(void **)&evp.md_ctx_free = dlsym(h, "EVP_MD_CTX_free");
+	*(void **)&evp.sha256 = dlsym(h, "EVP_sha256");
+	*(void **)&evp.init = dlsym(h, "EVP_DigestInit_ex");
+	*(void **)&evp.update = dlsym(h, "EVP_DigestUpdate");
+	*(void **)&evp.final = dlsym(h, "EVP_DigestFinal_ex");
+	if (!evp.md_ctx_new || !evp.md_ctx_free || !evp.sha256 || !evp.init ||
+	    !evp.update || !evp.final) {
+		evp.md_ctx_new = NULL;
+		load_error = "a needed EVP function is missing";
+	}
+}
+
+struct sha256 *sha256_new(struct err *e)
+{
+	struct sha256 *s;
+
+	pthread_once(&once, load);
+	if (evp.md_ctx_new == NULL) {
+		err_set(e, "snapshots need OpenSSL's libcrypto (Debian package libssl3): %s",
+			load_error ? load_error : "not loaded");
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->ctx = evp.md_ctx_new();
+	if (s->ctx == NULL || evp.init(s->ctx, evp.sha256(), NULL) != 1)
+		abort(); /* out of memory inside libcrypto */
+	return s;
+}
+
+void sha256_update(struct sha256 *s, const void *data, size_t len)
+{
+	if (len && evp.update(s->ctx, data, len) != 1)
+		abort();
+}
+
+void sha256_hex(struct sha256 *s, char hex[SHA256_HEX])
+{
+	unsigned char md[SHA256_LEN];
+	unsigned int n = 0;
+
+	if (evp.final(s->ctx, md, &n) != 1 || n != SHA256_LEN ||
+	    evp.init(s->ctx, evp.sha256(), NULL) != 1)
+		abort();
+	for (size_t i = 0; i < SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+void sha256_free(struct sha256 *s)
+{
+	if (s == NULL)
+		return;
+	evp.md_ctx_free(s->ctx);
+	free(s);
+}

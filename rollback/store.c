@@ -1,0 +1,210 @@
+/* store.c — the content-addressed object store of the snapshots. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+
+#define CHUNK (256 * 1024)
+
+static int make_dir(const char *path, struct err *e)
+{
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return err_sys(e, "cannot create %s", path);
+	return 0;
+}
+
+int objstore_open(struct objstore *s, const char *state, struct err *e)
+{
+	char *objects, *snaps;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->objects = s->lock = -1;
+	s->dir = xasprintf("%s/rollback", state);
+	objects = xasprintf("%s/objects", s->dir);
+	snaps = xasprintf("%s/snapshots", s->dir);
+	rc = make_dir(state, e);
+	if (rc == 0)
+		rc = make_dir(s->dir, e);
+	if (rc == 0)
+		rc = make_dir(objects, e);
+	if (rc == 0)
+		rc = make_dir(snaps, e);
+	if (rc == 0 &&
+	    (s->objects = open(objects, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		rc = err_sys(e, "cannot open %s", objects);
+	if (rc == 0 && (s->lock = openat(s->objects, "../lock",
+					 O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		rc = err_sys(e, "cannot open %s/lock", s->dir);
+	if (rc == 0 && (s->sha = sha256_new(e)) == NULL)
+		rc = -1;
+	free(objects);
+	free(snaps);
+	if (rc < 0)
+		objstore_close(s);
+	return rc;
+}
+
+void objstore_close(struct objstore *s)
+{
+	if (s->objects >= 0)
+		close(s->objects);
+	if (s->lock >= 0)
+		close(s->lock);
+	sha256_free(s->sha);
+	free(s->dir);
+	memset(s, 0, sizeof(*s));
+	s->objects = s->lock = -1;
+}
+
+int objstore_lock(struct objstore *s, bool exclusive, struct err *e)
+{
+	while (flock(s->lock, exclusive ? LOCK_EX : LOCK_SH) < 0)
+		if (errno != EINTR)
+			return err_sys(e, "cannot lock the snapshot store %s", s->dir);
+	return 0;
+}
+
+void objstore_unlock(struct objstore *s)
+{
+	(void)flock(s->lock, LOCK_UN);
+}
+
+/* "ab/cdef…" of a digest. */
+static void object_name(const char *digest, char name[SHA256_HEX + 2])
+{
+	snprintf(name, SHA256_HEX + 2, "%.2s/%s", digest, digest + 2);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Copy `fd` into the temporary object `tmp` while hashing it. */
+static int copy_hashing(struct objstore *s, int fd, int out, const char *tmp,
+			int64_t *size, struct err *e)
+{
+	char *buf = xmalloc(CHUNK);
+	ssize_t n;
+	int rc = 0;
+
+	*size = 0;
+	while ((n = read(fd, buf, CHUNK)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = err_sys(e, "cannot read the file to snapshot");
+			break;
+		}
+		sha256_update(s->sha, buf, (size_t)n);
+		if (write_all(out, buf, (size_t)n) < 0) {
+			rc = err_sys(e, "cannot write the object %s", tmp);
+			break;
+		}
+		*size += n;
+	}
+	free(buf);
+	return rc;
+}
+
+int objstore_put(struct objstore *s, int fd, char digest[SHA256_HEX],
+		 int64_t *size, struct err *e)
+{
+	static unsigned long seq;
+	char tmp[64], name[SHA256_HEX + 2];
+	int out, rc;
+	struct stat st;
+
+	snprintf(tmp, sizeof(tmp), "tmp-%d-%lu", (int)getpid(), seq++);
+	out = openat(s->objects, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0)
+		return err_sys(e, "cannot create an object in %s/objects", s->dir);
+	rc = copy_hashing(s, fd, out, tmp, size, e);
+	if (close(out) < 0 && rc == 0)
+		rc = err_sys(e, "cannot write the object %s", tmp);
+	sha256_hex(s->sha, digest);
+	object_name(digest, name);
+	if (rc == 0 && fstatat(s->objects, name, &st, 0) == 0) {
+		unlinkat(s->objects, tmp, 0); /* known content */
+		return 0;
+	}
+	name[2] = '\0';
+	if (rc == 0 && mkdirat(s->objects, name, 0700) < 0 && errno != EEXIST)
+		rc = err_sys(e, "cannot create %s/objects/%s", s->dir, name);
+	name[2] = '/';
+	if (rc == 0 && renameat(s->objects, tmp, s->objects, name) < 0)
+		rc = err_sys(e, "cannot store the object %s", name);
+	if (rc < 0) {
+		unlinkat(s->objects, tmp, 0);
+		return rc;
+	}
+	s->added++;
+	s->added_bytes += (uint64_t)*size;
+	return 0;
+}
+
+int objstore_get(const struct objstore *s, const char *digest)
+{
+	char name[SHA256_HEX + 2];
+
+	object_name(digest, name);
+	return openat(s->objects, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+}
+
+int objstore_check(struct objstore *s, const char *digest, struct err *e)
+{
+	char *buf, hex[SHA256_HEX];
+	int fd = objstore_get(s, digest);
+	ssize_t n;
+
+	if (fd < 0)
+		return err_sys(e, "object %.12s… is missing", digest);
+	buf = xmalloc(CHUNK);
+	while ((n = read(fd, buf, CHUNK)) > 0)
+		sha256_update(s->sha, buf, (size_t)n);
+	free(buf);
+	close(fd);
+	sha256_hex(s->sha, hex);
+	if (n < 0)
+		return err_sys(e, "object %.12s… cannot be read", digest);
+	if (strcmp(hex, digest) != 0)
+		return err_set(e, "object %.12s… is corrupt (its content hashes to %.12s…)",
+			       digest, hex);
+	return 0;
+}
+
+int objstore_sync(struct objstore *s, struct err *e)
+{
+	if (syncfs(s->objects) < 0)
+		return err_sys(e, "cannot sync the snapshot store %s", s->dir);
+	return 0;
+}
+
+char *objstore_snapshot(const struct objstore *s, const char *id)
+{
+	return xasprintf("%s/snapshots/%s", s->dir, id);
+}
+
+char *objstore_snapshots_dir(const struct objstore *s)
+{
+	return xasprintf("%s/snapshots", s->dir);
+}

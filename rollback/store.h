@@ -1,0 +1,54 @@
+/* store.h — the content-addressed object store of the snapshots.
+ *
+ * In latch's state dir, hidden from every sandbox: rollback/objects/AB/CDEF…
+ * (AB: the first two hex digits of the content's SHA-256), one file per
+ * distinct content, shared by every snapshot and session;
+ * rollback/snapshots/ID (manifest.h). Files 0600, directories 0700. An
+ * object is written to a temporary file and renamed to its name: an object
+ * present is complete (store_sync makes them durable before a manifest
+ * names them).
+ */
+#ifndef LATCH_STORE_ROLLBACK_H
+#define LATCH_STORE_ROLLBACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/err.h"
+#include "sha256.h"
+
+struct objstore {
+	char *dir;          /* …/latch/rollback */
+	int objects;        /* O_DIRECTORY of objects/ */
+	int lock;           /* rollback/lock: flock'ed shared by a snapshot,
+			       exclusive by a prune */
+	struct sha256 *sha;
+	uint64_t added, added_bytes; /* new objects written */
+};
+
+/* Open (creating) the store under latch's state dir `state`. */
+int objstore_open(struct objstore *s, const char *state, struct err *e);
+void objstore_close(struct objstore *s);
+
+/* Read `fd` to its end into the store: its digest and size. */
+int objstore_put(struct objstore *s, int fd, char digest[SHA256_HEX],
+		 int64_t *size, struct err *e);
+/* An object for reading, or -1 (errno ENOENT when absent). */
+int objstore_get(const struct objstore *s, const char *digest);
+/* Whether the object is present and its content has its digest. */
+int objstore_check(struct objstore *s, const char *digest, struct err *e);
+/* Wait for the store's lock: shared (snapshots, which add objects
+ * before a manifest names them) or exclusive (prune, which deletes what
+ * no manifest names). */
+int objstore_lock(struct objstore *s, bool exclusive, struct err *e);
+void objstore_unlock(struct objstore *s);
+
+/* Make every object written so far durable. */
+int objstore_sync(struct objstore *s, struct err *e);
+
+/* The manifest path of snapshot `id` (fresh string). */
+char *objstore_snapshot(const struct objstore *s, const char *id);
+/* The snapshots directory (fresh string). */
+char *objstore_snapshots_dir(const struct objstore *s);
+
+#endif

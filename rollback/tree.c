@@ -1,0 +1,211 @@
+/* tree.c — walking a workspace for a snapshot or a restore. */
+#include "tree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+
+#define SKIPPED_NAMED 5
+#define IGNORE_FILE_MAX (1 << 20) /* a larger .gitignore is not read */
+
+bool tree_excluded(const char *name, int depth)
+{
+	static const char *const anywhere[] = {
+		"node_modules", ".venv", "venv", "__pycache__", ".pytest_cache",
+		".mypy_cache", ".ruff_cache", ".tox", ".gradle", ".next", ".nuxt",
+		".parcel-cache", ".turbo", NULL };
+	static const char *const top[] = { "target", "build", "dist", NULL };
+
+	for (const char *const *p = anywhere; *p; p++)
+		if (strcmp(name, *p) == 0)
+			return true;
+	for (const char *const *p = top; depth == 0 && *p; p++)
+		if (strcmp(name, *p) == 0)
+			return true;
+	return false;
+}
+
+static void skip(struct tree_walk *w, const char *path)
+{
+	w->skipped++;
+	if (w->skipped_names.n < SKIPPED_NAMED)
+		strv_push(&w->skipped_names, path);
+}
+
+static int64_t ns(struct timespec t)
+{
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static char *link_target(int dirfd, const char *name, size_t size)
+{
+	char *buf = xmalloc(size + 2);
+	ssize_t n = readlinkat(dirfd, name, buf, size + 1);
+
+	if (n < 0 || (size_t)n > size) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static int walk_dir(struct tree_walk *w, int dirfd, dev_t dev,
+		    const char *rel, int depth, struct manifest *m,
+		    struct err *e);
+
+/* One directory entry `name` of `dirfd` (path `path`). */
+static int walk_entry(struct tree_walk *w, int dirfd, dev_t dev,
+		      const char *name, char *path, int depth,
+		      struct manifest *m, struct err *e)
+{
+	struct stat st;
+	struct entry en = { 0 };
+	int rc = 0;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		skip(w, path);
+		free(path);
+		return 0;
+	}
+	if ((depth > 0 || strcmp(name, ".git") != 0) &&
+	    ignored(&w->ig, path, S_ISDIR(st.st_mode))) {
+		free(path);
+		return 0;
+	}
+	en.path = path;
+	en.mode = st.st_mode & 07777;
+	en.mtime_ns = ns(st.st_mtim);
+	en.ctime_ns = ns(st.st_ctim);
+	en.ino = (uint64_t)st.st_ino;
+	if (S_ISDIR(st.st_mode) && st.st_dev == dev && depth < TREE_MAX_DEPTH) {
+		int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (sub < 0) {
+			skip(w, path);
+			free(path);
+			return 0;
+		}
+		en.type = 'd';
+		manifest_add(m, &en);
+		rc = walk_dir(w, sub, dev, path, depth + 1, m, e);
+		close(sub);
+		return rc;
+	}
+	if (S_ISLNK(st.st_mode) &&
+	    (en.target = link_target(dirfd, name, (size_t)st.st_size)) != NULL) {
+		en.type = 'l';
+		manifest_add(m, &en);
+		return 0;
+	}
+	if (S_ISREG(st.st_mode)) {
+		en.type = 'f';
+		en.size = st.st_size;
+		rc = w->file ? w->file(w->ctx, dirfd, name, &st, &en, e) : 0;
+		if (rc == 0) {
+			manifest_add(m, &en);
+			return 0;
+		}
+	}
+	if (rc >= 0)
+		skip(w, path);
+	free(path);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The content of the small regular file `name` under `dirfd`, or NULL. */
+static char *small_file(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	char *text = NULL;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size < IGNORE_FILE_MAX) {
+		text = xmalloc((size_t)st.st_size + 1);
+		n = read(fd, text, (size_t)st.st_size);
+		text[n > 0 ? n : 0] = '\0';
+	}
+	close(fd);
+	return text;
+}
+
+/* The .gitignore of this directory (and at the top .git/info/exclude):
+ * how many pattern files were pushed. */
+static int push_ignores(struct tree_walk *w, int dirfd, const char *rel)
+{
+	static const char *const files[] = { ".git/info/exclude", ".gitignore" };
+	int pushed = 0;
+
+	for (size_t i = rel ? 1 : 0; i < 2; i++) {
+		char *text = small_file(dirfd, files[i]);
+
+		if (text) {
+			ignores_push(&w->ig, rel ? rel : "", text);
+			pushed++;
+		}
+		free(text);
+	}
+	return pushed;
+}
+
+static int walk_dir(struct tree_walk *w, int dirfd, dev_t dev,
+		    const char *rel, int depth, struct manifest *m,
+		    struct err *e)
+{
+	int pushed = push_ignores(w, dirfd, rel);
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		while (pushed-- > 0)
+			ignores_pop(&w->ig);
+		return err_sys(e, "cannot read the directory %s", rel ? rel : ".");
+	}
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+		    tree_excluded(n, depth))
+			continue;
+		rc = walk_entry(w, dirfd, dev, n,
+				rel ? xjoin(rel, "/", n) : xstrdup(n), depth, m, e);
+	}
+	if (rc == 0 && errno != 0)
+		rc = err_sys(e, "cannot read the directory %s", rel ? rel : ".");
+	closedir(d);
+	while (pushed-- > 0)
+		ignores_pop(&w->ig);
+	return rc;
+}
+
+int tree_walk(struct tree_walk *w, int root, struct manifest *m,
+	      struct err *e)
+{
+	struct stat st;
+
+	if (fstat(root, &st) < 0)
+		return err_sys(e, "cannot read the workspace");
+	if (walk_dir(w, root, st.st_dev, NULL, 0, m, e) < 0)
+		return -1;
+	manifest_sort(m);
+	return 0;
+}
+
+void tree_walk_free(struct tree_walk *w)
+{
+	strv_free(&w->skipped_names);
+	ignores_free(&w->ig);
+}

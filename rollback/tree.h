@@ -1,0 +1,49 @@
+/* tree.h — walking a workspace for a snapshot or a restore.
+ *
+ * Every directory, regular file and symlink below the root, without
+ * following symlinks and without crossing into other filesystems (a mount
+ * inside the workspace is left out, named as skipped); other file types
+ * (sockets, fifos, devices) are skipped too. Left out by name, and never
+ * restored or deleted: dependency and cache directories anywhere
+ * (node_modules, .venv, venv, __pycache__, .pytest_cache, .mypy_cache,
+ * .ruff_cache, .tox, .gradle, .next, .nuxt, .parcel-cache, .turbo),
+ * build outputs at the top (target, build, dist), and what the
+ * workspace's .gitignore files and .git/info/exclude ignore (ignore.h).
+ * `.git` itself is always included.
+ */
+#ifndef LATCH_TREE_H
+#define LATCH_TREE_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "../common/err.h"
+#include "../common/strv.h"
+#include "ignore.h"
+#include "manifest.h"
+
+#define TREE_MAX_DEPTH 128
+
+/* Called for each regular file (open `dirfd`/`name`): fill e->digest and
+ * e->size, or return 1 to leave it out (counted as skipped), -1 to stop. */
+typedef int (*tree_file_fn)(void *ctx, int dirfd, const char *name,
+			    const struct stat *st, struct entry *e,
+			    struct err *err);
+
+struct tree_walk {
+	tree_file_fn file;     /* NULL: files get no digest */
+	void *ctx;
+	uint64_t skipped;
+	struct strv skipped_names; /* the first few, for the warning */
+	struct ignores ig;     /* the .gitignore patterns in effect */
+};
+
+/* Whether `name` at `depth` (0: directly in the root) is left out. */
+bool tree_excluded(const char *name, int depth);
+
+/* Walk the tree under the open directory `root` into `m` (sorted). */
+int tree_walk(struct tree_walk *w, int root, struct manifest *m,
+	      struct err *e);
+void tree_walk_free(struct tree_walk *w);
+
+#endif
