@@ -133,7 +133,7 @@ _latch()
             if [[ $cur == -* ]]; then
                 _latch_reply -W '--help -h' -- "$cur"
             else
-                _latch_reply -W 'list show restore verify prune' -- "$cur"
+                _latch_reply -W 'list show diff restore verify prune' -- "$cur"
             fi
             return 0
         fi
@@ -141,7 +141,7 @@ _latch()
         case $sub in
         list | show) opts='--json -h --help' ;;
         restore) opts='--path --dry-run -h --help' ;;
-        verify) opts='-h --help' ;;
+        verify | diff) opts='-h --help' ;;
         prune) opts='--keep --max-size --older-than -h --help' ;;
         *) return 0 ;;
         esac

@@ -1,4 +1,4 @@
-/* cmd_rollback.c — `latch snapshot` and `latch rollback list|show|restore|verify|prune`:
+/* cmd_rollback.c — `latch snapshot` and `latch rollback list|show|diff|restore|verify|prune`:
  * the workspace snapshots (rollback/). */
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -12,6 +12,7 @@
 #include "../common/dirnames.h"
 #include "../common/strv.h"
 #include "../common/xalloc.h"
+#include "../rollback/diff.h"
 #include "../rollback/prune.h"
 #include "../rollback/restore.h"
 #include "../rollback/snapshot.h"
@@ -185,6 +186,19 @@ int cmd_snapshot(int argc, char **argv)
 		strv_free(&o.paths);
 		return o.help ? 0 : EXIT_LATCH;
 	}
+	if (getenv("LATCH_SESSION")) {
+		/* inside a session the store is hidden: latch's supervisor
+		 * took the snapshot before this command could run */
+		const char *on = getenv("LATCH_SNAPSHOTS");
+		bool taken = on && strcmp(on, "1") == 0;
+
+		if (taken)
+			fprintf(stderr, "latch: snapshot taken by the session's supervisor (see 'latch rollback list' outside the sandbox)\n");
+		else
+			fprintf(stderr, "latch: this session takes no snapshots (its profile has no 'snapshots: true')\n");
+		strv_free(&o.paths);
+		return taken ? 0 : EXIT_LATCH;
+	}
 	if ((w = workspace(o.workdir)) != NULL && open_store(&s) == 0) {
 		rc = take(&s, w, "manual", "snapshot", NULL) == 0 ? 0 : EXIT_LATCH;
 		objstore_close(&s);
@@ -352,6 +366,33 @@ static int show(struct objstore *s, const char *id, const struct rb_opts *o)
 	return rc;
 }
 
+/* A unified diff of the workspace against snapshot `id`: exit 0 when
+ * nothing differs, 1 when something does (as diff(1)). */
+static int diff(struct objstore *s, const char *id, const char *path)
+{
+	struct manifest m = { 0 };
+	struct strv rel = { 0 };
+	struct err e;
+	int rc = EXIT_LATCH;
+	char *p;
+
+	if (read_snapshot(s, id, &m, 0) < 0)
+		return EXIT_LATCH;
+	if (path && (p = relative(m.workdir, path)) == NULL)
+		goto out;
+	if (path)
+		strv_push_owned(&rel, p);
+	rc = diff_run(s, &m, &rel, stdout, &e);
+	if (rc < 0) {
+		die_msg(e.msg);
+		rc = EXIT_LATCH;
+	}
+out:
+	strv_free(&rel);
+	manifest_free(&m);
+	return rc;
+}
+
 static int restore(struct objstore *s, const char *id, struct rb_opts *o)
 {
 	struct manifest m = { 0 };
@@ -494,6 +535,8 @@ int cmd_rollback(int argc, char **argv)
 	} else {
 		if (!strcmp(sub, "list") && o.n_rest == 0)
 			rc = list(&s, o.json);
+		else if (!strcmp(sub, "diff") && (o.n_rest == 1 || o.n_rest == 2))
+			rc = diff(&s, o.rest[0], o.n_rest == 2 ? o.rest[1] : NULL);
 		else if (!strcmp(sub, "show") && o.n_rest == 1)
 			rc = show(&s, o.rest[0], &o);
 		else if (!strcmp(sub, "restore") && o.n_rest == 1)
@@ -503,7 +546,7 @@ int cmd_rollback(int argc, char **argv)
 		else if (!strcmp(sub, "verify") && o.n_rest <= 1)
 			rc = verify(&s, o.n_rest ? o.rest[0] : NULL);
 		else
-			fprintf(stderr, "latch rollback: expected 'list', 'show ID', 'restore ID', 'verify [ID]' or 'prune' (see 'latch rollback --help')\n");
+			fprintf(stderr, "latch rollback: expected 'list', 'show ID', 'diff ID [PATH]', 'restore ID', 'verify [ID]' or 'prune' (see 'latch rollback --help')\n");
 		objstore_close(&s);
 	}
 	strv_free(&o.paths);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../audit/log.h"
 #include "../common/xalloc.h"
@@ -163,6 +164,7 @@ static int run_argv(struct opts *o, char **argv)
 	struct pack_job job = { .rc = 0 };
 	struct shims shims = { .keep = -1 };
 	struct objstore store;
+	struct stat self;
 	pthread_t tid;
 	bool threaded = false, store_open = false;
 	int rc = EXIT_LATCH;
@@ -228,12 +230,18 @@ static int run_argv(struct opts *o, char **argv)
 	    open_log(&log, &pl, argv, o->monitor) < 0 ||
 	    baseline(&store, &store_open, &pl, log) < 0)
 		goto out;
+	/* for `latch snapshot` inside the session (cmd_rollback.c) */
+	strv_push_owned(&env, xasprintf("LATCH_SESSION=%s", audit_id(log)));
+	strv_push_owned(&env, xasprintf("LATCH_SNAPSHOTS=%d", store_open));
+	if (stat("/proc/self/exe", &self) < 0)
+		memset(&self, 0, sizeof(self));
 	{
 		struct judge_setup js = {
 			.rules = rules, .roots = { pl.cs.workdir, pl.home },
 			.log = log, .monitor = o->monitor,
 			.store = store_open ? &store : NULL,
 			.session = audit_id(log),
+			.self_dev = self.st_dev, .self_ino = self.st_ino,
 			.anonymous = pl.cs.exec_anonymous,
 			.writable = dir_writable, .writable_ctx = &pl.cs,
 			.shim_dev = shims.dev, .shim_ino = shims.ino,

@@ -431,10 +431,21 @@ static void log_exec(struct judge *j, const struct exec_call *c,
 		audit_exec(j->set.log, &ev);
 }
 
-/* For an exec a rule marks `snapshot`: snapshot the workspace first (the
- * exec waits until the snapshot is durable). Returns why the exec is
- * refused (the snapshot failed), or NULL. */
-static const char *snapshot_before(struct judge *j, const struct decision *d)
+/* `latch snapshot` run inside the session (latch's own binary). */
+static bool asks_snapshot(const struct judge *j, const struct exec_call *c)
+{
+	return j->set.self_ino != 0 && c->t.fd >= 0 &&
+	       c->t.st.st_dev == j->set.self_dev &&
+	       c->t.st.st_ino == j->set.self_ino && c->argc >= 2 &&
+	       strcmp(c->argv[1], "snapshot") == 0;
+}
+
+/* For an exec a rule marks `snapshot`, or `latch snapshot` inside the
+ * session: snapshot the workspace first (the exec waits until the
+ * snapshot is durable). Returns why the exec is refused (the snapshot
+ * failed), or NULL. */
+static const char *snapshot_before(struct judge *j, const struct exec_call *c,
+				   const struct decision *d)
 {
 	struct snap_opts o = { .workdir = j->set.roots.workdir,
 			       .trigger = "exec", .session = j->set.session };
@@ -442,8 +453,11 @@ static const char *snapshot_before(struct judge *j, const struct decision *d)
 	struct err e;
 	int rc;
 
-	if (d->action != ACTION_SNAPSHOT || j->set.store == NULL ||
-	    j->set.monitor || o.workdir == NULL)
+	if (asks_snapshot(j, c))
+		o.trigger = "manual";
+	else if (d->action != ACTION_SNAPSHOT)
+		return NULL;
+	if (j->set.store == NULL || j->set.monitor || o.workdir == NULL)
 		return NULL;
 	rc = snapshot_take(j->set.store, &o, &r, &e);
 	if (rc == 0)
@@ -544,7 +558,7 @@ static int judge_one(struct judge *j)
 		why = refusal(j, &c, &d, &answer);
 	j->snapshot[0] = '\0';
 	if (why == NULL && c.t.fd >= 0)
-		why = c.refusal = snapshot_before(j, &d);
+		why = c.refusal = snapshot_before(j, &c, &d);
 	/* The caller may have died and its id been reused: only answer a
 	 * notification that is still the one that was read. */
 	if (seccomp_notify_id_valid(j->listener, j->req->id) != 0) {

@@ -40,6 +40,10 @@ struct judge_setup {
 	 * fails; NULL: such execs are allowed and logged */
 	struct objstore *store;
 	const char *session;    /* the session's id, for the snapshots */
+	/* latch's own binary: `latch snapshot` run inside the session is a
+	 * request the supervisor fulfils (the store is hidden there) */
+	dev_t self_dev;
+	ino_t self_ino;
 	bool anonymous;         /* memfd/O_TMPFILE execs allowed (profile) */
 	/* whether the sandbox may write directory `dir` (its entries could
 	 * be replaced between judging and exec); may be NULL */

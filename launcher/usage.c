@@ -16,7 +16,7 @@ static const char overview[] =
 	"  rules      test or lint rule packs\n"
 	"  audit      list sessions, or follow one's audit log\n"
 	"  snapshot   snapshot the workspace (rollback)\n"
-	"  rollback   list, show, restore, verify or prune workspace snapshots\n"
+	"  rollback   list, show, diff, restore, verify or prune workspace snapshots\n"
 	"  profile    list, show or validate profiles\n"
 	"  setup      check what this kernel can enforce (--check)\n"
 	"  completion print a shell completion script (bash, zsh)\n"
@@ -91,6 +91,7 @@ static const struct {
 	  "the workspace's .gitignore files ignore are left out; .git is kept.\n", 0 },
 	{ "rollback", "latch rollback list [--json]\n"
 		      "       latch rollback show ID [--json]\n"
+		      "       latch rollback diff ID [PATH]\n"
 		      "       latch rollback restore ID [--path P]... [--dry-run]\n"
 		      "       latch rollback verify [ID]\n"
 		      "       latch rollback prune [--keep N] [--max-size SIZE] [--older-than DAYS]",
@@ -98,6 +99,8 @@ static const struct {
 	  "         workspace\n"
 	  "show     how the workspace differs from snapshot ID: added, deleted,\n"
 	  "         modified and mode-changed paths\n"
+	  "diff     a unified diff of the workspace's text files against snapshot\n"
+	  "         ID (only at or below PATH when given); exit 1 when they differ\n"
 	  "restore  put the workspace back as snapshot ID holds it: files\n"
 	  "         rewritten, recreated or deleted, modes, symlinks and empty\n"
 	  "         directories too (only below each --path P with --path; only\n"

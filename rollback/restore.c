@@ -42,27 +42,6 @@ static bool selected(const struct restore_opts *o, const char *path,
 	return false;
 }
 
-/* The directory holding `path`, reached from the root one component at a
- * time without following symlinks; *name: the last component. */
-static int open_parent(int root, const char *path, const char **name)
-{
-	char *copy = xstrdup(path), *p = copy, *slash;
-	int fd = dup(root);
-
-	*name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	while (fd >= 0 && (slash = strchr(p, '/')) != NULL) {
-		int next;
-
-		*slash = '\0';
-		next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(fd);
-		fd = next;
-		p = slash + 1;
-	}
-	free(copy);
-	return fd;
-}
-
 enum change { CH_DELETE, CH_WRITE, CH_CREATE, CH_MODE };
 
 /* One line per change: what a restore does, or (show) how the tree
@@ -98,7 +77,7 @@ static bool current_digest(struct rctx *c, const char *path,
 			   char hex[SHA256_HEX])
 {
 	const char *name;
-	int dir = open_parent(c->root, path, &name), fd;
+	int dir = tree_open_parent(c->root, path, &name), fd;
 	char *buf;
 	ssize_t n;
 
@@ -146,7 +125,7 @@ static void remove_entry(struct rctx *c, const struct entry *cur)
 	say(c, CH_DELETE, true, cur->path);
 	if (changes_nothing(c))
 		return;
-	dir = open_parent(c->root, cur->path, &name);
+	dir = tree_open_parent(c->root, cur->path, &name);
 	if (dir < 0 || unlinkat(dir, name, cur->type == 'd' ? AT_REMOVEDIR : 0) < 0)
 		failed(c, cur->path, errno == ENOTEMPTY
 			? "directory not deleted: it holds files snapshots leave out"
@@ -263,7 +242,7 @@ static void put_back(struct rctx *c, const struct entry *e,
 	    cur != NULL, e->path);
 	if (changes_nothing(c))
 		return;
-	dir = open_parent(c->root, e->path, &name);
+	dir = tree_open_parent(c->root, e->path, &name);
 	if (dir < 0) {
 		failed(c, e->path, errno == ELOOP || errno == ENOTDIR
 			? "a parent directory is a symlink or a file now: not followed"

@@ -209,3 +209,24 @@ void tree_walk_free(struct tree_walk *w)
 	strv_free(&w->skipped_names);
 	ignores_free(&w->ig);
 }
+
+/* The directory holding `path`, reached from the root one component at a
+ * time without following symlinks; *name: the last component. */
+int tree_open_parent(int root, const char *path, const char **name)
+{
+	char *copy = xstrdup(path), *p = copy, *slash;
+	int fd = dup(root);
+
+	*name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	while (fd >= 0 && (slash = strchr(p, '/')) != NULL) {
+		int next;
+
+		*slash = '\0';
+		next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		p = slash + 1;
+	}
+	free(copy);
+	return fd;
+}

@@ -46,4 +46,9 @@ int tree_walk(struct tree_walk *w, int root, struct manifest *m,
 	      struct err *e);
 void tree_walk_free(struct tree_walk *w);
 
+/* The directory holding `path` (relative to the open directory `root`),
+ * reached one component at a time without following symlinks, and in
+ * *name its last component; -1 (errno) when it cannot be. */
+int tree_open_parent(int root, const char *path, const char **name);
+
 #endif
