@@ -85,12 +85,12 @@ static double tv_s(struct timeval tv)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
-int spawn_wait(const char *who, char *const *argv, int err_fd, double *wall,
-	       double *cpu)
+/* (harness.h) Here `ru` may also be NULL: then no rusage is collected. */
+int spawn_rusage(const char *who, char *const *argv, int err_fd,
+		 double *wall, struct rusage *ru)
 {
 	const char *sep = who ? ": " : "";
 	posix_spawn_file_actions_t fa;
-	struct rusage ru;
 	pid_t pid;
 	int rc, status;
 	double t0;
@@ -111,15 +111,24 @@ int spawn_wait(const char *who, char *const *argv, int err_fd, double *wall,
 		posix_spawn_file_actions_destroy(&fa);
 		die("%s%scannot start %s: %s", who, sep, argv[0], strerror(rc));
 	}
-	/* without `cpu`, exactly waitpid(): no rusage to collect */
-	while (wait4(pid, &status, 0, cpu ? &ru : NULL) < 0)
+	/* without `ru`, exactly waitpid(): no rusage to collect */
+	while (wait4(pid, &status, 0, ru) < 0)
 		if (errno != EINTR)
-			die("%s%s%s: %s", who, sep, cpu ? "wait4" : "waitpid",
+			die("%s%s%s: %s", who, sep, ru ? "wait4" : "waitpid",
 			    strerror(errno));
 	*wall = now_s() - t0;
+	posix_spawn_file_actions_destroy(&fa);
+	return status;
+}
+
+int spawn_wait(const char *who, char *const *argv, int err_fd, double *wall,
+	       double *cpu)
+{
+	struct rusage ru;
+	int status = spawn_rusage(who, argv, err_fd, wall, cpu ? &ru : NULL);
+
 	if (cpu)
 		*cpu = tv_s(ru.ru_utime) + tv_s(ru.ru_stime);
-	posix_spawn_file_actions_destroy(&fa);
 	return status;
 }
 

@@ -1,7 +1,7 @@
 /* harness.h — what the benchmark programs share (bench/launch.c,
- * bench/workload.c, bench/rules.c): dying with a message, parsing numeric
- * options, timing with CLOCK_MONOTONIC, spawning and waiting for a child,
- * and the statistics of a set of samples.
+ * bench/workload.c, bench/rules.c, bench/snapshot.c): dying with a
+ * message, parsing numeric options, timing with CLOCK_MONOTONIC, spawning
+ * and waiting for a child, and the statistics of a set of samples.
  *
  * Each program defines `const char harness_name[]`, its name in messages.
  * die() and the spawning functions never return on an error: they print
@@ -42,6 +42,11 @@ void print_load(double load);
  * wait; `who`, if not NULL, then starts the message ("bare: cannot …"). */
 int spawn_wait(const char *who, char *const *argv, int err_fd, double *wall,
 	       double *cpu);
+/* spawn_wait with wait4's whole rusage in *ru (everything the child
+ * waited for included; ru_maxrss is the largest of their peaks, in KB). */
+struct rusage;
+int spawn_rusage(const char *who, char *const *argv, int err_fd,
+		 double *wall, struct rusage *ru);
 /* spawn_wait, untimed, with stderr captured: returns the wait status and
  * fills `errbuf` (len bytes, NUL-terminated) with the start of the child's
  * stderr, trailing newlines and spaces removed. */

@@ -107,6 +107,8 @@ static int session_snapshot(struct objstore *st, const struct plan *pl,
 	struct progress pr;
 	struct snap_opts so = { .workdir = pl->cs.workdir, .trigger = trigger,
 				.session = audit_id(log),
+				.exclude = &pl->cs.snap_exclude,
+				.include = &pl->cs.snap_include,
 				.progress = progress_files, .progress_ctx = &pr };
 	struct snap_result r = { 0 };
 	int rc;
@@ -242,6 +244,8 @@ static int run_argv(struct opts *o, char **argv)
 			.store = store_open ? &store : NULL,
 			.session = audit_id(log),
 			.self_dev = self.st_dev, .self_ino = self.st_ino,
+			.snap_exclude = &pl.cs.snap_exclude,
+			.snap_include = &pl.cs.snap_include,
 			.anonymous = pl.cs.exec_anonymous,
 			.writable = dir_writable, .writable_ctx = &pl.cs,
 			.shim_dev = shims.dev, .shim_ino = shims.ino,

@@ -448,7 +448,9 @@ static const char *snapshot_before(struct judge *j, const struct exec_call *c,
 				   const struct decision *d)
 {
 	struct snap_opts o = { .workdir = j->set.roots.workdir,
-			       .trigger = "exec", .session = j->set.session };
+			       .trigger = "exec", .session = j->set.session,
+			       .exclude = j->set.snap_exclude,
+			       .include = j->set.snap_include };
 	struct snap_result r = { 0 };
 	struct err e;
 	int rc;

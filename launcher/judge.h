@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "../common/strv.h"
 #include "../rules/rule.h"
 #include "realname.h"
 
@@ -44,6 +45,7 @@ struct judge_setup {
 	 * request the supervisor fulfils (the store is hidden there) */
 	dev_t self_dev;
 	ino_t self_ino;
+	const struct strv *snap_exclude, *snap_include; /* the profile's */
 	bool anonymous;         /* memfd/O_TMPFILE execs allowed (profile) */
 	/* whether the sandbox may write directory `dir` (its entries could
 	 * be replaced between judging and exec); may be NULL */

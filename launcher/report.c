@@ -92,6 +92,10 @@ void report_text(FILE *out, const struct report *r)
 	fprintf(out, "%-12s%s\n", "snapshots", cs->snapshots
 		? "at session start, and before execs rules mark 'snapshot' (latch rollback)"
 		: "off");
+	if (cs->snapshots && cs->snap_exclude.n)
+		print_list(out, "  exclude", &cs->snap_exclude);
+	if (cs->snapshots && cs->snap_include.n)
+		print_list(out, "  include", &cs->snap_include);
 	if (r->sb) {
 		fprintf(out, "%-12sLinux %s, Landlock ABI %d\n", "kernel",
 			r->sb->kernel, r->sb->abi);
@@ -195,7 +199,13 @@ void report_json(FILE *out, const struct report *r)
 	for (size_t i = 0; i < cs->n_net_connect; i++)
 		cJSON_AddItemToArray(ports, cJSON_CreateNumber(cs->net_connect[i]));
 	cJSON_AddBoolToObject(root, "best_effort", cs->best_effort);
-	cJSON_AddBoolToObject(root, "snapshots", cs->snapshots);
+	{
+		cJSON *snap = cJSON_AddObjectToObject(root, "snapshots");
+
+		cJSON_AddBoolToObject(snap, "enabled", cs->snapshots);
+		cJSON_AddItemToObject(snap, "exclude", strv_json(&cs->snap_exclude));
+		cJSON_AddItemToObject(snap, "include", strv_json(&cs->snap_include));
+	}
 	{
 		cJSON *rules = cJSON_AddObjectToObject(root, "rules");
 

@@ -596,6 +596,10 @@ static void build_rest(struct capset *cs, struct profile *const *chain,
 			cs->best_effort = p->best_effort == TRI_TRUE;
 		if (p->snapshots != TRI_UNSET)
 			cs->snapshots = p->snapshots == TRI_TRUE;
+		for (size_t j = 0; j < p->snap_exclude.n; j++)
+			strv_push(&cs->snap_exclude, p->snap_exclude.v[j]);
+		for (size_t j = 0; j < p->snap_include.n; j++)
+			strv_push(&cs->snap_include, p->snap_include.v[j]);
 	}
 }
 
@@ -725,6 +729,8 @@ void capset_free(struct capset *cs)
 	strv_free(&cs->rule_add);
 	strv_free(&cs->rule_add_origin);
 	strv_free(&cs->rule_disable);
+	strv_free(&cs->snap_exclude);
+	strv_free(&cs->snap_include);
 	strv_free(&cs->rule_disable_origin);
 	memset(cs, 0, sizeof(*cs));
 }

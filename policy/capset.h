@@ -98,6 +98,7 @@ struct capset {
 	uint64_t caps_keep;      /* bit N = capability N survives */
 	bool best_effort;
 	bool snapshots;          /* the workspace is snapshotted (rollback/) */
+	struct strv snap_exclude, snap_include; /* gitignore-style, base first */
 
 	/* The rule packs that judge every exec, in load order: the shipped
 	 * packs named by the leaf-most profile that names some (all shipped

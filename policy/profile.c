@@ -424,9 +424,37 @@ static int k_best_effort(struct ctx *c, const char *k, yaml_node_t *v)
 	return want_tristate(c, k, v, &c->p->best_effort);
 }
 
-static int k_snapshots(struct ctx *c, const char *k, yaml_node_t *v)
+static int snapshots_enabled(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	return want_tristate(c, k, v, &c->p->snapshots);
+}
+
+static int snapshots_exclude(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_list(c, v, k, &c->p->snap_exclude, &c->p->snap_exclude_src);
+}
+
+static int snapshots_include(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_list(c, v, k, &c->p->snap_include, &c->p->snap_include_src);
+}
+
+/* snapshots: true | false | {enabled, exclude, include} (a mapping
+ * without `enabled` turns them on) */
+static int k_snapshots(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = {
+		{ "enabled", snapshots_enabled }, { "exclude", snapshots_exclude },
+		{ "include", snapshots_include },
+	};
+
+	if (v->type != YAML_MAPPING_NODE)
+		return want_tristate(c, k, v, &c->p->snapshots);
+	if (walk(c, v, k, keys, N(keys)) < 0)
+		return -1;
+	if (c->p->snapshots == TRI_UNSET)
+		c->p->snapshots = TRI_TRUE;
+	return 0;
 }
 
 static int k_unprotect(struct ctx *c, const char *k, yaml_node_t *v)
@@ -593,6 +621,10 @@ void profile_free(struct profile *p)
 	strv_free(&p->rule_packs);
 	strv_free(&p->rule_add);
 	strv_free(&p->rule_disable);
+	strv_free(&p->snap_exclude);
+	strv_free(&p->snap_include);
+	free(p->snap_exclude_src);
+	free(p->snap_include_src);
 	free(p->rule_packs_src);
 	free(p->rule_add_src);
 	free(p->rule_disable_src);

@@ -8,7 +8,7 @@
  *                 workdir, environment, network, capabilities, best_effort,
  *                 unprotect, rules, snapshots (true: the workspace is
  *                 snapshotted at session start, and before the execs rules
- *                 mark `snapshot`)
+ *                 mark `snapshot`; or {enabled, exclude, include})
  * Group keys:     name, description, required, filesystem, environment
  * filesystem:     read, write, exec, allow (= read+write), deny, deny_write:
  *                 each a list of paths; a trailing '?' marks a path that may
@@ -84,6 +84,8 @@ struct profile {
 	struct strv caps_keep;   /* "CAP_NET_BIND_SERVICE", … */
 	enum tristate best_effort;
 	enum tristate snapshots;
+	struct strv snap_exclude, snap_include; /* gitignore-style patterns */
+	struct src *snap_exclude_src, *snap_include_src;
 
 	/* rules: the packs that judge every exec */
 	enum tristate rule_anonymous; /* exec of memfd/O_TMPFILE files: allow */

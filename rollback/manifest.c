@@ -66,11 +66,15 @@ static void put_escaped(FILE *f, const char *s)
 		fputs("%2D", f);
 		return;
 	}
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p <= ' ' || *p >= 0x7f || *p == '%')
-			fprintf(f, "%%%02X", *p);
-		else
-			fputc(*p, f);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t plain = 0;
+
+		while (p[plain] > ' ' && p[plain] < 0x7f && p[plain] != '%')
+			plain++;
+		fwrite(p, 1, plain, f); /* most names: all of it at once */
+		p += plain;
+		if (*p)
+			fprintf(f, "%%%02X", *p++);
 	}
 }
 
@@ -118,14 +122,45 @@ static void put_header(FILE *f, const struct manifest *m)
 	put_escaped(f, m->trigger);
 	fprintf(f, "\nsession ");
 	put_escaped(f, m->session);
-	fprintf(f, "\nskipped %" PRIu64 "\nentries\n", m->skipped);
+	fprintf(f, "\nskipped %" PRIu64 "\n", m->skipped);
+	for (size_t i = 0; i < m->exclude.n; i++) {
+		fputs("exclude ", f);
+		put_escaped(f, m->exclude.v[i]);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < m->include.n; i++) {
+		fputs("include ", f);
+		put_escaped(f, m->include.v[i]);
+		fputc('\n', f);
+	}
+	fputs("entries\n", f);
+}
+
+/* `v` in decimal (or octal), then a space: faster than printf for the
+ * six numbers of every line. */
+static void put_num(FILE *f, uint64_t v, unsigned base)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	*--p = ' ';
+	do {
+		*--p = (char)('0' + v % base);
+		v /= base;
+	} while (v);
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
 }
 
 static void put_entry(FILE *f, const struct entry *e)
 {
-	fprintf(f, "%c %o %" PRId64 " %" PRId64 " %" PRId64 " %" PRIu64 " %s ",
-		e->type, (unsigned)e->mode, e->size, e->mtime_ns, e->ctime_ns,
-		e->ino, e->type == 'f' ? e->digest : "-");
+	fputc(e->type, f);
+	fputc(' ', f);
+	put_num(f, e->mode, 8);
+	put_num(f, (uint64_t)e->size, 10);
+	put_num(f, (uint64_t)e->mtime_ns, 10);
+	put_num(f, (uint64_t)e->ctime_ns, 10);
+	put_num(f, e->ino, 10);
+	fputs(e->type == 'f' ? e->digest : "-", f);
+	fputc(' ', f);
 	put_escaped(f, e->path);
 	fputc(' ', f);
 	put_escaped(f, e->type == 'l' ? e->target : NULL);
@@ -200,6 +235,14 @@ static int header_line(struct manifest *m, char *line, int *bad)
 		field = &m->session;
 	else if (strcmp(line, "skipped") == 0)
 		return sscanf(sp, "%" SCNu64, &m->skipped) == 1 ? 0 : -1;
+	else if (strcmp(line, "exclude") == 0 || strcmp(line, "include") == 0) {
+		char *pat = unescape(sp, bad);
+
+		if (pat == NULL)
+			return -1;
+		strv_push_owned(line[0] == 'e' ? &m->exclude : &m->include, pat);
+		return 0;
+	}
 	else
 		return 0; /* a newer key: ignored */
 	free(*field);
@@ -214,23 +257,59 @@ static bool valid_digest(const char *d)
 	return n == SHA256_LEN * 2 && d[n] == '\0';
 }
 
+/* The next space-separated field of *p (NUL-terminated in place), or
+ * NULL when there is none. */
+static char *field(char **p)
+{
+	char *f = *p, *sp;
+
+	if (f == NULL || *f == '\0')
+		return NULL;
+	sp = strchr(f, ' ');
+	if (sp) {
+		*sp = '\0';
+		*p = sp + 1;
+	} else {
+		*p = NULL;
+	}
+	return f;
+}
+
+/* A decimal (base 10) or octal (base 8) field within [0, max]. */
+static bool number(char **p, int base, uint64_t max, uint64_t *out)
+{
+	char *f = field(p), *end;
+
+	if (f == NULL || *f < '0' || *f > '9')
+		return false;
+	errno = 0;
+	*out = strtoull(f, &end, base);
+	return *end == '\0' && errno == 0 && *out <= max;
+}
+
+/* One entry line, parsed by hand (a manifest holds one per file: sscanf
+ * was a tenth of a re-snapshot). */
 static int entry_line(struct manifest *m, char *line, int *bad)
 {
-	char digest[SHA256_HEX + 1], path[MAX_LINE], target[MAX_LINE];
 	struct entry e = { 0 };
-	unsigned mode;
-	char type;
+	uint64_t mode, size, mtime, ctime, ino;
+	char *p = line + 2, *digest, *path, *target;
+	char type = line[0];
 
-	if (sscanf(line, "%c %o %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNu64
-			 " %65s %65535s %65535s",
-		   &type, &mode, &e.size, &e.mtime_ns, &e.ctime_ns, &e.ino,
-		   digest, path, target) != 9 ||
-	    !strchr("fdl", type) || mode > 07777 || e.size < 0)
+	if (!strchr("fdl", type) || type == '\0' || line[1] != ' ' ||
+	    !number(&p, 8, 07777, &mode) || !number(&p, 10, INT64_MAX, &size) ||
+	    !number(&p, 10, INT64_MAX, &mtime) || !number(&p, 10, INT64_MAX, &ctime) ||
+	    !number(&p, 10, UINT64_MAX, &ino) || (digest = field(&p)) == NULL ||
+	    (path = field(&p)) == NULL || (target = field(&p)) == NULL || p != NULL)
 		return -1;
-	if (type == 'f' && !valid_digest(digest))
+	if (type == 'f' ? !valid_digest(digest) : strcmp(digest, "-") != 0)
 		return -1;
 	e.type = type;
 	e.mode = (mode_t)mode;
+	e.size = (int64_t)size;
+	e.mtime_ns = (int64_t)mtime;
+	e.ctime_ns = (int64_t)ctime;
+	e.ino = ino;
 	if (type == 'f')
 		memcpy(e.digest, digest, SHA256_HEX);
 	e.path = unescape(path, bad);
@@ -243,6 +322,17 @@ static int entry_line(struct manifest *m, char *line, int *bad)
 	}
 	manifest_add(m, &e);
 	return 0;
+}
+
+/* Written sorted: sort again only when it is not (a manifest from
+ * elsewhere). */
+static void ensure_sorted(struct manifest *m)
+{
+	for (size_t i = 1; i < m->n; i++)
+		if (strcmp(m->v[i - 1].path, m->v[i].path) >= 0) {
+			manifest_sort(m);
+			return;
+		}
 }
 
 int manifest_read(const char *path, struct manifest *m, int header_only,
@@ -289,7 +379,7 @@ int manifest_read(const char *path, struct manifest *m, int header_only,
 	fclose(f);
 	free(line);
 	if (rc == 0)
-		manifest_sort(m);
+		ensure_sorted(m);
 	else
 		manifest_free(m);
 	return rc;
@@ -306,5 +396,7 @@ void manifest_free(struct manifest *m)
 	free(m->time);
 	free(m->trigger);
 	free(m->session);
+	strv_free(&m->exclude);
+	strv_free(&m->include);
 	memset(m, 0, sizeof(*m));
 }

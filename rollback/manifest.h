@@ -1,7 +1,8 @@
 /* manifest.h — what one snapshot holds: every entry of the tree, by path.
  *
  * On disk, text: a header ("latch-snapshot 1", then "key value" lines:
- * workdir, time, trigger, session, skipped; then "entries"), then one line
+ * workdir, time, trigger, session, skipped, and one exclude or include
+ * line per pattern; then "entries"), then one line
  * per entry, sorted by path:
  *   TYPE MODE SIZE MTIME_NS CTIME_NS INODE DIGEST PATH TARGET
  * TYPE f (file), d (directory), l (symlink); MODE octal permission bits;
@@ -17,6 +18,7 @@
 #include <sys/types.h>
 
 #include "../common/err.h"
+#include "../common/strv.h"
 #include "sha256.h"
 
 struct entry {
@@ -36,6 +38,9 @@ struct manifest {
 	char *trigger;   /* start, exec, manual, restore, end */
 	char *session;   /* the session's id, or NULL */
 	uint64_t skipped; /* files left out (too large, unreadable, special) */
+	struct strv exclude, include; /* the profile's patterns it was taken
+					 with (tree.h): a restore walks the
+					 tree with them too */
 	struct entry *v;
 	size_t n, cap;
 };

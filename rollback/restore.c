@@ -267,7 +267,8 @@ int restore_run(struct objstore *s, const struct manifest *m,
 		struct err *e)
 {
 	struct manifest cur = { 0 };
-	struct tree_walk w = { 0 };
+	/* the tree as the snapshot saw it: with its patterns */
+	struct tree_walk w = { .exclude = &m->exclude, .include = &m->include };
 	struct rctx c = { .s = s, .o = o, .r = r };
 
 	memset(r, 0, sizeof(*r));

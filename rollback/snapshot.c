@@ -136,7 +136,8 @@ int snapshot_take(struct objstore *s, const struct snap_opts *o,
 	struct manifest prev = { 0 }, m = { 0 };
 	struct snap_ctx c = { .s = s, .r = r, .o = o,
 			      .max_file = o->max_file ? o->max_file : SNAPSHOT_MAX_FILE };
-	struct tree_walk w = { .file = snap_file, .ctx = &c };
+	struct tree_walk w = { .file = snap_file, .ctx = &c,
+			       .exclude = o->exclude, .include = o->include };
 	struct timespec t0, t1;
 	char prev_id[64], *path;
 	int root, rc;
@@ -155,7 +156,7 @@ int snapshot_take(struct objstore *s, const struct snap_opts *o,
 	s->added = s->added_bytes = 0;
 	rc = rc < 0 ? -1 : tree_walk(&w, root, &m, e);
 	close(root);
-	if (rc == 0)
+	if (rc == 0 && s->added) /* nothing new: nothing to make durable */
 		rc = objstore_sync(s, e);
 	if (rc == 0) {
 		new_id(r->id);
@@ -164,6 +165,10 @@ int snapshot_take(struct objstore *s, const struct snap_opts *o,
 		m.trigger = xstrdup(o->trigger);
 		m.session = o->session ? xstrdup(o->session) : NULL;
 		m.skipped = w.skipped;
+		for (size_t i = 0; o->exclude && i < o->exclude->n; i++)
+			strv_push(&m.exclude, o->exclude->v[i]);
+		for (size_t i = 0; o->include && i < o->include->n; i++)
+			strv_push(&m.include, o->include->v[i]);
 		path = objstore_snapshot(s, r->id);
 		rc = manifest_write(&m, path, e);
 		free(path);

@@ -25,6 +25,7 @@ struct snap_opts {
 	const char *trigger;  /* start, exec, manual, restore, end */
 	const char *session;  /* may be NULL */
 	uint64_t max_file;    /* 0: SNAPSHOT_MAX_FILE */
+	const struct strv *exclude, *include; /* the profile's (tree.h) */
 	/* told the files and bytes seen so far, every few files; may be NULL */
 	void (*progress)(void *ctx, uint64_t files, uint64_t bytes);
 	void *progress_ctx;

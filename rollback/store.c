@@ -46,6 +46,8 @@ int objstore_open(struct objstore *s, const char *state, struct err *e)
 		rc = err_sys(e, "cannot open %s/lock", s->dir);
 	if (rc == 0 && (s->sha = sha256_new(e)) == NULL)
 		rc = -1;
+	if (rc == 0)
+		s->buf = xmalloc(CHUNK);
 	free(objects);
 	free(snaps);
 	if (rc < 0)
@@ -60,6 +62,7 @@ void objstore_close(struct objstore *s)
 	if (s->lock >= 0)
 		close(s->lock);
 	sha256_free(s->sha);
+	free(s->buf);
 	free(s->dir);
 	memset(s, 0, sizeof(*s));
 	s->objects = s->lock = -1;
@@ -99,31 +102,59 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Copy `fd` into the temporary object `tmp` while hashing it. */
-static int copy_hashing(struct objstore *s, int fd, int out, const char *tmp,
-			int64_t *size, struct err *e)
+/* Up to CHUNK bytes of `fd` into s->buf: how many (fewer: its end). */
+static int read_chunk(struct objstore *s, int fd, size_t *have, struct err *e)
 {
-	char *buf = xmalloc(CHUNK);
-	ssize_t n;
-	int rc = 0;
+	*have = 0;
+	while (*have < CHUNK) {
+		ssize_t n = read(fd, s->buf + *have, CHUNK - *have);
 
-	*size = 0;
-	while ((n = read(fd, buf, CHUNK)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			rc = err_sys(e, "cannot read the file to snapshot");
+		if (n < 0)
+			return err_sys(e, "cannot read the file to snapshot");
+		if (n == 0)
 			break;
-		}
-		sha256_update(s->sha, buf, (size_t)n);
-		if (write_all(out, buf, (size_t)n) < 0) {
-			rc = err_sys(e, "cannot write the object %s", tmp);
-			break;
-		}
-		*size += n;
+		*have += (size_t)n;
 	}
-	free(buf);
-	return rc;
+	return 0;
+}
+
+/* The rest of `fd` after a full first chunk, into `out`, hashed. */
+static int copy_rest(struct objstore *s, int fd, int out, const char *tmp,
+		     int64_t *size, struct err *e)
+{
+	size_t have = CHUNK;
+
+	while (have == CHUNK) {
+		if (read_chunk(s, fd, &have, e) < 0)
+			return -1;
+		sha256_update(s->sha, s->buf, have);
+		if (write_all(out, s->buf, have) < 0)
+			return err_sys(e, "cannot write the object %s", tmp);
+		*size += (int64_t)have;
+	}
+	return 0;
+}
+
+/* objects/AB/ made (once), then the temporary object renamed to its name. */
+static int place(struct objstore *s, const char *tmp, char name[SHA256_HEX + 2],
+		 struct err *e)
+{
+	unsigned ab = (unsigned)strtoul((char[3]){ name[0], name[1], '\0' }, NULL, 16) & 0xff;
+
+	if (!(s->dirs[ab / 8] & (1u << (ab % 8)))) {
+		name[2] = '\0';
+		if (mkdirat(s->objects, name, 0700) < 0 && errno != EEXIST) {
+			name[2] = '/';
+			return err_sys(e, "cannot create %s/objects/%.2s", s->dir, name);
+		}
+		name[2] = '/';
+		s->dirs[ab / 8] |= (uint8_t)(1u << (ab % 8));
+	}
+	if (renameat(s->objects, tmp, s->objects, name) < 0)
+		return err_sys(e, "cannot store the object %s", name);
+	return 0;
 }
 
 int objstore_put(struct objstore *s, int fd, char digest[SHA256_HEX],
@@ -131,28 +162,40 @@ int objstore_put(struct objstore *s, int fd, char digest[SHA256_HEX],
 {
 	static unsigned long seq;
 	char tmp[64], name[SHA256_HEX + 2];
+	size_t have;
 	int out, rc;
 	struct stat st;
 
+	if (read_chunk(s, fd, &have, e) < 0)
+		return -1;
+	sha256_update(s->sha, s->buf, have);
+	*size = (int64_t)have;
+	if (have < CHUNK) { /* the whole file: a known content is not written */
+		sha256_hex(s->sha, digest);
+		object_name(digest, name);
+		if (fstatat(s->objects, name, &st, 0) == 0)
+			return 0;
+	}
 	snprintf(tmp, sizeof(tmp), "tmp-%d-%lu", (int)getpid(), seq++);
 	out = openat(s->objects, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0)
 		return err_sys(e, "cannot create an object in %s/objects", s->dir);
-	rc = copy_hashing(s, fd, out, tmp, size, e);
+	rc = write_all(out, s->buf, have) < 0
+	     ? err_sys(e, "cannot write the object %s", tmp) : 0;
+	if (rc == 0 && have == CHUNK)
+		rc = copy_rest(s, fd, out, tmp, size, e);
 	if (close(out) < 0 && rc == 0)
 		rc = err_sys(e, "cannot write the object %s", tmp);
-	sha256_hex(s->sha, digest);
-	object_name(digest, name);
-	if (rc == 0 && fstatat(s->objects, name, &st, 0) == 0) {
-		unlinkat(s->objects, tmp, 0); /* known content */
-		return 0;
+	if (have == CHUNK) {
+		sha256_hex(s->sha, digest);
+		object_name(digest, name);
+		if (rc == 0 && fstatat(s->objects, name, &st, 0) == 0) {
+			unlinkat(s->objects, tmp, 0); /* known content */
+			return 0;
+		}
 	}
-	name[2] = '\0';
-	if (rc == 0 && mkdirat(s->objects, name, 0700) < 0 && errno != EEXIST)
-		rc = err_sys(e, "cannot create %s/objects/%s", s->dir, name);
-	name[2] = '/';
-	if (rc == 0 && renameat(s->objects, tmp, s->objects, name) < 0)
-		rc = err_sys(e, "cannot store the object %s", name);
+	if (rc == 0)
+		rc = place(s, tmp, name, e);
 	if (rc < 0) {
 		unlinkat(s->objects, tmp, 0);
 		return rc;

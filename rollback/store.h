@@ -5,8 +5,10 @@
  * distinct content, shared by every snapshot and session;
  * rollback/snapshots/ID (manifest.h). Files 0600, directories 0700. An
  * object is written to a temporary file and renamed to its name: an object
- * present is complete (store_sync makes them durable before a manifest
- * names them).
+ * present is complete (objstore_sync makes them durable before a manifest
+ * names them; a snapshot that adds none skips it). A file that fits in one
+ * chunk (256 KiB) is hashed first and not written at all when its content
+ * is known.
  */
 #ifndef LATCH_STORE_ROLLBACK_H
 #define LATCH_STORE_ROLLBACK_H
@@ -24,6 +26,8 @@ struct objstore {
 			       exclusive by a prune */
 	struct sha256 *sha;
 	uint64_t added, added_bytes; /* new objects written */
+	char *buf;          /* one chunk of a file being stored */
+	uint8_t dirs[32];   /* bit per objects/AB/ known to exist */
 };
 
 /* Open (creating) the store under latch's state dir `state`. */

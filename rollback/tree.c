@@ -59,6 +59,18 @@ static int walk_dir(struct tree_walk *w, int dirfd, dev_t dev,
 		    const char *rel, int depth, struct manifest *m,
 		    struct err *e);
 
+/* Whether entry `name` (path `path`) is left out: by default, by a
+ * .gitignore or the profile's exclude, unless the profile includes it. */
+static bool left_out(const struct tree_walk *w, const char *name,
+		     const char *path, int depth, bool is_dir)
+{
+	if (depth == 0 && strcmp(name, ".git") == 0)
+		return false;
+	if (w->inc.n && ignored(&w->inc, path, is_dir))
+		return false;
+	return tree_excluded(name, depth) || ignored(&w->ig, path, is_dir);
+}
+
 /* One directory entry `name` of `dirfd` (path `path`). */
 static int walk_entry(struct tree_walk *w, int dirfd, dev_t dev,
 		      const char *name, char *path, int depth,
@@ -73,8 +85,7 @@ static int walk_entry(struct tree_walk *w, int dirfd, dev_t dev,
 		free(path);
 		return 0;
 	}
-	if ((depth > 0 || strcmp(name, ".git") != 0) &&
-	    ignored(&w->ig, path, S_ISDIR(st.st_mode))) {
+	if (left_out(w, name, path, depth, S_ISDIR(st.st_mode))) {
 		free(path);
 		return 0;
 	}
@@ -177,8 +188,7 @@ static int walk_dir(struct tree_walk *w, int dirfd, dev_t dev,
 	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		const char *n = de->d_name;
 
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
-		    tree_excluded(n, depth))
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
 			continue;
 		rc = walk_entry(w, dirfd, dev, n,
 				rel ? xjoin(rel, "/", n) : xstrdup(n), depth, m, e);
@@ -191,6 +201,22 @@ static int walk_dir(struct tree_walk *w, int dirfd, dev_t dev,
 	return rc;
 }
 
+/* The profile's patterns, as a .gitignore at the top. */
+static void push_patterns(struct ignores *ig, const struct strv *pats)
+{
+	char *text = xstrdup("");
+
+	for (size_t i = 0; pats && i < pats->n; i++) {
+		char *next = xjoin(text, pats->v[i], "\n");
+
+		free(text);
+		text = next;
+	}
+	if (*text)
+		ignores_push(ig, "", text);
+	free(text);
+}
+
 int tree_walk(struct tree_walk *w, int root, struct manifest *m,
 	      struct err *e)
 {
@@ -198,6 +224,8 @@ int tree_walk(struct tree_walk *w, int root, struct manifest *m,
 
 	if (fstat(root, &st) < 0)
 		return err_sys(e, "cannot read the workspace");
+	push_patterns(&w->ig, w->exclude);
+	push_patterns(&w->inc, w->include);
 	if (walk_dir(w, root, st.st_dev, NULL, 0, m, e) < 0)
 		return -1;
 	manifest_sort(m);
@@ -208,6 +236,7 @@ void tree_walk_free(struct tree_walk *w)
 {
 	strv_free(&w->skipped_names);
 	ignores_free(&w->ig);
+	ignores_free(&w->inc);
 }
 
 /* The directory holding `path`, reached from the root one component at a

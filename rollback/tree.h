@@ -8,8 +8,9 @@
  * (node_modules, .venv, venv, __pycache__, .pytest_cache, .mypy_cache,
  * .ruff_cache, .tox, .gradle, .next, .nuxt, .parcel-cache, .turbo),
  * build outputs at the top (target, build, dist), and what the
- * workspace's .gitignore files and .git/info/exclude ignore (ignore.h).
- * `.git` itself is always included.
+ * workspace's .gitignore files and .git/info/exclude ignore (ignore.h),
+ * and the profile's `exclude` patterns; its `include` patterns keep what
+ * any of these would leave out. `.git` itself is always included.
  */
 #ifndef LATCH_TREE_H
 #define LATCH_TREE_H
@@ -36,6 +37,11 @@ struct tree_walk {
 	uint64_t skipped;
 	struct strv skipped_names; /* the first few, for the warning */
 	struct ignores ig;     /* the .gitignore patterns in effect */
+	/* the profile's patterns (gitignore syntax, from the top): exclude
+	 * leaves out; include keeps what the default names or a .gitignore
+	 * would leave out. May be NULL. */
+	const struct strv *exclude, *include;
+	struct ignores inc;
 };
 
 /* Whether `name` at `depth` (0: directly in the root) is left out. */

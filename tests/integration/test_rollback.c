@@ -476,3 +476,28 @@ Test(rollback, latch_snapshot_inside_a_session_is_taken_by_the_supervisor)
 	LT_EXIT(r, 125);
 	LT_CONTAINS(r.err, "this session takes no snapshots", r);
 }
+
+/* The profile's patterns: exclude leaves out, include keeps what the
+ * defaults leave out; a restore walks the tree with the snapshot's own
+ * patterns, so what it left out is neither restored nor deleted. */
+Test(rollback, profile_patterns_decide_what_is_kept)
+{
+	char *p = lt_profile("pat", "extends: default\n"
+				    "snapshots:\n  exclude: [\"*.iso\"]\n  include: [build]\n");
+	struct lt_result r;
+
+	lt_write(lt_path(lt.work, "build/out.bin"), "artifact\n");
+	lt_write(lt_path(lt.work, "disk.iso"), "big\n");
+	lt_write(lt_path(lt.work, "notes.txt"), "notes\n");
+	r = LT_RUN("run", "-p", p, "--", "sh",
+		   lt_script("rm -r build disk.iso notes.txt && echo gone > new.iso"));
+	LT_EXIT(r, 0);
+	r = LT_RUN("rollback", "restore", newest("start"));
+	LT_EXIT(r, 0);
+	LT_FILE_IS(lt_path(lt.work, "build/out.bin"), "artifact\n");
+	LT_FILE_IS(lt_path(lt.work, "notes.txt"), "notes\n");
+	cr_assert(!lt_exists(lt_path(lt.work, "disk.iso")));
+	LT_FILE_IS(lt_path(lt.work, "new.iso"), "gone\n");
+	r = LT_RUN("run", "-p", p, "--dry-run", "--", "true");
+	LT_CONTAINS(r.out, "  exclude   *.iso", r);
+}

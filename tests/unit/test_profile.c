@@ -383,12 +383,28 @@ Test(profile, unprotect_list_with_lines)
 	profile_free(p);
 }
 
-Test(profile, snapshots_is_true_or_false)
+Test(profile, snapshots_is_a_bool_or_a_mapping)
 {
-	assert_msg_contains(parse_fail(false, "snapshots: {exclude: [x]}\n"),
+	assert_msg_contains(parse_fail(false, "snapshots: {exclud: [x]}\n"),
 			    "test.yaml:1:");
+	assert_msg_contains(parse_fail(false, "snapshots: {exclud: [x]}\n"),
+			    "did you mean 'exclude'");
 	assert_msg_contains(parse_fail(false, "snapshots: maybe\n"),
 			    "test.yaml:1:");
+}
+
+Test(profile, snapshots_mapping_turns_them_on_with_patterns)
+{
+	struct profile *p = P("snapshots:\n  exclude: [\"*.iso\", data/]\n  include: [build]\n");
+
+	cr_assert_eq(p->snapshots, TRI_TRUE);
+	cr_assert_eq(p->snap_exclude.n, 2);
+	cr_assert_str_eq(p->snap_exclude.v[1], "data/");
+	cr_assert_str_eq(p->snap_include.v[0], "build");
+	profile_free(p);
+	p = P("snapshots: {enabled: false, exclude: [x]}\n");
+	cr_assert_eq(p->snapshots, TRI_FALSE);
+	profile_free(p);
 }
 
 Test(profile, audit_section_is_refused)
