@@ -54,6 +54,8 @@ static int prune_value(struct prune_opts *p, int opt, const char *v)
 			return -1;
 		for (const char *q = units; u && q <= u; q++)
 			d *= 1024;
+		if (d >= 1.8e19)
+			return -1;
 		p->max_size = (uint64_t)d;
 	}
 	return 0;
@@ -139,13 +141,7 @@ static void report_snapshot(const char *what, const struct snap_result *r)
 		" read, %" PRIu64 " new objects), %.0f ms\n",
 		what, r->id, r->files, (double)r->bytes / 1e6, r->read, r->added,
 		r->ms);
-	if (r->skipped) {
-		fprintf(stderr, "latch: warning: %" PRIu64 " files left out of the snapshot (too large, unreadable, special, or on another filesystem):",
-			r->skipped);
-		for (size_t i = 0; i < r->skipped_names.n; i++)
-			fprintf(stderr, " %s", r->skipped_names.v[i]);
-		fprintf(stderr, "%s\n", r->skipped > r->skipped_names.n ? " …" : "");
-	}
+	snapshot_warn_skipped(r);
 }
 
 static int take(struct objstore *s, const char *workdir, const char *trigger,
@@ -352,7 +348,7 @@ static int show(struct objstore *s, const char *id, const struct rb_opts *o)
 		cJSON_Delete(arr);
 		return EXIT_LATCH;
 	}
-	if (restore_run(s, &m, &ro, &r, &e) < 0) {
+	if (objstore_lock(s, false, &e) < 0 || restore_run(s, &m, &ro, &r, &e) < 0) {
 		die_msg(e.msg);
 		rc = EXIT_LATCH;
 	} else if (arr) {
@@ -382,7 +378,7 @@ static int diff(struct objstore *s, const char *id, const char *path)
 		goto out;
 	if (path)
 		strv_push_owned(&rel, p);
-	rc = diff_run(s, &m, &rel, stdout, &e);
+	rc = objstore_lock(s, false, &e) < 0 ? -1 : diff_run(s, &m, &rel, stdout, &e);
 	if (rc < 0) {
 		die_msg(e.msg);
 		rc = EXIT_LATCH;
@@ -416,7 +412,8 @@ static int restore(struct objstore *s, const char *id, struct rb_opts *o)
 	if (!o->dry_run &&
 	    take(s, m.workdir, "restore", "before restoring, the workspace is snapshot", undo) < 0)
 		goto out;
-	if (restore_run(s, &m, &ro, &r, &e) < 0) {
+	/* a prune waits, so the objects stay (the snapshot above unlocked) */
+	if (objstore_lock(s, false, &e) < 0 || restore_run(s, &m, &ro, &r, &e) < 0) {
 		die_msg(e.msg);
 		goto out;
 	}

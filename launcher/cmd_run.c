@@ -98,28 +98,43 @@ static int fill_shims(struct shims *sh, const struct rules *r,
 	return 0;
 }
 
+/* How the session's snapshots are taken: its workspace, the profile's
+ * patterns and limits. */
+static struct snap_opts session_snap_opts(const struct plan *pl,
+					  const struct audit_log *log)
+{
+	return (struct snap_opts){ .workdir = pl->cs.workdir,
+				   .session = audit_id(log),
+				   .exclude = &pl->cs.snap_exclude,
+				   .include = &pl->cs.snap_include,
+				   .max_file = pl->cs.snap_max_file_size,
+				   .max_files = pl->cs.snap_max_files,
+				   .max_bytes = pl->cs.snap_max_bytes };
+}
+
 /* A snapshot of the session's workspace (`trigger`: start or end); its
- * line only when it was slow or left files out. */
+ * line only when it was slow; what was left out is named. */
 static int session_snapshot(struct objstore *st, const struct plan *pl,
 			    const struct audit_log *log, const char *trigger,
 			    struct err *e)
 {
 	struct progress pr;
-	struct snap_opts so = { .workdir = pl->cs.workdir, .trigger = trigger,
-				.session = audit_id(log),
-				.exclude = &pl->cs.snap_exclude,
-				.include = &pl->cs.snap_include,
-				.progress = progress_files, .progress_ctx = &pr };
+	struct snap_opts so = session_snap_opts(pl, log);
 	struct snap_result r = { 0 };
 	int rc;
 
+	so.trigger = trigger;
+	so.progress = progress_files;
+	so.progress_ctx = &pr;
 	progress_start(&pr);
 	rc = snapshot_take(st, &so, &r, e);
 	progress_end(&pr);
 
-	if (rc == 0 && (r.ms > 1000 || r.skipped))
-		fprintf(stderr, "latch: snapshot %s of the workspace: %" PRIu64 " files, %.0f ms%s\n",
-			r.id, r.files, r.ms, r.skipped ? " (some left out: latch rollback list)" : "");
+	if (rc == 0 && r.ms > 1000)
+		fprintf(stderr, "latch: snapshot %s of the workspace: %" PRIu64 " files, %.0f ms\n",
+			r.id, r.files, r.ms);
+	if (rc == 0)
+		snapshot_warn_skipped(&r);
 	snap_result_free(&r);
 	return rc;
 }
@@ -244,8 +259,7 @@ static int run_argv(struct opts *o, char **argv)
 			.store = store_open ? &store : NULL,
 			.session = audit_id(log),
 			.self_dev = self.st_dev, .self_ino = self.st_ino,
-			.snap_exclude = &pl.cs.snap_exclude,
-			.snap_include = &pl.cs.snap_include,
+			.snap = session_snap_opts(&pl, log),
 			.anonymous = pl.cs.exec_anonymous,
 			.writable = dir_writable, .writable_ctx = &pl.cs,
 			.shim_dev = shims.dev, .shim_ino = shims.ino,

@@ -447,14 +447,12 @@ static bool asks_snapshot(const struct judge *j, const struct exec_call *c)
 static const char *snapshot_before(struct judge *j, const struct exec_call *c,
 				   const struct decision *d)
 {
-	struct snap_opts o = { .workdir = j->set.roots.workdir,
-			       .trigger = "exec", .session = j->set.session,
-			       .exclude = j->set.snap_exclude,
-			       .include = j->set.snap_include };
+	struct snap_opts o = j->set.snap;
 	struct snap_result r = { 0 };
 	struct err e;
 	int rc;
 
+	o.trigger = "exec";
 	if (asks_snapshot(j, c))
 		o.trigger = "manual";
 	else if (d->action != ACTION_SNAPSHOT)

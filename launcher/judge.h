@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "../common/strv.h"
+#include "../rollback/snapshot.h"
 #include "../rules/rule.h"
 #include "realname.h"
 
@@ -45,7 +46,9 @@ struct judge_setup {
 	 * request the supervisor fulfils (the store is hidden there) */
 	dev_t self_dev;
 	ino_t self_ino;
-	const struct strv *snap_exclude, *snap_include; /* the profile's */
+	/* how the snapshots are taken (the profile's patterns and limits;
+	 * the judge sets the trigger) */
+	struct snap_opts snap;
 	bool anonymous;         /* memfd/O_TMPFILE execs allowed (profile) */
 	/* whether the sandbox may write directory `dir` (its entries could
 	 * be replaced between judging and exec); may be NULL */

@@ -96,6 +96,12 @@ void report_text(FILE *out, const struct report *r)
 		print_list(out, "  exclude", &cs->snap_exclude);
 	if (cs->snapshots && cs->snap_include.n)
 		print_list(out, "  include", &cs->snap_include);
+	if (cs->snapshots && (cs->snap_max_files || cs->snap_max_bytes ||
+			      cs->snap_max_file_size))
+		fprintf(out, "%-12sfiles %llu, bytes %llu, one file %llu (0: no limit)\n",
+			"  limits", (unsigned long long)cs->snap_max_files,
+			(unsigned long long)cs->snap_max_bytes,
+			(unsigned long long)cs->snap_max_file_size);
 	if (r->sb) {
 		fprintf(out, "%-12sLinux %s, Landlock ABI %d\n", "kernel",
 			r->sb->kernel, r->sb->abi);
@@ -205,6 +211,9 @@ void report_json(FILE *out, const struct report *r)
 		cJSON_AddBoolToObject(snap, "enabled", cs->snapshots);
 		cJSON_AddItemToObject(snap, "exclude", strv_json(&cs->snap_exclude));
 		cJSON_AddItemToObject(snap, "include", strv_json(&cs->snap_include));
+		cJSON_AddNumberToObject(snap, "max_files", (double)cs->snap_max_files);
+		cJSON_AddNumberToObject(snap, "max_bytes", (double)cs->snap_max_bytes);
+		cJSON_AddNumberToObject(snap, "max_file_size", (double)cs->snap_max_file_size);
 	}
 	{
 		cJSON *rules = cJSON_AddObjectToObject(root, "rules");

@@ -600,6 +600,12 @@ static void build_rest(struct capset *cs, struct profile *const *chain,
 			strv_push(&cs->snap_exclude, p->snap_exclude.v[j]);
 		for (size_t j = 0; j < p->snap_include.n; j++)
 			strv_push(&cs->snap_include, p->snap_include.v[j]);
+		if (p->snap_max_files)
+			cs->snap_max_files = p->snap_max_files;
+		if (p->snap_max_bytes)
+			cs->snap_max_bytes = p->snap_max_bytes;
+		if (p->snap_max_file_size)
+			cs->snap_max_file_size = p->snap_max_file_size;
 	}
 }
 

@@ -99,6 +99,8 @@ struct capset {
 	bool best_effort;
 	bool snapshots;          /* the workspace is snapshotted (rollback/) */
 	struct strv snap_exclude, snap_include; /* gitignore-style, base first */
+	uint64_t snap_max_files, snap_max_bytes, snap_max_file_size; /* 0: none
+						(the file size: the store's default) */
 
 	/* The rule packs that judge every exec, in load order: the shipped
 	 * packs named by the leaf-most profile that names some (all shipped

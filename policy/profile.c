@@ -439,13 +439,54 @@ static int snapshots_include(struct ctx *c, const char *k, yaml_node_t *v)
 	return want_list(c, v, k, &c->p->snap_include, &c->p->snap_include_src);
 }
 
-/* snapshots: true | false | {enabled, exclude, include} (a mapping
- * without `enabled` turns them on) */
+/* A count ("100000") or a size ("500M", "2G": K, M, G, T are powers of
+ * 1024) of at least 1. */
+static int want_amount(struct ctx *c, const char *k, yaml_node_t *v,
+		       bool size, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	const char *s, *u;
+	char *end;
+	double d;
+
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
+		return -1;
+	d = strtod(s, &end);
+	u = size && *end ? strchr(units, *end) : NULL;
+	if (end == s || d < 1 || d > 1e18 || (*end && (u == NULL || end[1])))
+		return yw_fail(&c->w, v, size ? "'%s' is a size such as 500M or 2G, not '%s'"
+					      : "'%s' is a number of files, not '%s'",
+			       k, s);
+	for (const char *q = units; u && q <= u; q++)
+		d *= 1024;
+	*out = (uint64_t)d;
+	return 0;
+}
+
+static int snapshots_max_files(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_amount(c, k, v, false, &c->p->snap_max_files);
+}
+
+static int snapshots_max_bytes(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_amount(c, k, v, true, &c->p->snap_max_bytes);
+}
+
+static int snapshots_max_file_size(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return want_amount(c, k, v, true, &c->p->snap_max_file_size);
+}
+
+/* snapshots: true | false | {enabled, exclude, include, max_files,
+ * max_bytes, max_file_size} (a mapping without `enabled` turns them on) */
 static int k_snapshots(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	static const struct key keys[] = {
 		{ "enabled", snapshots_enabled }, { "exclude", snapshots_exclude },
-		{ "include", snapshots_include },
+		{ "include", snapshots_include }, { "max_files", snapshots_max_files },
+		{ "max_bytes", snapshots_max_bytes },
+		{ "max_file_size", snapshots_max_file_size },
 	};
 
 	if (v->type != YAML_MAPPING_NODE)

@@ -8,7 +8,8 @@
  *                 workdir, environment, network, capabilities, best_effort,
  *                 unprotect, rules, snapshots (true: the workspace is
  *                 snapshotted at session start, and before the execs rules
- *                 mark `snapshot`; or {enabled, exclude, include})
+ *                 mark `snapshot`; or {enabled, exclude, include,
+ *                 max_files, max_bytes, max_file_size})
  * Group keys:     name, description, required, filesystem, environment
  * filesystem:     read, write, exec, allow (= read+write), deny, deny_write:
  *                 each a list of paths; a trailing '?' marks a path that may
@@ -20,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../common/err.h"
 #include "../common/strv.h"
@@ -85,6 +87,7 @@ struct profile {
 	enum tristate best_effort;
 	enum tristate snapshots;
 	struct strv snap_exclude, snap_include; /* gitignore-style patterns */
+	uint64_t snap_max_files, snap_max_bytes, snap_max_file_size; /* 0: unset */
 	struct src *snap_exclude_src, *snap_include_src;
 
 	/* rules: the packs that judge every exec */

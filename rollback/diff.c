@@ -160,9 +160,9 @@ int diff_run(struct objstore *s, const struct manifest *m,
 	struct restore_result r;
 	int rc;
 
-	c.root = open(m->workdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	c.root = tree_open_root(m->workdir);
 	if (c.root < 0)
-		return err_sys(e, "cannot open the workspace %s", m->workdir);
+		return err_sys(e, "cannot open the workspace %s (a symlink on its path now? it is not followed)", m->workdir);
 	rc = restore_run(s, m, &ro, &r, e);
 	close(c.root);
 	fflush(out);

@@ -8,10 +8,23 @@
 #include "../common/xalloc.h"
 
 #define MAX_PATTERNS 10000  /* per file: more are not read */
+#define MAX_PATTERN 4096    /* bytes; a longer pattern is not read */
+#define MAX_STARS 32        /* the recursion of a match is bounded by
+			       them (the stack of the judge's thread) */
 #define MAX_STEPS 100000    /* per path, over all its patterns: past it,
 			       nothing more matches (the file is kept): no
 			       pathological pattern may stall the walk (the
 			       .gitignore is the agent's to write) */
+
+/* The stars of a pattern: each is a level of recursion when matching. */
+static size_t stars(const char *g)
+{
+	size_t n = 0;
+
+	for (; *g; g++)
+		n += *g == '*';
+	return n;
+}
 
 /* "[…]" at g: the end of the class (its ']'), or NULL if unclosed. */
 static const char *class_end(const char *g)
@@ -92,6 +105,8 @@ bool ignore_glob(const char *glob, const char *s)
 {
 	long steps = 0;
 
+	if (strlen(glob) > MAX_PATTERN || stars(glob) > MAX_STARS)
+		return false;
 	return match(glob, s, &steps);
 }
 
@@ -123,6 +138,8 @@ static bool parse_line(char *line, struct ignore_pat *p)
 		line++;
 	if (*line == '\0')
 		return false;
+	if (strlen(line) > MAX_PATTERN || stars(line) > MAX_STARS)
+		return false; /* no pattern git users write: not read */
 	p->glob = xstrdup(line);
 	return true;
 }

@@ -10,7 +10,8 @@
  * component match across directories (any number of them, none included);
  * "[...]" classes; "\" escapes. A file below an ignored directory is never
  * looked at (the walk does not enter it). Matching one path is bounded (a
- * step budget over all patterns; past it the path is kept).
+ * step budget over all patterns; past it the path is kept), and so is a
+ * pattern (4096 bytes, 32 stars; longer ones are not read).
  */
 #ifndef LATCH_IGNORE_H
 #define LATCH_IGNORE_H

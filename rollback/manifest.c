@@ -13,7 +13,6 @@
 #include "../common/xalloc.h"
 
 #define MAGIC "latch-snapshot 1"
-#define MAX_LINE (64 * 1024)
 
 void manifest_add(struct manifest *m, const struct entry *e)
 {
@@ -150,14 +149,22 @@ static void put_num(FILE *f, uint64_t v, unsigned base)
 	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
 }
 
+/* A timestamp: it may be before 1970. */
+static void put_signed(FILE *f, int64_t v)
+{
+	if (v < 0)
+		fputc('-', f);
+	put_num(f, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, 10);
+}
+
 static void put_entry(FILE *f, const struct entry *e)
 {
 	fputc(e->type, f);
 	fputc(' ', f);
 	put_num(f, e->mode, 8);
 	put_num(f, (uint64_t)e->size, 10);
-	put_num(f, (uint64_t)e->mtime_ns, 10);
-	put_num(f, (uint64_t)e->ctime_ns, 10);
+	put_signed(f, e->mtime_ns);
+	put_signed(f, e->ctime_ns);
 	put_num(f, e->ino, 10);
 	fputs(e->type == 'f' ? e->digest : "-", f);
 	fputc(' ', f);
@@ -275,6 +282,18 @@ static char *field(char **p)
 	return f;
 }
 
+/* A signed decimal field (a timestamp). */
+static bool signed_number(char **p, int64_t *out)
+{
+	char *f = field(p), *end;
+
+	if (f == NULL || (*f != '-' && (*f < '0' || *f > '9')))
+		return false;
+	errno = 0;
+	*out = strtoll(f, &end, 10);
+	return *end == '\0' && errno == 0;
+}
+
 /* A decimal (base 10) or octal (base 8) field within [0, max]. */
 static bool number(char **p, int base, uint64_t max, uint64_t *out)
 {
@@ -287,18 +306,37 @@ static bool number(char **p, int base, uint64_t max, uint64_t *out)
 	return *end == '\0' && errno == 0 && *out <= max;
 }
 
+/* A path below the root: not empty, not absolute, no "", "." or ".."
+ * component (a restore must never leave the root). */
+static bool relative_path(const char *p)
+{
+	if (*p == '\0' || *p == '/')
+		return false;
+	for (const char *c = p; c;) {
+		const char *slash = strchr(c, '/');
+		size_t n = slash ? (size_t)(slash - c) : strlen(c);
+
+		if (n == 0 || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c = slash ? slash + 1 : NULL;
+	}
+	return true;
+}
+
 /* One entry line, parsed by hand (a manifest holds one per file: sscanf
  * was a tenth of a re-snapshot). */
 static int entry_line(struct manifest *m, char *line, int *bad)
 {
 	struct entry e = { 0 };
-	uint64_t mode, size, mtime, ctime, ino;
+	uint64_t mode, size, ino;
+	int64_t mtime, ctime;
 	char *p = line + 2, *digest, *path, *target;
 	char type = line[0];
 
-	if (!strchr("fdl", type) || type == '\0' || line[1] != ' ' ||
+	if (!strchr("fdlx", type) || type == '\0' || line[1] != ' ' ||
 	    !number(&p, 8, 07777, &mode) || !number(&p, 10, INT64_MAX, &size) ||
-	    !number(&p, 10, INT64_MAX, &mtime) || !number(&p, 10, INT64_MAX, &ctime) ||
+	    !signed_number(&p, &mtime) || !signed_number(&p, &ctime) ||
 	    !number(&p, 10, UINT64_MAX, &ino) || (digest = field(&p)) == NULL ||
 	    (path = field(&p)) == NULL || (target = field(&p)) == NULL || p != NULL)
 		return -1;
@@ -307,14 +345,14 @@ static int entry_line(struct manifest *m, char *line, int *bad)
 	e.type = type;
 	e.mode = (mode_t)mode;
 	e.size = (int64_t)size;
-	e.mtime_ns = (int64_t)mtime;
-	e.ctime_ns = (int64_t)ctime;
+	e.mtime_ns = mtime;
+	e.ctime_ns = ctime;
 	e.ino = ino;
 	if (type == 'f')
 		memcpy(e.digest, digest, SHA256_HEX);
 	e.path = unescape(path, bad);
 	e.target = type == 'l' ? unescape(target, bad) : NULL;
-	if (e.path == NULL || e.path[0] == '\0' || e.path[0] == '/' ||
+	if (e.path == NULL || !relative_path(e.path) ||
 	    (type == 'l' && e.target == NULL)) {
 		free(e.path);
 		free(e.target);
@@ -339,20 +377,21 @@ int manifest_read(const char *path, struct manifest *m, int header_only,
 		  struct err *e)
 {
 	FILE *f = fopen(path, "re");
-	char *line = xmalloc(MAX_LINE);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
 	int lineno = 0, in_entries = 0, bad = 0, rc = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (f == NULL) {
-		free(line);
+	if (f == NULL)
 		return err_sys(e, "cannot open the snapshot manifest %s", path);
-	}
-	while (fgets(line, MAX_LINE, f)) {
-		size_t n = strlen(line);
+	/* lines of any length: a path of 128 levels of escaped names is long */
+	while ((got = getline(&line, &cap, f)) > 0) {
+		size_t n = (size_t)got;
 
 		lineno++;
-		if (n == 0 || line[n - 1] != '\n') {
-			rc = err_set(e, "%s:%d: line too long or cut short", path, lineno);
+		if (line[n - 1] != '\n' || memchr(line, '\0', n - 1)) {
+			rc = err_set(e, "%s:%d: line cut short", path, lineno);
 			break;
 		}
 		line[n - 1] = '\0';

@@ -5,7 +5,9 @@
  * line per pattern; then "entries"), then one line
  * per entry, sorted by path:
  *   TYPE MODE SIZE MTIME_NS CTIME_NS INODE DIGEST PATH TARGET
- * TYPE f (file), d (directory), l (symlink); MODE octal permission bits;
+ * TYPE f (file), d (directory), l (symlink), x (left out: too large,
+ * unreadable, special, on another filesystem; a restore leaves it be);
+ * MODE octal permission bits;
  * DIGEST the SHA-256 of a file's content ("-" otherwise); TARGET a link's
  * target ("-" otherwise). Strings are percent-encoded (bytes up to space,
  * from DEL, and '%'; "-" itself as %2D). Written to a temporary file,
@@ -23,7 +25,7 @@
 
 struct entry {
 	char *path;      /* relative to the snapshot's root */
-	char type;       /* 'f', 'd', 'l' */
+	char type;       /* 'f', 'd', 'l', 'x' (left out) */
 	mode_t mode;     /* permission bits */
 	int64_t size;
 	int64_t mtime_ns, ctime_ns;

@@ -16,6 +16,7 @@
 
 struct rctx {
 	struct objstore *s;
+	const struct manifest *m; /* the snapshot */
 	int root;
 	const struct restore_opts *o;
 	struct restore_result *r;
@@ -73,26 +74,36 @@ static void failed(struct rctx *c, const char *path, const char *why)
 /* ---- what differs ---- */
 
 /* The digest of the current file `path`; false if unreadable. */
-static bool current_digest(struct rctx *c, const char *path,
+static bool current_digest(struct rctx *c, const char *path, int64_t size,
 			   char hex[SHA256_HEX])
 {
 	const char *name;
 	int dir = tree_open_parent(c->root, path, &name), fd;
+	struct stat st;
+	int64_t total = 0;
 	char *buf;
-	ssize_t n;
+	ssize_t n = 0;
 
 	fd = dir >= 0 ? openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
 	if (dir >= 0)
 		close(dir);
 	if (fd < 0)
 		return false;
+	/* a regular file, read no further than it should be long (a fifo
+	 * or a growing file swapped in would never end) */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
 	buf = xmalloc(CHUNK);
-	while ((n = read(fd, buf, CHUNK)) > 0)
+	while (total <= size && (n = read(fd, buf, CHUNK)) > 0) {
 		sha256_update(c->s->sha, buf, (size_t)n);
+		total += n;
+	}
 	free(buf);
 	close(fd);
 	sha256_hex(c->s->sha, hex);
-	return n == 0;
+	return n >= 0 && total == size;
 }
 
 /* Whether the current entry `cur` has the content of snapshot entry `e`. */
@@ -112,7 +123,8 @@ static bool same_content(struct rctx *c, const struct entry *cur,
 	if (cur->mtime_ns == e->mtime_ns && cur->ctime_ns == e->ctime_ns &&
 	    cur->ino == e->ino)
 		return true;
-	return current_digest(c, cur->path, hex) && strcmp(hex, e->digest) == 0;
+	return current_digest(c, cur->path, e->size, hex) &&
+	       strcmp(hex, e->digest) == 0;
 }
 
 /* ---- changes ---- */
@@ -155,6 +167,13 @@ static int copy_checked(struct rctx *c, int from, int to, const char *digest)
 	return rc == 0 && strcmp(hex, digest) == 0 ? 0 : -1;
 }
 
+/* The mode to restore: never setuid or setgid on a file (the restoring
+ * user, maybe root, would own it; the snapshot does not record owners). */
+static mode_t safe_mode(const struct entry *e)
+{
+	return e->type == 'f' ? e->mode & ~(mode_t)(S_ISUID | S_ISGID) : e->mode;
+}
+
 static void set_times(int fd, const struct entry *e)
 {
 	struct timespec t[2] = {
@@ -189,7 +208,7 @@ static void write_file(struct rctx *c, int dir, const char *name,
 		unlinkat(dir, tmp, 0);
 	} else {
 		set_times(to, e);
-		if (fchmod(to, e->mode) < 0 || renameat(dir, tmp, dir, name) < 0) {
+		if (fchmod(to, safe_mode(e)) < 0 || renameat(dir, tmp, dir, name) < 0) {
 			failed(c, e->path, strerror(errno));
 			unlinkat(dir, tmp, 0);
 		} else {
@@ -220,7 +239,7 @@ static void set_mode(struct rctx *c, int dir, const char *name,
 {
 	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 
-	if (fd < 0 || fchmod(fd, e->mode) < 0)
+	if (fd < 0 || fchmod(fd, safe_mode(e)) < 0)
 		failed(c, e->path, strerror(errno));
 	else
 		c->r->modes++;
@@ -255,11 +274,50 @@ static void put_back(struct rctx *c, const struct entry *e,
 		write_file(c, dir, name, e);
 	else if (e->type == 'l')
 		make_link(c, dir, name, e);
-	else if (mkdirat(dir, name, e->mode) < 0)
+	else if (mkdirat(dir, name, 0700) < 0) /* its mode at the end */
 		failed(c, e->path, strerror(errno));
 	else
 		c->r->made++;
 	close(dir);
+}
+
+/* Whether the snapshot left `path` (or a directory above it) out: it is
+ * then neither restored nor deleted. */
+static bool left_out(const struct manifest *m, const char *path)
+{
+	char *p = xstrdup(path), *slash;
+	bool out = false;
+
+	do {
+		const struct entry *x = manifest_find(m, p);
+
+		out = x && x->type == 'x';
+		slash = strrchr(p, '/');
+		if (slash)
+			*slash = '\0';
+	} while (!out && slash);
+	free(p);
+	return out;
+}
+
+/* An ignore file as the snapshot held it (tree.h's ignore_text): the
+ * workspace's of now may have been rewritten since. */
+static char *snapshot_text(void *ctx, const char *path)
+{
+	struct rctx *c = ctx;
+	const struct entry *f = manifest_find(c->m, path);
+	char *text;
+	ssize_t n;
+	int fd;
+
+	if (f == NULL || f->type != 'f' || f->size >= (1 << 20) ||
+	    (fd = objstore_get(c->s, f->digest)) < 0)
+		return NULL;
+	text = xmalloc((size_t)f->size + 1);
+	n = read(fd, text, (size_t)f->size);
+	close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	return text;
 }
 
 int restore_run(struct objstore *s, const struct manifest *m,
@@ -267,14 +325,15 @@ int restore_run(struct objstore *s, const struct manifest *m,
 		struct err *e)
 {
 	struct manifest cur = { 0 };
-	/* the tree as the snapshot saw it: with its patterns */
-	struct tree_walk w = { .exclude = &m->exclude, .include = &m->include };
-	struct rctx c = { .s = s, .o = o, .r = r };
+	struct rctx c = { .s = s, .m = m, .o = o, .r = r };
+	/* the tree as the snapshot saw it: its patterns, its ignore files */
+	struct tree_walk w = { .exclude = &m->exclude, .include = &m->include,
+			       .ignore_text = snapshot_text, .ignore_ctx = &c };
 
 	memset(r, 0, sizeof(*r));
-	c.root = open(m->workdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	c.root = tree_open_root(m->workdir);
 	if (c.root < 0)
-		return err_sys(e, "cannot open the workspace %s", m->workdir);
+		return err_sys(e, "cannot open the workspace %s (a symlink on its path now? it is not followed)", m->workdir);
 	if (tree_walk(&w, c.root, &cur, e) < 0) {
 		close(c.root);
 		tree_walk_free(&w);
@@ -285,16 +344,40 @@ int restore_run(struct objstore *s, const struct manifest *m,
 		const struct entry *want = manifest_find(m, cur.v[i].path);
 
 		if (selected(o, cur.v[i].path, false) &&
-		    (want == NULL || want->type != cur.v[i].type))
+		    (want == NULL || want->type != cur.v[i].type) &&
+		    !left_out(m, cur.v[i].path))
 			remove_entry(&c, &cur.v[i]);
 	}
 	for (size_t i = 0; i < m->n; i++) {
 		const struct entry *now = manifest_find(&cur, m->v[i].path);
 
+		if (m->v[i].type == 'x')
+			continue; /* left out: left be */
 		if (now && now->type != m->v[i].type)
 			now = NULL; /* deleted above */
 		if (selected(o, m->v[i].path, m->v[i].type == 'd'))
 			put_back(&c, &m->v[i], now);
+	}
+	/* the modes of directories made above, deepest first (a read-only
+	 * one was writable while its content was put back) */
+	for (size_t i = m->n; !changes_nothing(&c) && i-- > 0;) {
+		const struct entry *d = &m->v[i];
+		const struct entry *now = manifest_find(&cur, d->path);
+		const char *name;
+		int dir;
+
+		if (d->type != 'd' || (now && now->type == 'd') ||
+		    !selected(o, d->path, true))
+			continue;
+		if ((dir = tree_open_parent(c.root, d->path, &name)) >= 0) {
+			int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (fd < 0 || fchmod(fd, d->mode) < 0)
+				failed(&c, d->path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			close(dir);
+		}
 	}
 	if (!changes_nothing(&c) && syncfs(c.root) < 0)
 		err_sys(e, "cannot sync the workspace");

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,8 @@ struct snap_ctx {
 	const struct snap_opts *o;
 	uint64_t max_file;
 	uint64_t files, bytes; /* seen so far */
+	uint64_t kept, kept_bytes; /* in the snapshot so far */
 };
-
-static int64_t ns(struct timespec t)
-{
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
 
 /* A file: its digest from the last snapshot when unchanged, else stored. */
 static int snap_file(void *ctx, int dirfd, const char *name,
@@ -33,24 +30,38 @@ static int snap_file(void *ctx, int dirfd, const char *name,
 {
 	struct snap_ctx *c = ctx;
 	const struct entry *p = c->prev ? manifest_find(c->prev, en->path) : NULL;
+	struct stat now;
 	int fd, rc;
 
 	c->bytes += (uint64_t)st->st_size;
 	if (c->o->progress && ++c->files % 64 == 0)
 		c->o->progress(c->o->progress_ctx, c->files, c->bytes);
 
-	if (p && p->type == 'f' && p->size == st->st_size &&
-	    p->mtime_ns == ns(st->st_mtim) && p->ctime_ns == ns(st->st_ctim) &&
-	    p->ino == (uint64_t)st->st_ino) {
+	bool same = p && p->type == 'f' && p->size == st->st_size &&
+		    p->mtime_ns == tree_ns(st->st_mtim) &&
+		    p->ctime_ns == tree_ns(st->st_ctim) && p->ino == (uint64_t)st->st_ino;
+
+	if ((uint64_t)st->st_size > c->max_file ||
+	    (c->o->max_files && c->kept >= c->o->max_files) ||
+	    (c->o->max_bytes && c->kept_bytes + (uint64_t)st->st_size > c->o->max_bytes))
+		return 1; /* left out, and named */
+	c->kept++;
+	c->kept_bytes += (uint64_t)st->st_size;
+	if (same) {
 		memcpy(en->digest, p->digest, SHA256_HEX);
 		return 0;
 	}
-	if ((uint64_t)st->st_size > c->max_file)
-		return 1;
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return 1; /* unreadable: left out, and said so */
-	rc = objstore_put(c->s, fd, en->digest, &en->size, e);
+	/* the file walked, not one swapped in since (a fifo, a device …),
+	 * and no more of it than it had: a file that grows is left out */
+	if (fstat(fd, &now) < 0 || !S_ISREG(now.st_mode) ||
+	    now.st_dev != st->st_dev || now.st_ino != st->st_ino) {
+		close(fd);
+		return 1;
+	}
+	rc = objstore_put(c->s, fd, (uint64_t)st->st_size, en->digest, &en->size, e);
 	close(fd);
 	c->r->read++;
 	return rc;
@@ -137,24 +148,25 @@ int snapshot_take(struct objstore *s, const struct snap_opts *o,
 	struct snap_ctx c = { .s = s, .r = r, .o = o,
 			      .max_file = o->max_file ? o->max_file : SNAPSHOT_MAX_FILE };
 	struct tree_walk w = { .file = snap_file, .ctx = &c,
-			       .exclude = o->exclude, .include = o->include };
+			       .exclude = o->exclude, .include = o->include,
+			       .record_left_out = true };
 	struct timespec t0, t1;
 	char prev_id[64], *path;
 	int root, rc;
 
 	memset(r, 0, sizeof(*r));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	root = open(o->workdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	root = tree_open_root(o->workdir);
 	if (root < 0)
-		return err_sys(e, "cannot open the workspace %s", o->workdir);
+		return err_sys(e, "cannot open the workspace %s (a symlink on its path now? it is not followed)", o->workdir);
 	if (objstore_lock(s, false, e) < 0) {
 		close(root);
 		return -1;
 	}
-	rc = snapshot_latest(s, o->workdir, &prev, prev_id, e);
-	c.prev = rc == 0 ? &prev : NULL;
+	/* the last snapshot is only a cache of digests: unreadable, none */
+	c.prev = snapshot_latest(s, o->workdir, &prev, prev_id, e) == 0 ? &prev : NULL;
 	s->added = s->added_bytes = 0;
-	rc = rc < 0 ? -1 : tree_walk(&w, root, &m, e);
+	rc = tree_walk(&w, root, &m, e);
 	close(root);
 	if (rc == 0 && s->added) /* nothing new: nothing to make durable */
 		rc = objstore_sync(s, e);
@@ -194,4 +206,15 @@ int snapshot_take(struct objstore *s, const struct snap_opts *o,
 void snap_result_free(struct snap_result *r)
 {
 	strv_free(&r->skipped_names);
+}
+
+void snapshot_warn_skipped(const struct snap_result *r)
+{
+	if (r->skipped == 0)
+		return;
+	fprintf(stderr, "latch: warning: %" PRIu64 " files left out of snapshot %s (over a limit, unreadable, special, or on another filesystem):",
+		r->skipped, r->id);
+	for (size_t i = 0; i < r->skipped_names.n; i++)
+		fprintf(stderr, " %s", r->skipped_names.v[i]);
+	fprintf(stderr, "%s\n", r->skipped > r->skipped_names.n ? " …" : "");
 }

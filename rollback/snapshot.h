@@ -25,6 +25,8 @@ struct snap_opts {
 	const char *trigger;  /* start, exec, manual, restore, end */
 	const char *session;  /* may be NULL */
 	uint64_t max_file;    /* 0: SNAPSHOT_MAX_FILE */
+	uint64_t max_files, max_bytes; /* 0: no limit; past them, files are
+					  left out (and named) */
 	const struct strv *exclude, *include; /* the profile's (tree.h) */
 	/* told the files and bytes seen so far, every few files; may be NULL */
 	void (*progress)(void *ctx, uint64_t files, uint64_t bytes);
@@ -42,6 +44,9 @@ struct snap_result {
 
 int snapshot_take(struct objstore *s, const struct snap_opts *o,
 		  struct snap_result *r, struct err *e);
+/* "latch: warning: N files left out of snapshot ID (…): a b …" on
+ * stderr, when some were. */
+void snapshot_warn_skipped(const struct snap_result *r);
 void snap_result_free(struct snap_result *r);
 
 /* The latest snapshot of `workdir` into `m` (its id into `id`, 64 bytes);

@@ -120,9 +120,10 @@ static int read_chunk(struct objstore *s, int fd, size_t *have, struct err *e)
 	return 0;
 }
 
-/* The rest of `fd` after a full first chunk, into `out`, hashed. */
+/* The rest of `fd` after a full first chunk, into `out`, hashed; 1 past
+ * `limit` bytes. */
 static int copy_rest(struct objstore *s, int fd, int out, const char *tmp,
-		     int64_t *size, struct err *e)
+		     uint64_t limit, int64_t *size, struct err *e)
 {
 	size_t have = CHUNK;
 
@@ -133,6 +134,8 @@ static int copy_rest(struct objstore *s, int fd, int out, const char *tmp,
 		if (write_all(out, s->buf, have) < 0)
 			return err_sys(e, "cannot write the object %s", tmp);
 		*size += (int64_t)have;
+		if ((uint64_t)*size > limit)
+			return 1;
 	}
 	return 0;
 }
@@ -152,13 +155,20 @@ static int place(struct objstore *s, const char *tmp, char name[SHA256_HEX + 2],
 		name[2] = '/';
 		s->dirs[ab / 8] |= (uint8_t)(1u << (ab % 8));
 	}
-	if (renameat(s->objects, tmp, s->objects, name) < 0)
-		return err_sys(e, "cannot store the object %s", name);
-	return 0;
+	if (renameat(s->objects, tmp, s->objects, name) == 0)
+		return 0;
+	if (errno == ENOENT) { /* a prune removed objects/AB/ meanwhile */
+		name[2] = '\0';
+		(void)mkdirat(s->objects, name, 0700);
+		name[2] = '/';
+		if (renameat(s->objects, tmp, s->objects, name) == 0)
+			return 0;
+	}
+	return err_sys(e, "cannot store the object %s", name);
 }
 
-int objstore_put(struct objstore *s, int fd, char digest[SHA256_HEX],
-		 int64_t *size, struct err *e)
+int objstore_put(struct objstore *s, int fd, uint64_t limit,
+		 char digest[SHA256_HEX], int64_t *size, struct err *e)
 {
 	static unsigned long seq;
 	char tmp[64], name[SHA256_HEX + 2];
@@ -170,6 +180,10 @@ int objstore_put(struct objstore *s, int fd, char digest[SHA256_HEX],
 		return -1;
 	sha256_update(s->sha, s->buf, have);
 	*size = (int64_t)have;
+	if (have > limit) {
+		sha256_hex(s->sha, digest); /* reset for the next file */
+		return 1;
+	}
 	if (have < CHUNK) { /* the whole file: a known content is not written */
 		sha256_hex(s->sha, digest);
 		object_name(digest, name);
@@ -183,7 +197,7 @@ int objstore_put(struct objstore *s, int fd, char digest[SHA256_HEX],
 	rc = write_all(out, s->buf, have) < 0
 	     ? err_sys(e, "cannot write the object %s", tmp) : 0;
 	if (rc == 0 && have == CHUNK)
-		rc = copy_rest(s, fd, out, tmp, size, e);
+		rc = copy_rest(s, fd, out, tmp, limit, size, e);
 	if (close(out) < 0 && rc == 0)
 		rc = err_sys(e, "cannot write the object %s", tmp);
 	if (have == CHUNK) {
@@ -196,7 +210,7 @@ int objstore_put(struct objstore *s, int fd, char digest[SHA256_HEX],
 	}
 	if (rc == 0)
 		rc = place(s, tmp, name, e);
-	if (rc < 0) {
+	if (rc != 0) { /* failed, or grew past its size: not stored */
 		unlinkat(s->objects, tmp, 0);
 		return rc;
 	}

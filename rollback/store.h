@@ -34,9 +34,10 @@ struct objstore {
 int objstore_open(struct objstore *s, const char *state, struct err *e);
 void objstore_close(struct objstore *s);
 
-/* Read `fd` to its end into the store: its digest and size. */
-int objstore_put(struct objstore *s, int fd, char digest[SHA256_HEX],
-		 int64_t *size, struct err *e);
+/* Read `fd` to its end into the store: its digest and size. 1 (nothing
+ * stored) when it holds more than `limit` bytes (it grew meanwhile). */
+int objstore_put(struct objstore *s, int fd, uint64_t limit,
+		 char digest[SHA256_HEX], int64_t *size, struct err *e);
 /* An object for reading, or -1 (errno ENOENT when absent). */
 int objstore_get(const struct objstore *s, const char *digest);
 /* Whether the object is present and its content has its digest. */

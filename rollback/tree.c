@@ -4,8 +4,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../common/xalloc.h"
@@ -30,15 +32,28 @@ bool tree_excluded(const char *name, int depth)
 	return false;
 }
 
-static void skip(struct tree_walk *w, const char *path)
+/* `path` is left out: counted, named (the first few), and with
+ * record_left_out put in `m` as an 'x' entry (a restore leaves it be). */
+static void skip(struct tree_walk *w, struct manifest *m, const char *path)
 {
 	w->skipped++;
 	if (w->skipped_names.n < SKIPPED_NAMED)
 		strv_push(&w->skipped_names, path);
+	if (w->record_left_out) {
+		struct entry x = { .path = xstrdup(path), .type = 'x' };
+
+		manifest_add(m, &x);
+	}
 }
 
-static int64_t ns(struct timespec t)
+int64_t tree_ns(struct timespec t)
 {
+	const int64_t max_s = INT64_MAX / 1000000000 - 1;
+
+	if (t.tv_sec > max_s)
+		return INT64_MAX;
+	if (t.tv_sec < -max_s)
+		return INT64_MIN;
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
@@ -64,7 +79,10 @@ static int walk_dir(struct tree_walk *w, int dirfd, dev_t dev,
 static bool left_out(const struct tree_walk *w, const char *name,
 		     const char *path, int depth, bool is_dir)
 {
-	if (depth == 0 && strcmp(name, ".git") == 0)
+	/* .git, and every .gitignore (a restore reads its rules from the
+	 * snapshot's copy) */
+	if ((depth == 0 && strcmp(name, ".git") == 0) ||
+	    (!is_dir && strcmp(name, ".gitignore") == 0))
 		return false;
 	if (w->inc.n && ignored(&w->inc, path, is_dir))
 		return false;
@@ -81,7 +99,7 @@ static int walk_entry(struct tree_walk *w, int dirfd, dev_t dev,
 	int rc = 0;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		skip(w, path);
+		skip(w, m, path);
 		free(path);
 		return 0;
 	}
@@ -91,14 +109,14 @@ static int walk_entry(struct tree_walk *w, int dirfd, dev_t dev,
 	}
 	en.path = path;
 	en.mode = st.st_mode & 07777;
-	en.mtime_ns = ns(st.st_mtim);
-	en.ctime_ns = ns(st.st_ctim);
+	en.mtime_ns = tree_ns(st.st_mtim);
+	en.ctime_ns = tree_ns(st.st_ctim);
 	en.ino = (uint64_t)st.st_ino;
 	if (S_ISDIR(st.st_mode) && st.st_dev == dev && depth < TREE_MAX_DEPTH) {
 		int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 		if (sub < 0) {
-			skip(w, path);
+			skip(w, m, path);
 			free(path);
 			return 0;
 		}
@@ -124,7 +142,7 @@ static int walk_entry(struct tree_walk *w, int dirfd, dev_t dev,
 		}
 	}
 	if (rc >= 0)
-		skip(w, path);
+		skip(w, m, path);
 	free(path);
 	return rc < 0 ? -1 : 0;
 }
@@ -157,7 +175,11 @@ static int push_ignores(struct tree_walk *w, int dirfd, const char *rel)
 	int pushed = 0;
 
 	for (size_t i = rel ? 1 : 0; i < 2; i++) {
-		char *text = small_file(dirfd, files[i]);
+		char *file = rel ? xjoin(rel, "/", files[i]) : xstrdup(files[i]);
+		char *text = w->ignore_text ? w->ignore_text(w->ignore_ctx, file)
+					    : small_file(dirfd, files[i]);
+
+		free(file);
 
 		if (text) {
 			ignores_push(&w->ig, rel ? rel : "", text);
@@ -258,4 +280,12 @@ int tree_open_parent(int root, const char *path, const char **name)
 	}
 	free(copy);
 	return fd;
+}
+
+int tree_open_root(const char *path)
+{
+	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+
+	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 }

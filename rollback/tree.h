@@ -16,6 +16,7 @@
 #define LATCH_TREE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "../common/err.h"
@@ -42,7 +43,17 @@ struct tree_walk {
 	 * would leave out. May be NULL. */
 	const struct strv *exclude, *include;
 	struct ignores inc;
+	bool record_left_out;  /* an 'x' entry per path left out (snapshots) */
+	/* the text of the ignore file at `path` (".gitignore", "d/.gitignore",
+	 * ".git/info/exclude"), malloc'ed, or NULL: a restore reads the
+	 * snapshot's own, not the workspace's of now. NULL: read from disk. */
+	char *(*ignore_text)(void *ctx, const char *path);
+	void *ignore_ctx;
 };
+
+/* A timestamp in nanoseconds, saturated (no overflow past 2262 or before
+ * 1678). */
+int64_t tree_ns(struct timespec t);
 
 /* Whether `name` at `depth` (0: directly in the root) is left out. */
 bool tree_excluded(const char *name, int depth);
@@ -51,6 +62,12 @@ bool tree_excluded(const char *name, int depth);
 int tree_walk(struct tree_walk *w, int root, struct manifest *m,
 	      struct err *e);
 void tree_walk_free(struct tree_walk *w);
+
+/* The workspace `path` (absolute, canonical: as snapshots record it),
+ * opened with no symlink anywhere on the path: a directory on it replaced
+ * by a symlink since cannot redirect a snapshot or a restore. -1 (errno;
+ * ELOOP for a symlink) when it cannot be. */
+int tree_open_root(const char *path);
 
 /* The directory holding `path` (relative to the open directory `root`),
  * reached one component at a time without following symlinks, and in

@@ -501,3 +501,85 @@ Test(rollback, profile_patterns_decide_what_is_kept)
 	r = LT_RUN("run", "-p", p, "--dry-run", "--", "true");
 	LT_CONTAINS(r.out, "  exclude   *.iso", r);
 }
+
+/* Over the profile's limits a snapshot is partial, and says what it left
+ * out; two snapshots of one workspace at once both complete. */
+Test(rollback, limits_leave_files_out_by_name_and_snapshots_may_overlap)
+{
+	char *p = lt_profile("lim", "extends: default\nsnapshots: {max_files: 2}\n");
+	struct lt_proc a, b;
+	struct lt_result r, ra, rb;
+
+	lt_write(lt_path(lt.work, "a.txt"), "a\n");
+	lt_write(lt_path(lt.work, "b.txt"), "b\n");
+	lt_write(lt_path(lt.work, "c.txt"), "c\n");
+	r = LT_RUN("run", "-p", p, "--", "true");
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.err, "latch: warning: 1 files left out of snapshot ", r);
+	r = LT_RUN("rollback", "list", "--json");
+	LT_CONTAINS(r.out, "\"files\":\t2,", r);
+	LT_CONTAINS(r.out, "\"skipped\":\t1\n", r);
+	make_tree();
+	lt_spawn(&a, NULL, LT_ARGV("snapshot"));
+	lt_spawn(&b, NULL, LT_ARGV("snapshot"));
+	ra = lt_wait(&a);
+	rb = lt_wait(&b);
+	LT_EXIT(ra, 0);
+	LT_EXIT(rb, 0);
+	r = LT_RUN("rollback", "verify");
+	LT_EXIT(r, 0);
+}
+
+/* A restore judges what to leave alone by the snapshot, not by the
+ * workspace of now: a .gitignore rewritten since neither exposes what was
+ * ignored to deletion nor hides a planted file; a file left out for its
+ * size stays. */
+Test(rollback, a_restore_goes_by_the_snapshot_s_own_rules)
+{
+	char *p = lt_profile("big", "extends: default\nsnapshots: {max_file_size: 1K}\n");
+	struct lt_result r;
+
+	lt_write(lt_path(lt.work, ".gitignore"), "data/\n");
+	lt_write(lt_path(lt.work, "data/local.db"), "ignored but precious\n");
+	lt_write(lt_path(lt.work, "src/a.c"), "a\n");
+	{
+		FILE *f = fopen(lt_path(lt.work, "big.bin"), "w");
+
+		cr_assert_not_null(f);
+		for (int i = 0; i < 4096; i++)
+			fputc('b', f);
+		fclose(f);
+	}
+	r = LT_RUN("run", "-p", p, "--", "true");
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.err, "big.bin", r);
+	/* the agent empties the .gitignore, plants a file and ignores it */
+	lt_write(lt_path(lt.work, ".gitignore"), "conftest.py\n");
+	lt_write(lt_path(lt.work, "conftest.py"), "planted\n");
+	r = LT_RUN("rollback", "restore", newest("start"));
+	LT_EXIT(r, 0);
+	LT_FILE_IS(lt_path(lt.work, "data/local.db"), "ignored but precious\n");
+	LT_FILE_IS(lt_path(lt.work, ".gitignore"), "data/\n");
+	cr_assert(!lt_exists(lt_path(lt.work, "conftest.py")), "a planted, ignored file survived");
+	cr_assert(lt_exists(lt_path(lt.work, "big.bin")), "a file left out for its size was deleted");
+}
+
+/* Timestamps before 1970 or after 2262, and a fifo where a file was, do
+ * not break the store or hang a snapshot. */
+Test(rollback, odd_timestamps_and_fifos_do_not_break_snapshots)
+{
+	struct lt_result r;
+	char *id;
+
+	lt_write(lt_path(lt.work, "old.txt"), "old\n");
+	lt_write(lt_path(lt.work, "future.txt"), "future\n");
+	cr_assert_eq(system(lt_fmt("cd '%s' && touch -d 1960-01-01 old.txt && "
+				   "touch -d @17000000000 future.txt && mkfifo pipe", lt.work)), 0);
+	snapshot();
+	id = snapshot(); /* reads the first one back */
+	lt_write(lt_path(lt.work, "old.txt"), "changed\n");
+	r = LT_RUN("rollback", "restore", id);
+	LT_EXIT(r, 0);
+	LT_FILE_IS(lt_path(lt.work, "old.txt"), "old\n");
+	cr_assert(lt_exists(lt_path(lt.work, "pipe")), "the fifo left out was deleted");
+}

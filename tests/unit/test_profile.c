@@ -405,6 +405,15 @@ Test(profile, snapshots_mapping_turns_them_on_with_patterns)
 	p = P("snapshots: {enabled: false, exclude: [x]}\n");
 	cr_assert_eq(p->snapshots, TRI_FALSE);
 	profile_free(p);
+	p = P("snapshots: {max_files: 100, max_bytes: 1G, max_file_size: 10M}\n");
+	cr_assert_eq(p->snap_max_files, 100);
+	cr_assert_eq(p->snap_max_bytes, 1ULL << 30);
+	cr_assert_eq(p->snap_max_file_size, 10ULL << 20);
+	profile_free(p);
+	assert_msg_contains(parse_fail(false, "snapshots: {max_bytes: lots}\n"),
+			    "'max_bytes' is a size such as 500M or 2G, not 'lots'");
+	assert_msg_contains(parse_fail(false, "snapshots: {max_files: 2.5k}\n"),
+			    "'max_files' is a number of files");
 }
 
 Test(profile, audit_section_is_refused)

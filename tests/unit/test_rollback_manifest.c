@@ -108,7 +108,7 @@ Test(manifest, damage_is_refused_with_its_line)
 	refused("something else\n", "not a latch snapshot manifest");
 	refused("latch-snapshot 1\nworkdir /w\n", "incomplete");
 	refused("latch-snapshot 1\nentries\n", "incomplete");
-	refused(with_entry("f 644 3 1 1 1 %s a -", ok), ":4: line too long or cut short");
+	refused(with_entry("f 644 3 1 1 1 %s a -", ok), ":4: line cut short");
 	refused(with_entry("f 644 3 1 1 1 %.10s a -\n", ok), ":4: malformed");
 	refused(with_entry("x 644 3 1 1 1 %s a -\n", ok), ":4: malformed");
 	refused(with_entry("f 99999 3 1 1 1 %s a -\n", ok), ":4: malformed");
