@@ -80,3 +80,17 @@ char *strv_join(const char *const *v, size_t n)
 	s[o] = '\0';
 	return s;
 }
+
+void fput_word(FILE *f, const char *w)
+{
+	for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+}

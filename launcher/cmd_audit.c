@@ -36,21 +36,6 @@ static double num(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
-/* A word on one line: control characters shown as \n, \t, \xNN. */
-static void print_word(const char *w)
-{
-	for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
-		if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p == '\t')
-			fputs("\\t", stdout);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\x%02x", *p);
-		else
-			putchar(*p);
-	}
-}
-
 static void print_words(const cJSON *a)
 {
 	const cJSON *w;
@@ -59,7 +44,7 @@ static void print_words(const cJSON *a)
 	cJSON_ArrayForEach(w, a) {
 		if (!first)
 			putchar(' ');
-		print_word(cJSON_IsString(w) ? w->valuestring : "?");
+		fput_word(stdout, cJSON_IsString(w) ? w->valuestring : "?");
 		first = false;
 	}
 }

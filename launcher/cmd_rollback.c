@@ -145,10 +145,12 @@ static void report_snapshot(const char *what, const struct snap_result *r)
 }
 
 static int take(struct objstore *s, const char *workdir, const char *trigger,
-		const char *what, char *id)
+		const struct manifest *like, const char *what, char *id)
 {
 	struct progress pr;
 	struct snap_opts so = { .workdir = workdir, .trigger = trigger,
+				.exclude = like ? &like->exclude : NULL,
+				.include = like ? &like->include : NULL,
 				.progress = progress_files, .progress_ctx = &pr };
 	struct snap_result r = { 0 };
 	struct err e;
@@ -196,7 +198,7 @@ int cmd_snapshot(int argc, char **argv)
 		return taken ? 0 : EXIT_LATCH;
 	}
 	if ((w = workspace(o.workdir)) != NULL && open_store(&s) == 0) {
-		rc = take(&s, w, "manual", "snapshot", NULL) == 0 ? 0 : EXIT_LATCH;
+		rc = take(&s, w, "manual", NULL, "snapshot", NULL) == 0 ? 0 : EXIT_LATCH;
 		objstore_close(&s);
 	}
 	free(w);
@@ -314,11 +316,7 @@ static void print_change(void *ctx, const char *verb, const char *path)
 {
 	(void)ctx;
 	printf("%-8s ", verb);
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			printf("\\x%02x", *p);
-		else
-			putchar(*p);
+	fput_word(stdout, path);
 	putchar('\n');
 }
 
@@ -410,7 +408,7 @@ static int restore(struct objstore *s, const char *id, struct rb_opts *o)
 		strv_push_owned(&rel, p);
 	}
 	if (!o->dry_run &&
-	    take(s, m.workdir, "restore", "before restoring, the workspace is snapshot", undo) < 0)
+	    take(s, m.workdir, "restore", &m, "before restoring, the workspace is snapshot", undo) < 0)
 		goto out;
 	/* a prune waits, so the objects stay (the snapshot above unlocked) */
 	if (objstore_lock(s, false, &e) < 0 || restore_run(s, &m, &ro, &r, &e) < 0) {
@@ -479,7 +477,9 @@ static int verify(struct objstore *s, const char *id)
 			continue;
 		objects++;
 		if (objstore_check(s, refs[k].digest, &e) < 0) {
-			printf("%s: %s: %s\n", refs[k].snapshot, refs[k].path, e.msg);
+			printf("%s: ", refs[k].snapshot);
+			fput_word(stdout, refs[k].path);
+			printf(": %s\n", e.msg);
 			bad++;
 		}
 	}

@@ -179,10 +179,17 @@ static int load(struct objstore *s, struct strv *ids, struct snap **out,
 	struct strv all = { 0 };
 
 	(void)dir_names(dir, "", false, &all);
-	free(dir);
-	for (size_t i = 0; i < all.n; i++)
-		if (strstr(all.v[i], ".tmp-") == NULL)
+	for (size_t i = 0; i < all.n; i++) {
+		if (strstr(all.v[i], ".tmp-") == NULL) {
 			strv_push(ids, all.v[i]);
+		} else { /* a manifest a killed snapshot left half written */
+			char *tmp = xasprintf("%s/%s", dir, all.v[i]);
+
+			unlink(tmp);
+			free(tmp);
+		}
+	}
+	free(dir);
 	strv_free(&all);
 	v = xcalloc(ids->n + 1, sizeof(*v));
 	*out = v;

@@ -68,7 +68,9 @@ static bool changes_nothing(const struct rctx *c)
 static void failed(struct rctx *c, const char *path, const char *why)
 {
 	c->r->failed++;
-	fprintf(stderr, "latch: rollback: %s: %s\n", path, why);
+	fputs("latch: rollback: ", stderr);
+	fput_word(stderr, path);
+	fprintf(stderr, ": %s\n", why);
 }
 
 /* ---- what differs ---- */
@@ -337,6 +339,7 @@ int restore_run(struct objstore *s, const struct manifest *m,
 	if (tree_walk(&w, c.root, &cur, e) < 0) {
 		close(c.root);
 		tree_walk_free(&w);
+		manifest_free(&cur);
 		return -1;
 	}
 	/* deepest first: what the snapshot lacks, or holds as another type */
@@ -380,7 +383,7 @@ int restore_run(struct objstore *s, const struct manifest *m,
 		}
 	}
 	if (!changes_nothing(&c) && syncfs(c.root) < 0)
-		err_sys(e, "cannot sync the workspace");
+		failed(&c, ".", "the restored files could not be synced to disk");
 	close(c.root);
 	tree_walk_free(&w);
 	manifest_free(&cur);

@@ -214,7 +214,9 @@ void snapshot_warn_skipped(const struct snap_result *r)
 		return;
 	fprintf(stderr, "latch: warning: %" PRIu64 " files left out of snapshot %s (over a limit, unreadable, special, or on another filesystem):",
 		r->skipped, r->id);
-	for (size_t i = 0; i < r->skipped_names.n; i++)
-		fprintf(stderr, " %s", r->skipped_names.v[i]);
+	for (size_t i = 0; i < r->skipped_names.n; i++) {
+		fputc(' ', stderr);
+		fput_word(stderr, r->skipped_names.v[i]);
+	}
 	fprintf(stderr, "%s\n", r->skipped > r->skipped_names.n ? " …" : "");
 }

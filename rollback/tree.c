@@ -195,7 +195,7 @@ static int walk_dir(struct tree_walk *w, int dirfd, dev_t dev,
 		    struct err *e)
 {
 	int pushed = push_ignores(w, dirfd, rel);
-	int fd = dup(dirfd);
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
 	int rc = 0;
@@ -266,7 +266,7 @@ void tree_walk_free(struct tree_walk *w)
 int tree_open_parent(int root, const char *path, const char **name)
 {
 	char *copy = xstrdup(path), *p = copy, *slash;
-	int fd = dup(root);
+	int fd = fcntl(root, F_DUPFD_CLOEXEC, 0);
 
 	*name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	while (fd >= 0 && (slash = strchr(p, '/')) != NULL) {
