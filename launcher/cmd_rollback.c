@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/dirnames.h"
+#include "../common/amount.h"
 #include "../common/strv.h"
 #include "../common/xalloc.h"
 #include "../rollback/diff.h"
@@ -33,31 +33,20 @@ struct rb_opts {
 /* --keep N, --max-size SIZE[KMG], --older-than DAYS. */
 static int prune_value(struct prune_opts *p, int opt, const char *v)
 {
+	uint64_t n;
 	char *end;
-	double d = strtod(v, &end);
 
-	if (end == v || d <= 0 || d > 1e15)
-		return -1;
-	if (opt == 'k') {
-		if (*end != '\0' || d != (long)d)
-			return -1;
-		p->keep = (long)d;
-	} else if (opt == 'o') {
-		if (*end != '\0')
-			return -1;
-		p->older_than_days = d;
-	} else {
-		static const char units[] = "KMGT";
-		const char *u = *end ? strchr(units, *end) : NULL;
-
-		if (*end && (u == NULL || end[1] != '\0'))
-			return -1;
-		for (const char *q = units; u && q <= u; q++)
-			d *= 1024;
-		if (d >= 1.8e19)
-			return -1;
-		p->max_size = (uint64_t)d;
+	if (opt == 'o') {
+		p->older_than_days = strtod(v, &end);
+		return end != v && *end == '\0' && p->older_than_days > 0 &&
+		       p->older_than_days <= 1e15 ? 0 : -1;
 	}
+	if (amount_parse(v, opt == 'm', &n) < 0)
+		return -1;
+	if (opt == 'k')
+		p->keep = (long)n;
+	else
+		p->max_size = n;
 	return 0;
 }
 
@@ -208,19 +197,6 @@ int cmd_snapshot(int argc, char **argv)
 
 /* ---- rollback ---- */
 
-/* Snapshot ids, oldest first. */
-static void snapshot_ids(const struct objstore *s, struct strv *ids)
-{
-	char *dir = objstore_snapshots_dir(s);
-	struct strv all = { 0 };
-
-	(void)dir_names(dir, "", false, &all);
-	for (size_t i = 0; i < all.n; i++)
-		if (strstr(all.v[i], ".tmp-") == NULL)
-			strv_push(ids, all.v[i]);
-	strv_free(&all);
-	free(dir);
-}
 
 static int read_snapshot(const struct objstore *s, const char *id,
 			 struct manifest *m, int header_only)
@@ -251,7 +227,7 @@ static int list(const struct objstore *s, bool json)
 	struct strv ids = { 0 };
 	cJSON *arr = json ? cJSON_CreateArray() : NULL;
 
-	snapshot_ids(s, &ids);
+	objstore_snapshot_ids(s, &ids, NULL);
 	if (!json)
 		printf("%-30s %-24s %-8s %8s %10s  %s\n", "ID", "TIME", "TRIGGER",
 		       "FILES", "MB", "WORKDIR");
@@ -452,7 +428,7 @@ static int verify(struct objstore *s, const char *id)
 	if (id)
 		strv_push(&ids, id);
 	else
-		snapshot_ids(s, &ids);
+		objstore_snapshot_ids(s, &ids, NULL);
 	ms = xcalloc(ids.n + 1, sizeof(*ms));
 	for (size_t i = 0; i < ids.n; i++) {
 		if (read_snapshot(s, ids.v[i], &ms[i], 0) < 0) {

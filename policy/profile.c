@@ -5,6 +5,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "../common/amount.h"
 #include "../common/xalloc.h"
 #include "../common/yamlwalk.h"
 #include "capnames.h"
@@ -444,22 +445,14 @@ static int snapshots_include(struct ctx *c, const char *k, yaml_node_t *v)
 static int want_amount(struct ctx *c, const char *k, yaml_node_t *v,
 		       bool size, uint64_t *out)
 {
-	static const char units[] = "KMGT";
-	const char *s, *u;
-	char *end;
-	double d;
+	const char *s;
 
 	if (yw_want_scalar(&c->w, v, k, &s) < 0)
 		return -1;
-	d = strtod(s, &end);
-	u = size && *end ? strchr(units, *end) : NULL;
-	if (end == s || d < 1 || d > 1e18 || (*end && (u == NULL || end[1])))
+	if (amount_parse(s, size, out) < 0)
 		return yw_fail(&c->w, v, size ? "'%s' is a size such as 500M or 2G, not '%s'"
 					      : "'%s' is a number of files, not '%s'",
 			       k, s);
-	for (const char *q = units; u && q <= u; q++)
-		d *= 1024;
-	*out = (uint64_t)d;
 	return 0;
 }
 

@@ -66,23 +66,6 @@ static int old_content(struct dctx *c, const struct entry *e)
 	return to;
 }
 
-/* The workspace's file `path`, reached without following symlinks, or -1. */
-static int new_content(const struct dctx *c, const char *path)
-{
-	const char *name;
-	int dir = tree_open_parent(c->root, path, &name), fd;
-	struct stat st;
-
-	if (dir < 0)
-		return -1;
-	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	close(dir);
-	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
 
 /* diff -u between two descriptors (-1: /dev/null), labelled a/ and b/. */
 static int run_diff(struct dctx *c, const char *path, int a, int b)
@@ -123,7 +106,7 @@ static void each(void *ctx, const char *verb, const char *path)
 	struct dctx *c = ctx;
 	const struct entry *e = manifest_find(c->m, path);
 	bool was_file = e && e->type == 'f' && strcmp(verb, "added") != 0;
-	int a = -1, b = strcmp(verb, "deleted") != 0 ? new_content(c, path) : -1;
+	int a = -1, b = strcmp(verb, "deleted") != 0 ? tree_open_file(c->root, path) : -1;
 
 	c->changed = 1;
 	if (strcmp(verb, "mode") == 0) {

@@ -1,7 +1,6 @@
 /* prune.c — dropping old snapshots and the objects nothing names. */
 #include "prune.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -174,23 +173,17 @@ static void collect(struct objstore *s, const struct refs *refs,
 static int load(struct objstore *s, struct strv *ids, struct snap **out,
 		struct err *e)
 {
-	char *dir = objstore_snapshots_dir(s);
+	struct strv temps = { 0 };
 	struct snap *v;
-	struct strv all = { 0 };
 
-	(void)dir_names(dir, "", false, &all);
-	for (size_t i = 0; i < all.n; i++) {
-		if (strstr(all.v[i], ".tmp-") == NULL) {
-			strv_push(ids, all.v[i]);
-		} else { /* a manifest a killed snapshot left half written */
-			char *tmp = xasprintf("%s/%s", dir, all.v[i]);
+	objstore_snapshot_ids(s, ids, &temps);
+	for (size_t i = 0; i < temps.n; i++) { /* killed snapshots' */
+		char *tmp = objstore_snapshot(s, temps.v[i]);
 
-			unlink(tmp);
-			free(tmp);
-		}
+		unlink(tmp);
+		free(tmp);
 	}
-	free(dir);
-	strv_free(&all);
+	strv_free(&temps);
 	v = xcalloc(ids->n + 1, sizeof(*v));
 	*out = v;
 	for (size_t i = 0; i < ids->n; i++) {

@@ -79,33 +79,16 @@ static void failed(struct rctx *c, const char *path, const char *why)
 static bool current_digest(struct rctx *c, const char *path, int64_t size,
 			   char hex[SHA256_HEX])
 {
-	const char *name;
-	int dir = tree_open_parent(c->root, path, &name), fd;
-	struct stat st;
-	int64_t total = 0;
-	char *buf;
-	ssize_t n = 0;
+	/* read no further than it should be long (a growing file swapped
+	 * in would never end) */
+	int fd = tree_open_file(c->root, path);
+	int64_t got;
 
-	fd = dir >= 0 ? openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
-	if (dir >= 0)
-		close(dir);
 	if (fd < 0)
 		return false;
-	/* a regular file, read no further than it should be long (a fifo
-	 * or a growing file swapped in would never end) */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return false;
-	}
-	buf = xmalloc(CHUNK);
-	while (total <= size && (n = read(fd, buf, CHUNK)) > 0) {
-		sha256_update(c->s->sha, buf, (size_t)n);
-		total += n;
-	}
-	free(buf);
+	got = objstore_hash(c->s, fd, size, hex);
 	close(fd);
-	sha256_hex(c->s->sha, hex);
-	return n >= 0 && total == size;
+	return got == size;
 }
 
 /* Whether the current entry `cur` has the content of snapshot entry `e`. */

@@ -1,7 +1,6 @@
 /* snapshot.c — taking a snapshot of a workspace into the store. */
 #include "snapshot.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -101,43 +100,25 @@ static char *iso_now(void)
 int snapshot_latest(const struct objstore *s, const char *workdir,
 		    struct manifest *m, char *id, struct err *e)
 {
-	char *dir = objstore_snapshots_dir(s), *best = NULL;
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct strv ids = { 0 };
 	int rc = 1;
 
-	if (d == NULL) {
-		rc = err_sys(e, "cannot read %s", dir);
-		free(dir);
-		return rc;
-	}
-	while ((de = readdir(d)) != NULL) {
+	objstore_snapshot_ids(s, &ids, NULL);
+	/* newest first: the first of this workspace is the one */
+	for (size_t i = ids.n; rc == 1 && i-- > 0;) {
+		char *path = objstore_snapshot(s, ids.v[i]);
 		struct manifest h;
 		struct err ignored;
-		char *path;
 
-		if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp-") ||
-		    (best && strcmp(de->d_name, best) <= 0))
-			continue;
-		path = xasprintf("%s/%s", dir, de->d_name);
 		if (manifest_read(path, &h, 1, &ignored) == 0 &&
 		    strcmp(h.workdir, workdir) == 0) {
-			free(best);
-			best = xstrdup(de->d_name);
+			rc = manifest_read(path, m, 0, e) == 0 ? 0 : -1;
+			snprintf(id, 64, "%s", ids.v[i]);
 		}
 		manifest_free(&h);
 		free(path);
 	}
-	closedir(d);
-	if (best) {
-		char *path = xasprintf("%s/%s", dir, best);
-
-		rc = manifest_read(path, m, 0, e) == 0 ? 0 : -1;
-		snprintf(id, 64, "%s", best);
-		free(path);
-		free(best);
-	}
-	free(dir);
+	strv_free(&ids);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/dirnames.h"
 #include "../common/xalloc.h"
 
 #define CHUNK (256 * 1024)
@@ -227,22 +228,32 @@ int objstore_get(const struct objstore *s, const char *digest)
 	return openat(s->objects, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 }
 
+int64_t objstore_hash(struct objstore *s, int fd, int64_t limit,
+		      char hex[SHA256_HEX])
+{
+	int64_t total = 0;
+	ssize_t n = 0;
+
+	while ((limit < 0 || total <= limit) && (n = read(fd, s->buf, CHUNK)) > 0) {
+		sha256_update(s->sha, s->buf, (size_t)n);
+		total += n;
+	}
+	sha256_hex(s->sha, hex);
+	return n < 0 ? -1 : total;
+}
+
 int objstore_check(struct objstore *s, const char *digest, struct err *e)
 {
-	char *buf, hex[SHA256_HEX];
+	char hex[SHA256_HEX];
 	int fd = objstore_get(s, digest);
-	ssize_t n;
+	int64_t n;
 
 	if (fd < 0)
 		return err_sys(e, "object %.12s… is missing", digest);
-	buf = xmalloc(CHUNK);
-	while ((n = read(fd, buf, CHUNK)) > 0)
-		sha256_update(s->sha, buf, (size_t)n);
-	free(buf);
+	n = objstore_hash(s, fd, -1, hex);
 	close(fd);
-	sha256_hex(s->sha, hex);
 	if (n < 0)
-		return err_sys(e, "object %.12s… cannot be read", digest);
+		return err_set(e, "object %.12s… cannot be read", digest);
 	if (strcmp(hex, digest) != 0)
 		return err_set(e, "object %.12s… is corrupt (its content hashes to %.12s…)",
 			       digest, hex);
@@ -264,4 +275,20 @@ char *objstore_snapshot(const struct objstore *s, const char *id)
 char *objstore_snapshots_dir(const struct objstore *s)
 {
 	return xasprintf("%s/snapshots", s->dir);
+}
+
+void objstore_snapshot_ids(const struct objstore *s, struct strv *ids,
+			   struct strv *temps)
+{
+	char *dir = objstore_snapshots_dir(s);
+	struct strv all = { 0 };
+
+	(void)dir_names(dir, "", false, &all);
+	for (size_t i = 0; i < all.n; i++)
+		if (strstr(all.v[i], ".tmp-") == NULL)
+			strv_push(ids, all.v[i]);
+		else if (temps)
+			strv_push(temps, all.v[i]);
+	strv_free(&all);
+	free(dir);
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../common/err.h"
+#include "../common/strv.h"
 #include "sha256.h"
 
 struct objstore {
@@ -40,6 +41,11 @@ int objstore_put(struct objstore *s, int fd, uint64_t limit,
 		 char digest[SHA256_HEX], int64_t *size, struct err *e);
 /* An object for reading, or -1 (errno ENOENT when absent). */
 int objstore_get(const struct objstore *s, const char *digest);
+/* The digest of what `fd` holds from where it is, reading no more than
+ * `limit` + 1 bytes (limit < 0: to its end): the bytes read, -1 on a read
+ * error. */
+int64_t objstore_hash(struct objstore *s, int fd, int64_t limit,
+		      char hex[SHA256_HEX]);
 /* Whether the object is present and its content has its digest. */
 int objstore_check(struct objstore *s, const char *digest, struct err *e);
 /* Wait for the store's lock: shared (snapshots, which add objects
@@ -55,5 +61,9 @@ int objstore_sync(struct objstore *s, struct err *e);
 char *objstore_snapshot(const struct objstore *s, const char *id);
 /* The snapshots directory (fresh string). */
 char *objstore_snapshots_dir(const struct objstore *s);
+/* The snapshot ids, oldest first (ids sort by time); into `temps` (may
+ * be NULL) the manifests half written by a snapshot that was killed. */
+void objstore_snapshot_ids(const struct objstore *s, struct strv *ids,
+			   struct strv *temps);
 
 #endif

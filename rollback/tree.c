@@ -289,3 +289,20 @@ int tree_open_root(const char *path)
 
 	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 }
+
+int tree_open_file(int root, const char *path)
+{
+	const char *name;
+	int dir = tree_open_parent(root, path, &name), fd;
+	struct stat st;
+
+	if (dir < 0)
+		return -1;
+	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dir);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}

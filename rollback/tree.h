@@ -69,6 +69,11 @@ void tree_walk_free(struct tree_walk *w);
  * ELOOP for a symlink) when it cannot be. */
 int tree_open_root(const char *path);
 
+/* The regular file `path` under `root`, reached as tree_open_parent does
+ * and opened without blocking (O_NONBLOCK: no fifo may hang the reader);
+ * -1 when it cannot be, or is no regular file. */
+int tree_open_file(int root, const char *path);
+
 /* The directory holding `path` (relative to the open directory `root`),
  * reached one component at a time without following symlinks, and in
  * *name its last component; -1 (errno) when it cannot be. */

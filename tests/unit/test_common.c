@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/amount.h"
 #include "../../common/dirnames.h"
 #include "../../common/err.h"
 #include "../../common/strv.h"
@@ -177,4 +178,21 @@ Test(dirnames, names_by_suffix_sorted_without_dot_files_or_twins)
 	strv_free(&names);
 	cr_assert_eq(system((snprintf(p, sizeof(p), "rm -rf %s", dir), p)), 0);
 	cr_assert_eq(dir_names(dir, "", false, &names), -1);
+}
+
+Test(amount, counts_and_sizes)
+{
+	uint64_t n = 0;
+
+	cr_assert_eq(amount_parse("2G", true, &n), 0);
+	cr_assert_eq(n, 2ULL << 30);
+	cr_assert_eq(amount_parse("100000", false, &n), 0);
+	cr_assert_eq(n, 100000);
+	cr_assert_eq(amount_parse("2.5", false, &n), -1);  /* a count is whole */
+	cr_assert_eq(amount_parse("2G", false, &n), -1);   /* no unit on a count */
+	cr_assert_eq(amount_parse("0.5", true, &n), -1);   /* at least 1 */
+	cr_assert_eq(amount_parse("5X", true, &n), -1);
+	cr_assert_eq(amount_parse("5MB", true, &n), -1);
+	cr_assert_eq(amount_parse("1e15T", true, &n), -1); /* past 64 bits */
+	cr_assert_eq(amount_parse("", true, &n), -1);
 }
