@@ -34,9 +34,10 @@ KERNEL_SRC := $(wildcard kernel/*.c)
 RULES_SRC  := $(wildcard rules/*.c)
 AUDIT_SRC  := $(wildcard audit/*.c)
 ROLLBACK_SRC := $(wildcard rollback/*.c)
+PROXY_SRC  := $(wildcard proxy/*.c)
 LAUNCH_SRC := $(filter-out launcher/main.c,$(wildcard launcher/*.c))
 LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(RULES_SRC) $(AUDIT_SRC) $(KERNEL_SRC) $(ROLLBACK_SRC) \
-              $(LAUNCH_SRC) shim/session.c
+              $(PROXY_SRC) $(LAUNCH_SRC) shim/session.c
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ   := $(BUILD)/launcher/main.o
 # latch-shim: the shim (shim/main.c) with the rule engine it judges with
@@ -140,7 +141,7 @@ install: latch latch-shim
 deps:
 	@missing=""; for p in build-essential pkg-config libyaml-dev libcjson-dev \
 	  libpcre2-dev libcriterion-dev libseccomp-dev libssl-dev clang \
-	  libclang-rt-14-dev valgrind tmux busybox; do \
+	  libclang-rt-14-dev valgrind tmux busybox python3 curl openssl; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \

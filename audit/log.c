@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 struct audit_log {
 	int fd;
+	pthread_mutex_t mu;  /* the judge's and the proxy's threads log too */
 	unsigned long seq;
 	char *path;
 	char *id;
@@ -69,6 +71,7 @@ struct audit_log *audit_open(const char *state_dir, struct err *e)
 		return NULL;
 	}
 	l->fd = fd;
+	pthread_mutex_init(&l->mu, NULL);
 	return l;
 }
 
@@ -87,16 +90,20 @@ void audit_close(struct audit_log *l)
 	if (l == NULL)
 		return;
 	close(l->fd);
+	pthread_mutex_destroy(&l->mu);
 	free(l->path);
 	free(l->id);
 	free(l);
 }
 
+/* A record's first fields; the log is held until emit() writes it, so
+ * that records are numbered in the order they are written. */
 static cJSON *record(struct audit_log *l, const char *event)
 {
 	cJSON *o = cJSON_CreateObject();
 	char now[48];
 
+	pthread_mutex_lock(&l->mu);
 	utc_now(now, sizeof(now), false);
 	cJSON_AddNumberToObject(o, "seq", (double)++l->seq);
 	cJSON_AddStringToObject(o, "time", now);
@@ -111,13 +118,14 @@ static void emit(struct audit_log *l, cJSON *o)
 	size_t n;
 
 	cJSON_Delete(o);
-	if (s == NULL)
-		return;
-	n = strlen(s);
-	s[n] = '\n'; /* replaces the NUL: written with its length */
-	if (write(l->fd, s, n + 1) != (ssize_t)(n + 1))
-		dprintf(2, "latch: audit: cannot write '%s': %s\n", l->path,
-			strerror(errno));
+	if (s != NULL) {
+		n = strlen(s);
+		s[n] = '\n'; /* replaces the NUL: written with its length */
+		if (write(l->fd, s, n + 1) != (ssize_t)(n + 1))
+			dprintf(2, "latch: audit: cannot write '%s': %s\n", l->path,
+				strerror(errno));
+	}
+	pthread_mutex_unlock(&l->mu);
 	free(s);
 }
 
@@ -189,5 +197,36 @@ void audit_end(struct audit_log *l, int status, unsigned long allowed,
 	cJSON_AddNumberToObject(o, "status", status);
 	cJSON_AddNumberToObject(o, "allowed", (double)allowed);
 	cJSON_AddNumberToObject(o, "refused", (double)refused);
+	emit(l, o);
+}
+
+void audit_net(struct audit_log *l, const struct audit_net *ev)
+{
+	cJSON *o = record(l, "net");
+
+	cJSON_AddStringToObject(o, "kind", ev->kind);
+	add_string_or_null(o, "host", ev->host);
+	cJSON_AddNumberToObject(o, "port", ev->port);
+	if (ev->path)
+		cJSON_AddStringToObject(o, "path", ev->path);
+	cJSON_AddStringToObject(o, "decision", ev->decision);
+	if (ev->reason)
+		cJSON_AddStringToObject(o, "reason", ev->reason);
+	if (ev->status)
+		cJSON_AddNumberToObject(o, "status", ev->status);
+	if (ev->address)
+		cJSON_AddStringToObject(o, "address", ev->address);
+	emit(l, o);
+}
+
+void audit_net_end(struct audit_log *l, const char *host, unsigned port,
+		   uint64_t up, uint64_t down)
+{
+	cJSON *o = record(l, "net_end");
+
+	cJSON_AddStringToObject(o, "host", host);
+	cJSON_AddNumberToObject(o, "port", port);
+	cJSON_AddNumberToObject(o, "bytes_up", (double)up);
+	cJSON_AddNumberToObject(o, "bytes_down", (double)down);
 	emit(l, o);
 }

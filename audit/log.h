@@ -13,6 +13,13 @@
  *          rule (id or null), reason (why it was refused, when no rule
  *          decided), answer (to an ask), enforced (false under --monitor),
  *          snapshot (the id of the snapshot taken before it)
+ *   net:   a decision of the network proxy (proxy.h): kind (connect: a
+ *          tunnel; http: a forwarded request), host, port, path (http;
+ *          without its query), decision (allow|deny), reason and status
+ *          (the HTTP status answered) of a refusal, address (the one
+ *          connected to)
+ *   net_end: an allowed connection closed: host, port, bytes_up,
+ *          bytes_down
  *   end:   exit status, execs allowed, refused
  * Hash chaining and `latch audit verify` come with the audit issue.
  */
@@ -21,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../common/err.h"
@@ -53,6 +61,20 @@ struct audit_exec {
 	const char *snapshot;     /* the snapshot taken before it, or NULL */
 };
 void audit_exec(struct audit_log *l, const struct audit_exec *ev);
+
+struct audit_net {
+	const char *kind;         /* connect | http */
+	const char *host;         /* NULL before the target is known */
+	unsigned port;
+	const char *path;         /* http: without the query; else NULL */
+	const char *decision;     /* allow | deny */
+	const char *reason;       /* deny: why */
+	int status;               /* deny: the HTTP status answered */
+	const char *address;      /* allow: the address connected to */
+};
+void audit_net(struct audit_log *l, const struct audit_net *ev);
+void audit_net_end(struct audit_log *l, const char *host, unsigned port,
+		   uint64_t up, uint64_t down);
 
 void audit_end(struct audit_log *l, int status, unsigned long allowed,
 	       unsigned long refused);

@@ -69,7 +69,7 @@ _latch()
     local cword=$COMP_CWORD
     local latch=${COMP_WORDS[0]}
     local commands='run shell why check rules audit snapshot rollback profile setup completion help'
-    local grants='--allow --read --write --exec --deny --env'
+    local grants='--allow --read --write --exec --deny --env --net --allow-domain'
     local common='-p --profile -w --workdir -h --help'
     COMPREPLY=()
 
@@ -200,6 +200,13 @@ _latch()
         _latch_reply -W 'read write exec' -- "$cur"
         return 0
         ;;
+    --net)
+        _latch_reply -W 'open allowlist block' -- "$cur"
+        return 0
+        ;;
+    --allow-domain)
+        return 0
+        ;;
     esac
 
     # Options stop at the first operand or at `--` (as latch parses them).
@@ -213,7 +220,7 @@ _latch()
         fi
         case $w in
         -p | --profile | -w | --workdir | --allow | --read | --write | \
-            --exec | --deny | --env | --path | --op | --cwd | --pack)
+            --exec | --deny | --env | --net | --allow-domain | --path | --op | --cwd | --pack)
             ((i++))
             [[ ${COMP_WORDS[i]} == = ]] && ((i++))
             ;;

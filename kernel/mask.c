@@ -2,54 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int write_file(const char *path, const char *text, struct err *e)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return err_sys(e, "mask: open %s", path);
-	n = write(fd, text, strlen(text));
-	close(fd);
-	if (n != (ssize_t)strlen(text))
-		return err_sys(e, "mask: write '%s' to %s", text, path);
-	return 0;
-}
-
-/* A private mount namespace; as a non-root user inside a new user namespace
- * that maps only the caller's own uid and gid. */
-static int enter_namespaces(struct err *e)
-{
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
-	char map[64];
-
-	if (uid == 0) {
-		if (unshare(CLONE_NEWNS) < 0)
-			return err_sys(e, "mask: unshare(CLONE_NEWNS)");
-	} else {
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
-			return err_sys(e, "mask: unshare(CLONE_NEWUSER|CLONE_NEWNS) (unprivileged user namespaces are needed to hide denied paths inside a grant)");
-		if (write_file("/proc/self/setgroups", "deny", e) < 0)
-			return -1;
-		snprintf(map, sizeof(map), "%u %u 1", uid, uid);
-		if (write_file("/proc/self/uid_map", map, e) < 0)
-			return -1;
-		snprintf(map, sizeof(map), "%u %u 1", gid, gid);
-		if (write_file("/proc/self/gid_map", map, e) < 0)
-			return -1;
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return err_sys(e, "mask: mount(/, MS_REC|MS_PRIVATE)");
-	return 0;
-}
 
 /* A detached, read-only tmpfs holding an empty mode-000 directory "d" and
  * file "f": the covers for denied paths. */
@@ -213,8 +170,6 @@ int mask_apply(const struct mask *m, size_t n, struct err *e)
 
 	if (n == 0)
 		return 0;
-	if (enter_namespaces(e) < 0)
-		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (m[i].source) {
 			if (nb == MASK_MAX_BINDS)

@@ -4,9 +4,9 @@
  * private mount namespace: a denied directory or file is covered by an empty,
  * read-only, mode-000 tmpfs object; a deny_write path is bind-mounted onto
  * itself read-only; a bind mask shows another directory there, read-only.
- * Done in the child before Landlock, which then forbids
- * the sandbox from changing mounts. As root this needs only CLONE_NEWNS; as
- * another user it first enters a new user namespace mapping its own uid/gid.
+ * Done in the child before Landlock, which then forbids the sandbox from
+ * changing mounts, inside the private mount namespace it entered first
+ * (ns.h).
  */
 #ifndef LATCH_MASK_H
 #define LATCH_MASK_H
@@ -28,8 +28,8 @@ struct mask {
 };
 #define MASK_MAX_BINDS 4
 
-/* Enter the namespaces and apply masks in order (callers sort outermost
- * first). n == 0 is a no-op. */
+/* Apply masks in order (callers sort outermost first), in a private mount
+ * namespace (ns_enter). n == 0 is a no-op. */
 int mask_apply(const struct mask *m, size_t n, struct err *e);
 
 #endif

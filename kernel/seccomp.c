@@ -12,6 +12,8 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "../common/xalloc.h"
@@ -19,8 +21,11 @@
 /* Written out: libseccomp's SCMP_An macros leave a field to the compiler. */
 #define ARG(n, o, a, b) \
 	((struct scmp_arg_cmp){ .arg = (n), .op = (o), .datum_a = (a), .datum_b = (b) })
-/* ioctl's request is an unsigned int: compare the low 32 bits only. */
-#define IOCTL_CMD(cmd) ARG(1, SCMP_CMP_MASKED_EQ, 0xffffffffu, (cmd))
+/* An int argument equal to `v`: the low 32 bits only, as the kernel reads
+ * it (a caller may set the upper ones to slip past a full comparison). */
+#define INT_EQ(n, v) ARG(n, SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)(v))
+/* ioctl's request is an unsigned int */
+#define IOCTL_CMD(cmd) INT_EQ(1, cmd)
 
 /* With exec judging: nothing but the caller may write the caller's memory
  * while its exec is parked (see launcher/verify.h). ptrace requests that
@@ -44,9 +49,6 @@ static int add_argv_guards(scmp_filter_ctx ctx)
 	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-				      SCMP_SYS(io_uring_setup), 0);
-	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
 				      ARG(0, SCMP_CMP_MASKED_EQ,
 					  CLONE_VM | CLONE_THREAD | CLONE_VFORK,
@@ -59,7 +61,60 @@ static int add_argv_guards(scmp_filter_ctx ctx)
 	return rc;
 }
 
-static int add_rules(scmp_filter_ctx ctx, bool allow_unix, bool notify_exec)
+/* With the network restricted: sockets are unix ones, TCP over IPv4/IPv6
+ * (type SOCK_STREAM, protocol 0 or IPPROTO_TCP: not SCTP or MPTCP, which
+ * Landlock's TCP rules do not cover) and NETLINK_ROUTE (libc and libuv
+ * list interfaces with it; in the sandbox's network namespace it sees
+ * only loopback, and changing anything needs a capability it has not).
+ * Every other family (packet, vsock, which no network namespace
+ * confines, bluetooth, …) and type (UDP, raw, ICMP ping) fails with
+ * EACCES; so do TCP Fast Open sends (data sent with the connect), and
+ * io_uring, whose operations bypass these checks. */
+static int add_net_rules(scmp_filter_ctx ctx)
+{
+	const uint32_t deny = SCMP_ACT_ERRNO(EACCES);
+	int rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 1,
+				  INT_EQ(0, AF_UNSPEC));
+
+	for (int f = AF_INET + 1; rc == 0 && f < AF_NETLINK; f++)
+		if (f != AF_INET6)
+			rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 1,
+					      INT_EQ(0, f));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 2,
+				      INT_EQ(0, AF_NETLINK),
+				      ARG(2, SCMP_CMP_NE, NETLINK_ROUTE, 0));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 1,
+				      ARG(0, SCMP_CMP_GT, AF_NETLINK, 0));
+	for (int i = 0, fam[] = { AF_INET, AF_INET6 }; rc == 0 && i < 2; i++) {
+		for (int t = 0; rc == 0 && t <= 0xf; t++)
+			if (t != SOCK_STREAM)
+				rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 2,
+						      INT_EQ(0, fam[i]),
+						      ARG(1, SCMP_CMP_MASKED_EQ, 0xf, (scmp_datum_t)t));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 2,
+					      INT_EQ(0, fam[i]),
+					      ARG(2, SCMP_CMP_GT, IPPROTO_TCP, 0));
+		for (int p = 1; rc == 0 && p < IPPROTO_TCP; p++)
+			rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 2,
+					      INT_EQ(0, fam[i]),
+					      INT_EQ(2, p));
+	}
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(sendto), 1,
+				      ARG(3, SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(sendmsg), 1,
+				      ARG(2, SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(sendmmsg), 1,
+				      ARG(3, SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN));
+	return rc;
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct seccomp_spec *sp)
 {
 	int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl),
 				  1, IOCTL_CMD(TIOCSTI));
@@ -67,15 +122,21 @@ static int add_rules(scmp_filter_ctx ctx, bool allow_unix, bool notify_exec)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
 				      SCMP_SYS(ioctl), 1, IOCTL_CMD(TIOCLINUX));
-	if (rc == 0 && !allow_unix)
+	if (rc == 0 && !sp->allow_unix)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
 				      SCMP_SYS(socket), 1,
-				      ARG(0, SCMP_CMP_EQ, AF_UNIX, 0));
-	if (rc == 0 && notify_exec)
+				      INT_EQ(0, AF_UNIX));
+	if (rc == 0 && sp->inet_stream_only)
+		rc = add_net_rules(ctx);
+	/* io_uring: its operations see neither exec nor socket rules */
+	if (rc == 0 && (sp->notify_exec || sp->inet_stream_only))
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+				      SCMP_SYS(io_uring_setup), 0);
+	if (rc == 0 && sp->notify_exec)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execve), 0);
-	if (rc == 0 && notify_exec)
+	if (rc == 0 && sp->notify_exec)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(execveat), 0);
-	if (rc == 0 && notify_exec)
+	if (rc == 0 && sp->notify_exec)
 		rc = add_argv_guards(ctx);
 	return rc;
 }
@@ -107,8 +168,8 @@ static int export(scmp_filter_ctx ctx, struct seccomp_prog *out, struct err *e)
 	return 0;
 }
 
-int seccomp_build(bool allow_unix_sockets, bool notify_exec,
-		  struct seccomp_prog *out, struct err *e)
+int seccomp_build(const struct seccomp_spec *sp, struct seccomp_prog *out,
+		  struct err *e)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int rc;
@@ -122,7 +183,7 @@ int seccomp_build(bool allow_unix_sockets, bool notify_exec,
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 			      SCMP_ACT_KILL_PROCESS);
 	if (rc == 0)
-		rc = add_rules(ctx, allow_unix_sockets, notify_exec);
+		rc = add_rules(ctx, sp);
 	if (rc < 0) {
 		seccomp_release(ctx);
 		return err_set(e, "seccomp: building the filter failed: %s",

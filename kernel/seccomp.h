@@ -6,6 +6,10 @@
  *    pathname unix socket is not a Landlock right, so a sandbox could drive
  *    any daemon it can reach (tmux, D-Bus, ssh-agent, docker) from outside
  *    its grants; socketpair(2) stays available;
+ *  - with the network restricted (`inet_stream_only`): socket() only for
+ *    unix, TCP over IPv4/IPv6 and NETLINK_ROUTE; every other family and
+ *    type (UDP, raw, ICMP, packet, vsock …), TCP Fast Open sends and
+ *    io_uring fail (EACCES; io_uring_setup ENOSYS);
  *  - system calls of another architecture (i386, x32) kill the process;
  *  - with `notify_exec`, execve and execveat wait for the supervisor, which
  *    receives them on the listener descriptor (seccomp_unotify(2)); and
@@ -31,8 +35,14 @@ struct seccomp_prog {
 	unsigned short len;
 };
 
-int seccomp_build(bool allow_unix_sockets, bool notify_exec,
-		  struct seccomp_prog *out, struct err *e);
+struct seccomp_spec {
+	bool allow_unix;       /* socket(AF_UNIX) */
+	bool notify_exec;      /* execve/execveat to the supervisor */
+	bool inet_stream_only; /* the network is restricted (above) */
+};
+
+int seccomp_build(const struct seccomp_spec *sp, struct seccomp_prog *out,
+		  struct err *e);
 /* Child side: requires no_new_privs. With `listener` non-NULL the filter is
  * loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER and *listener receives the
  * notification descriptor, for the supervisor. */

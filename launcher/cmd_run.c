@@ -36,11 +36,34 @@ static void print_warnings(const struct capset *cs, const struct sandbox *sb)
 		fprintf(stderr, "latch: notice: %zu protected path(s) do not exist yet; to keep them from being created, new entries are refused directly in %s%s (see --dry-run)\n",
 			sb->rules.missing.n, sb->rules.restricted.v[0],
 			sb->rules.restricted.n > 1 ? " and a few of its subdirectories" : "");
-	if (cs->net_mode == NET_BLOCK)
-		fprintf(stderr, "latch: notice: network block covers TCP only (Landlock); UDP and raw sockets are not restricted yet\n");
 	for (size_t i = 0; i < sb->gaps.n; i++)
 		fprintf(stderr, "latch: best effort: NOT enforced: %s\n",
 			sb->gaps.v[i]);
+}
+
+/* With network `allowlist`: the proxy's allowlist and token, and the
+ * child's environment pointed at it. */
+static int proxy_setup(struct proxy_setup *ps, struct allowlist *allow,
+		       const struct capset *cs, struct strv *env)
+{
+	struct err e;
+	char *url;
+
+	for (size_t i = 0; i < cs->net_allow.n; i++)
+		if (allow_add(allow, cs->net_allow.v[i], &e) < 0) {
+			die_msg(e.msg);
+			return -1;
+		}
+	if (proxy_token(ps) < 0) {
+		perror("latch: getrandom (the proxy's token)");
+		return -1;
+	}
+	ps->allow = allow;
+	ps->private_ok = cs->net_private;
+	url = xasprintf("http://latch:%s@127.0.0.1:%d", ps->token, PROXY_PORT);
+	env_proxy(env, url);
+	free(url);
+	return 0;
 }
 
 /* The rule packs are parsed on a second thread while the main thread builds
@@ -181,6 +204,8 @@ static int run_argv(struct opts *o, char **argv)
 	struct pack_job job = { .rc = 0 };
 	struct shims shims = { .keep = -1 };
 	struct objstore store;
+	struct proxy_setup ps = { 0 };
+	struct allowlist allow = { 0 };
 	struct stat self;
 	pthread_t tid;
 	bool threaded = false, store_open = false;
@@ -243,6 +268,8 @@ static int run_argv(struct opts *o, char **argv)
 		goto out;
 	}
 	print_warnings(&pl.cs, &sb);
+	if (sb.proxy && proxy_setup(&ps, &allow, &pl.cs, &env) < 0)
+		goto out;
 	if (fill_shims(&shims, rules, &pl, &sb, o->monitor, &env) < 0 ||
 	    open_log(&log, &pl, argv, o->monitor) < 0 ||
 	    baseline(&store, &store_open, &pl, log) < 0)
@@ -268,7 +295,10 @@ static int run_argv(struct opts *o, char **argv)
 		struct child_spec spec = { .argv = argv, .envp = env.v,
 					   .sb = &sb, .cs = &pl.cs,
 					   .judge = sb.judge ? &js : NULL,
+					   .proxy = sb.proxy ? &ps : NULL,
 					   .log = log };
+
+		ps.log = log;
 
 		rc = supervise_run(&spec);
 		/* what the session left, restorable too */
@@ -284,6 +314,7 @@ out:
 		pthread_join(tid, NULL);
 	strv_free(&env);
 	strv_free(&stripped);
+	allowlist_free(&allow);
 	sandbox_free(&sb);
 	rules_free(rules);
 	plan_free(&pl);

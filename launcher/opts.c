@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../proxy/allow.h"
+
 enum {
 	O_ALLOW = 256, O_READ, O_WRITE, O_EXEC, O_DENY, O_ENV, O_BEST,
-	O_JSON, O_PATH, O_OP, O_MONITOR,
+	O_JSON, O_PATH, O_OP, O_MONITOR, O_NET, O_ALLOW_DOMAIN,
 };
 
 static const struct {
@@ -22,6 +24,8 @@ static const struct {
 	{ { "exec", required_argument, NULL, O_EXEC }, OPT_GRANTS },
 	{ { "deny", required_argument, NULL, O_DENY }, OPT_GRANTS },
 	{ { "env", required_argument, NULL, O_ENV }, OPT_GRANTS },
+	{ { "net", required_argument, NULL, O_NET }, OPT_GRANTS },
+	{ { "allow-domain", required_argument, NULL, O_ALLOW_DOMAIN }, OPT_GRANTS },
 	{ { "best-effort", no_argument, NULL, O_BEST }, OPT_RUN },
 	{ { "dry-run", no_argument, NULL, 'n' }, OPT_RUN },
 	{ { "monitor", no_argument, NULL, O_MONITOR }, OPT_RUN },
@@ -31,6 +35,38 @@ static const struct {
 };
 
 #define N_OPTS (sizeof(table) / sizeof(table[0]))
+
+/* --net MODE: -1 (said) when it is none of the three. */
+static int net_mode(struct opts *o, const char *cmd, const char *mode)
+{
+	static const char *const names[] = { [NET_OPEN] = "open",
+		[NET_BLOCK] = "block", [NET_ALLOWLIST] = "allowlist" };
+
+	for (int m = NET_OPEN; m <= NET_ALLOWLIST; m++)
+		if (strcmp(mode, names[m]) == 0) {
+			o->cli.net_mode = (enum net_mode)m;
+			return 0;
+		}
+	fprintf(stderr, "latch %s: --net must be open, allowlist or block, not '%s'\n",
+		cmd, mode);
+	return -1;
+}
+
+/* --allow-domain HOST: checked as a profile's entry is. */
+static int allow_domain(struct opts *o, const char *cmd, const char *entry)
+{
+	struct allowlist a = { 0 };
+	struct err e;
+	int rc = allow_add(&a, entry, &e);
+
+	allowlist_free(&a);
+	if (rc < 0) {
+		fprintf(stderr, "latch %s: --allow-domain: %s\n", cmd, e.msg);
+		return -1;
+	}
+	strv_push(&o->cli.allow_domains, entry);
+	return 0;
+}
 
 int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 {
@@ -62,6 +98,14 @@ int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 		case O_EXEC: strv_push(&o->cli.exec, optarg); break;
 		case O_DENY: strv_push(&o->cli.deny, optarg); break;
 		case O_ENV: strv_push(&o->cli.env_allow, optarg); break;
+		case O_NET:
+			if (net_mode(o, argv[0], optarg) < 0)
+				return -1;
+			break;
+		case O_ALLOW_DOMAIN:
+			if (allow_domain(o, argv[0], optarg) < 0)
+				return -1;
+			break;
 		case O_BEST: o->best_effort = true; break;
 		case O_MONITOR: o->monitor = true; break;
 		case O_JSON: o->json = true; break;
@@ -90,4 +134,5 @@ void opts_free(struct opts *o)
 	strv_free(&o->cli.exec);
 	strv_free(&o->cli.deny);
 	strv_free(&o->cli.env_allow);
+	strv_free(&o->cli.allow_domains);
 }

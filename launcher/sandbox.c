@@ -10,6 +10,8 @@
 #include "../policy/access.h"
 #include "../kernel/caps.h"
 #include "../kernel/features.h"
+#include "../kernel/ns.h"
+#include "../proxy/proxy.h"
 
 /* Landlock features latch relies on; each missing one is a gap. */
 static const int needed_always[] = { 1, 3, 5, 6 };
@@ -17,7 +19,7 @@ static const int needed_always[] = { 1, 3, 5, 6 };
 
 static bool net_restricted(const struct capset *cs)
 {
-	return cs->net_mode == NET_BLOCK;
+	return cs->net_mode == NET_BLOCK || cs->net_mode == NET_ALLOWLIST;
 }
 
 static int cmp_mask(const void *a, const void *b)
@@ -60,12 +62,20 @@ static void plan_masks(struct sandbox *sb, const struct capset *cs)
 
 static void plan_landlock(struct sandbox *sb, const struct capset *cs)
 {
+	/* with the proxy, its port too */
+	sb->connect_ports = xmalloc((cs->n_net_connect + 1) * sizeof(*sb->connect_ports));
+	if (cs->n_net_connect)
+		memcpy(sb->connect_ports, cs->net_connect,
+		       cs->n_net_connect * sizeof(*sb->connect_ports));
+	sb->n_connect_ports = cs->n_net_connect;
+	if (sb->proxy)
+		sb->connect_ports[sb->n_connect_ports++] = PROXY_PORT;
 	expand_grants(cs, &sb->rules);
 	sb->ll = (struct ll_spec){
 		.paths = sb->rules.v, .n_paths = sb->rules.n,
 		.net_handled = net_restricted(cs) && sb->abi >= 4,
 		.bind_ports = cs->net_bind, .n_bind = cs->n_net_bind,
-		.connect_ports = cs->net_connect, .n_connect = cs->n_net_connect,
+		.connect_ports = sb->connect_ports, .n_connect = sb->n_connect_ports,
 		.scope = sb->abi >= 6, .abi = sb->abi,
 	};
 	if (sb->rules.restricted.n) {
@@ -149,7 +159,12 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, bool judge_exec,
 				xasprintf("%zu denied path(s) inside grants hidden by a private mount namespace",
 					  sb->n_masks));
 	strv_push(&sb->enforced, "no_new_privs; all capabilities dropped");
-	if (seccomp_build(cs->unix_sockets, sb->judge, &sb->filter, e) < 0)
+	sb->netns = net_restricted(cs);
+	sb->proxy = cs->net_mode == NET_ALLOWLIST;
+	if (seccomp_build(&(struct seccomp_spec){ .allow_unix = cs->unix_sockets,
+						   .notify_exec = sb->judge,
+						   .inet_stream_only = sb->netns },
+			  &sb->filter, e) < 0)
 		return -1;
 	if (sb->judge)
 		strv_push(&sb->enforced, "seccomp: every execve/execveat judged by the rule packs before it runs");
@@ -160,10 +175,16 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, bool judge_exec,
 		strv_push(&sb->not_enforced, "unix sockets allowed (network: {unix: allow}): a pathname socket reaches services outside the sandbox (tmux, D-Bus, ssh-agent, docker)");
 	else
 		strv_push(&sb->enforced, "seccomp: unix sockets refused (socketpair allowed; network: {unix: allow} to permit)");
-	if (cs->net_mode == NET_OPEN)
+	if (cs->net_mode == NET_OPEN) {
 		strv_push(&sb->not_enforced, "network: open (not restricted by this profile)");
-	else
-		strv_push(&sb->not_enforced, "network: block covers TCP only (Landlock); UDP and raw sockets wait for the seccomp layer");
+	} else {
+		if (sb->proxy)
+			strv_push_owned(&sb->enforced, xasprintf("network: allowlist; a network namespace of its own with only loopback, the way out latch's proxy at 127.0.0.1:%d (%zu allowed host entries; HTTP_PROXY/HTTPS_PROXY set)",
+								 PROXY_PORT, cs->net_allow.n));
+		else
+			strv_push(&sb->enforced, "network: blocked; a network namespace of its own with only loopback (no TCP, UDP/DNS or ICMP leaves the sandbox)");
+		strv_push(&sb->enforced, "seccomp: sockets only unix, TCP and NETLINK_ROUTE (no UDP, raw, packet, vsock; no TCP Fast Open, no io_uring)");
+	}
 	plan_landlock(sb, cs);
 	return 0;
 }
@@ -182,6 +203,7 @@ void sandbox_free(struct sandbox *sb)
 	ll_list_free(&sb->rules);
 	seccomp_prog_free(&sb->filter);
 	free(sb->masks);
+	free(sb->connect_ports);
 	strv_free(&sb->enforced);
 	strv_free(&sb->not_enforced);
 	strv_free(&sb->gaps);
@@ -189,8 +211,12 @@ void sandbox_free(struct sandbox *sb)
 }
 
 int sandbox_enter(const struct sandbox *sb, const struct capset *cs,
-		  int *listener, struct err *e)
+		  int *listener, int *proxy, struct err *e)
 {
+	if (ns_enter(sb->n_masks > 0, sb->netns, e) < 0)
+		return -1;
+	if (sb->proxy && (*proxy = ns_listen(PROXY_PORT, e)) < 0)
+		return -1;
 	if (mask_apply(sb->masks, sb->n_masks, e) < 0)
 		return -1;
 	/* The inherited cwd still points below any mount just placed on it:

@@ -3,8 +3,9 @@
  * sandbox_plan() (parent, before fork) decides what this kernel will enforce
  * and refuses when something the profile needs is missing, unless best
  * effort was accepted. sandbox_enter() (child, after fork) applies, in order:
- * masks (mount namespace) → re-enter the cwd → no_new_privs → capability
- * drop → Landlock → seccomp filter.
+ * namespaces (mount; network when the network is restricted) → masks →
+ * re-enter the cwd → no_new_privs → capability drop → Landlock → seccomp
+ * filter.
  */
 #ifndef LATCH_SANDBOX_H
 #define LATCH_SANDBOX_H
@@ -29,6 +30,10 @@ struct sandbox {
 	size_t n_masks;
 	struct seccomp_prog filter; /* kernel/seccomp.h */
 	bool judge;                /* execs go to the supervisor (judge.h) */
+	bool netns;                /* a network namespace of its own (ns.h) */
+	bool proxy;                /* and latch's proxy the way out (proxy.h) */
+	uint16_t *connect_ports;   /* Landlock's: the profile's, the proxy's */
+	size_t n_connect_ports;
 	const char *cwd;           /* re-entered after the masks (may be NULL) */
 	struct strv enforced;      /* what will hold, one line each */
 	struct strv not_enforced;  /* what will not, informational lines too */
@@ -49,8 +54,10 @@ void sandbox_free(struct sandbox *sb);
 void sandbox_bind(struct sandbox *sb, const char *source, const char *target);
 
 /* Child side: apply every layer. On failure `e` names the operation. When
- * execs are judged, *listener receives the seccomp notification fd. */
+ * execs are judged, *listener receives the seccomp notification fd; with
+ * the proxy, *proxy its listening socket, made in the sandbox's network
+ * namespace before Landlock (close-on-exec). */
 int sandbox_enter(const struct sandbox *sb, const struct capset *cs,
-		  int *listener, struct err *e);
+		  int *listener, int *proxy, struct err *e);
 
 #endif

@@ -74,6 +74,7 @@ struct child_ctx {
 	const sigset_t *old;
 	pid_t parent;
 	struct judge *judge; /* judging: who serves the listener; else NULL */
+	struct proxy *proxy; /* network allowlist: who serves the proxy */
 };
 
 /* Runs on its own stack in the supervisor's memory and descriptor table
@@ -85,15 +86,18 @@ static int child(void *arg)
 	const struct child_ctx *c = arg;
 	const struct child_spec *s = c->spec;
 	struct err e;
-	int er, listener = -1;
+	int er, listener = -1, proxy = -1;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != c->parent)
 		_exit(125);
 	sigprocmask(SIG_SETMASK, c->old, NULL);
-	if (sandbox_enter(s->sb, s->cs, c->judge ? &listener : NULL, &e) < 0) {
+	if (sandbox_enter(s->sb, s->cs, c->judge ? &listener : NULL,
+			  c->proxy ? &proxy : NULL, &e) < 0) {
 		dprintf(2, "latch: cannot enter the sandbox: %s\n", e.msg);
 		_exit(125);
 	}
+	if (c->proxy)
+		proxy_publish(c->proxy, proxy);
 	if (c->judge)
 		judge_publish(c->judge, listener);
 	er = exec_path(s->argv, s->envp);
@@ -113,9 +117,9 @@ static int child(void *arg)
 /* Start the child; the parent resumes once it has exec'd (or died). Its
  * first exec is already judged, by the judge's thread. */
 static pid_t spawn(const struct child_spec *spec, const sigset_t *old,
-		   struct judge *j)
+		   struct judge *j, struct proxy *px)
 {
-	struct child_ctx c = { spec, old, getpid(), j };
+	struct child_ctx c = { spec, old, getpid(), j, px };
 	void *stack;
 	pid_t pid;
 
@@ -290,6 +294,7 @@ int supervise_run(const struct child_spec *spec)
 	bool done = false;
 	long kill_at = 0;
 	struct judge judge, *j = NULL;
+	struct proxy proxy, *px = NULL;
 
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
@@ -308,12 +313,24 @@ int supervise_run(const struct child_spec *spec)
 		}
 		j = &judge;
 	}
+	if (spec->proxy) {
+		if (proxy_start(&proxy, spec->proxy) < 0) {
+			perror("latch: cannot start the network proxy");
+			if (j)
+				judge_stop(j);
+			close(sigfd);
+			return 125;
+		}
+		px = &proxy;
+	}
 	fflush(NULL);
-	pid = spawn(spec, &old, j);
+	pid = spawn(spec, &old, j, px);
 	if (pid < 0) {
 		perror("latch: clone");
 		if (j)
 			judge_stop(j);
+		if (px)
+			proxy_stop(px);
 		close(sigfd);
 		return 125;
 	}
@@ -346,6 +363,8 @@ int supervise_run(const struct child_spec *spec)
 		}
 	}
 	end_leftovers(&set);
+	if (px)
+		proxy_stop(px);
 	if (j)
 		judge_stop(j);
 	close(sigfd);

@@ -24,6 +24,7 @@
 
 #include "../policy/capset.h"
 #include "../rules/rule.h"
+#include "../proxy/proxy.h"
 #include "judge.h"
 #include "sandbox.h"
 
@@ -35,6 +36,7 @@ struct child_spec {
 	const struct sandbox *sb;
 	const struct capset *cs;
 	const struct judge_setup *judge; /* non-NULL: judge every exec */
+	const struct proxy_setup *proxy; /* non-NULL: serve the proxy */
 	struct audit_log *log;      /* may be NULL */
 };
 

@@ -36,7 +36,10 @@ static const char grants_help[] =
 	"      --exec PATH          grant execute\n"
 	"      --deny PATH          deny all access, even inside a grant\n"
 	"      --env NAME           keep environment variable NAME despite the\n"
-	"                           profile's secret patterns\n";
+	"                           profile's secret patterns\n"
+	"      --net MODE           open, allowlist (latch's proxy) or block\n"
+	"      --allow-domain HOST  with allowlist, let HOST through too\n"
+	"                           (HOST[:PORT][/PATH], *.example.com)\n";
 
 static const struct {
 	const char *name, *synopsis, *body;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/xalloc.h"
+#include "../proxy/proxy.h"
 #include "capnames.h"
 #include "suggest.h"
 
@@ -200,6 +201,14 @@ static void add_ports(uint16_t **arr, size_t *n, const struct strv *ports)
 		*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
 		(*arr)[(*n)++] = port;
 	}
+}
+
+static bool has_port(const uint16_t *ports, size_t n, uint16_t port)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ports[i] == port)
+			return true;
+	return false;
 }
 
 /* ---- group selection ---- */
@@ -588,6 +597,10 @@ static void build_rest(struct capset *cs, struct profile *const *chain,
 			cs->net_mode = p->net_mode;
 		if (p->net_unix != TRI_UNSET)
 			cs->unix_sockets = p->net_unix == TRI_TRUE;
+		if (p->net_private != TRI_UNSET)
+			cs->net_private = p->net_private == TRI_TRUE;
+		for (size_t j = 0; j < p->net_allow.n; j++)
+			strv_push(&cs->net_allow, p->net_allow.v[j]);
 		add_ports(&cs->net_bind, &cs->n_net_bind, &p->net_bind);
 		add_ports(&cs->net_connect, &cs->n_net_connect, &p->net_connect);
 		for (size_t j = 0; j < p->caps_keep.n; j++)
@@ -648,6 +661,12 @@ int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
 	apply_denies(cs);
 	fold_grants(cs);
 	build_rest(cs, chain, n);
+	if (cli && cli->net_mode != NET_UNSET)
+		cs->net_mode = cli->net_mode;
+	for (size_t i = 0; cli && i < cli->allow_domains.n; i++)
+		strv_push(&cs->net_allow, cli->allow_domains.v[i]);
+	if (cs->net_mode == NET_ALLOWLIST && has_port(cs->net_bind, cs->n_net_bind, PROXY_PORT))
+		return err_set(e, "network bind port %d is the proxy's, inside the sandbox; choose another", PROXY_PORT);
 	return build_rule_packs(&b, chain, n);
 }
 
@@ -729,6 +748,7 @@ void capset_free(struct capset *cs)
 	strv_free(&cs->env_allow);
 	strv_free(&cs->env_deny);
 	strv_free(&cs->env_set);
+	strv_free(&cs->net_allow);
 	strv_free(&cs->warnings);
 	strv_free(&cs->rule_packs);
 	strv_free(&cs->rule_packs_origin);

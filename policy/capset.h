@@ -71,6 +71,8 @@ struct cli_grants {
 			      (launcher/shims.h), canonical: read and
 			      exec; NULL: none */
 	const char *cwd;                            /* relative paths resolve here */
+	enum net_mode net_mode;  /* --net (NET_UNSET: the profile's) */
+	struct strv allow_domains; /* --allow-domain, checked (allow.h) */
 };
 
 struct capset {
@@ -91,6 +93,8 @@ struct capset {
 	struct strv env_allow, env_deny, env_set;
 
 	enum net_mode net_mode;
+	struct strv net_allow;   /* allowlist entries: the chain's, then the CLI's */
+	bool net_private;        /* the proxy may reach private/loopback addresses */
 	bool unix_sockets;       /* socket(AF_UNIX) allowed (default: refused) */
 	uint16_t *net_bind, *net_connect;
 	size_t n_net_bind, n_net_connect;

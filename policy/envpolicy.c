@@ -79,3 +79,19 @@ void env_apply(const struct capset *cs, char *const *environ_in,
 	for (size_t i = 0; i < cs->env_set.n; i++)
 		set_var(out, cs->env_set.v[i]);
 }
+
+void env_proxy(struct strv *out, const char *url)
+{
+	static const char *const names[] = { "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+		"http_proxy", "https_proxy", "all_proxy" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *kv = xjoin(names[i], "=", url);
+
+		set_var(out, kv);
+		free(kv);
+	}
+	set_var(out, "NO_PROXY=localhost,127.0.0.1,::1");
+	set_var(out, "no_proxy=localhost,127.0.0.1,::1");
+	set_var(out, "NODE_USE_ENV_PROXY=1");
+}

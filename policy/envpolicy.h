@@ -27,4 +27,10 @@ bool env_is_injection(const char *name);
 void env_apply(const struct capset *cs, char *const *environ_in,
 	       struct strv *out, struct strv *stripped);
 
+/* Point every HTTP client at latch's proxy `url` (with the session's
+ * token as its user info): HTTP_PROXY, HTTPS_PROXY, ALL_PROXY in both
+ * cases (replacing the user's: the sandbox has no other way out),
+ * NO_PROXY for loopback, NODE_USE_ENV_PROXY=1 (Node's own fetch). */
+void env_proxy(struct strv *out, const char *url);
+
 #endif

@@ -8,6 +8,7 @@
 #include "../common/amount.h"
 #include "../common/xalloc.h"
 #include "../common/yamlwalk.h"
+#include "../proxy/allow.h"
 #include "capnames.h"
 #include "envpolicy.h"
 #include "suggest.h"
@@ -270,11 +271,40 @@ static int net_mode(struct ctx *c, const char *k, yaml_node_t *v)
 	else if (strcmp(s, "block") == 0)
 		c->p->net_mode = NET_BLOCK;
 	else if (strcmp(s, "allowlist") == 0)
-		return yw_fail(&c->w, v, "network mode 'allowlist' needs latch's proxy, which this version does not have yet; use 'block' or 'open'%s%s",
-			    "", NULL);
+		c->p->net_mode = NET_ALLOWLIST;
 	else
-		return yw_fail(&c->w, v, "network mode must be 'open' or 'block', not '%s'%s",
+		return yw_fail(&c->w, v, "network mode must be 'open', 'allowlist' or 'block', not '%s'%s",
 			    s, NULL);
+	return 0;
+}
+
+/* Hosts the proxy lets through (allowlist mode): each entry checked here,
+ * so a mistake names its line. */
+static int net_allow(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	size_t first = c->p->net_allow.n;
+	int *lines = NULL;
+	int rc = yw_want_list(&c->w, v, k, &c->p->net_allow, false, &lines);
+
+	for (size_t i = first; rc == 0 && i < c->p->net_allow.n; i++) {
+		struct allowlist a = { 0 };
+		struct err e;
+
+		if (allow_add(&a, c->p->net_allow.v[i], &e) < 0)
+			rc = err_set(c->w.e, "%s:%d: %s", c->w.file, lines[i], e.msg);
+		allowlist_free(&a);
+	}
+	free(lines);
+	return rc;
+}
+
+static int net_private(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	bool b = false;
+
+	if (yw_want_bool(&c->w, v, k, &b) < 0)
+		return -1;
+	c->p->net_private = b ? TRI_TRUE : TRI_FALSE;
 	return 0;
 }
 
@@ -327,6 +357,7 @@ static int k_network(struct ctx *c, const char *k, yaml_node_t *v)
 	static const struct key keys[] = {
 		{ "mode", net_mode }, { "bind", net_bind },
 		{ "connect", net_connect }, { "unix", net_unix },
+		{ "allow", net_allow }, { "private", net_private },
 	};
 
 	if (v->type == YAML_SCALAR_NODE)
@@ -651,6 +682,7 @@ void profile_free(struct profile *p)
 	strv_free(&p->env_set);
 	strv_free(&p->net_bind);
 	strv_free(&p->net_connect);
+	strv_free(&p->net_allow);
 	strv_free(&p->caps_keep);
 	strv_free(&p->rule_packs);
 	strv_free(&p->rule_add);

@@ -48,7 +48,7 @@ struct path_rule {
 
 enum tristate { TRI_UNSET = 0, TRI_FALSE, TRI_TRUE };
 
-enum net_mode { NET_UNSET = 0, NET_OPEN, NET_BLOCK };
+enum net_mode { NET_UNSET = 0, NET_OPEN, NET_BLOCK, NET_ALLOWLIST };
 
 struct profile {
 	char *file;      /* path it was read from (owned) */
@@ -82,6 +82,8 @@ struct profile {
 	enum tristate net_unix;  /* unix: allow | block (socket(AF_UNIX)) */
 	struct strv net_bind;    /* TCP ports, as decimal strings */
 	struct strv net_connect;
+	struct strv net_allow;   /* allowlist entries (proxy/allow.h), checked */
+	enum tristate net_private; /* private/loopback destinations allowed */
 
 	struct strv caps_keep;   /* "CAP_NET_BIND_SERVICE", … */
 	enum tristate best_effort;

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 struct snap_ctx {
 	struct objstore *s;
 	const struct manifest *prev;
+	size_t at;             /* in prev: both are sorted by path */
 	struct snap_result *r;
 	const struct snap_opts *o;
 	uint64_t max_file;
@@ -23,47 +26,71 @@ struct snap_ctx {
 	uint64_t kept, kept_bytes; /* in the snapshot so far */
 };
 
-/* A file: its digest from the last snapshot when unchanged, else stored. */
-static int snap_file(void *ctx, int dirfd, const char *name,
-		     const struct stat *st, struct entry *en, struct err *e)
+/* The last snapshot's entry for `path`, or NULL; asked in path order. */
+static const struct entry *prev_entry(struct snap_ctx *c, const char *path)
 {
-	struct snap_ctx *c = ctx;
-	const struct entry *p = c->prev ? manifest_find(c->prev, en->path) : NULL;
+	int cmp = 1;
+
+	while (c->prev && c->at < c->prev->n &&
+	       (cmp = strcmp(c->prev->v[c->at].path, path)) < 0)
+		c->at++;
+	return cmp == 0 ? &c->prev->v[c->at] : NULL;
+}
+
+/* A file: its digest from the last snapshot when unchanged, else read
+ * and stored. 1: left out (over a limit, unreadable, replaced since the
+ * walk). */
+static int snap_file(struct snap_ctx *c, int root, struct entry *en,
+		     struct err *e)
+{
+	const struct entry *p = prev_entry(c, en->path);
 	struct stat now;
 	int fd, rc;
 
-	c->bytes += (uint64_t)st->st_size;
+	c->bytes += (uint64_t)en->size;
 	if (c->o->progress && ++c->files % 64 == 0)
 		c->o->progress(c->o->progress_ctx, c->files, c->bytes);
-
-	bool same = p && p->type == 'f' && p->size == st->st_size &&
-		    p->mtime_ns == tree_ns(st->st_mtim) &&
-		    p->ctime_ns == tree_ns(st->st_ctim) && p->ino == (uint64_t)st->st_ino;
-
-	if ((uint64_t)st->st_size > c->max_file ||
+	if ((uint64_t)en->size > c->max_file ||
 	    (c->o->max_files && c->kept >= c->o->max_files) ||
-	    (c->o->max_bytes && c->kept_bytes + (uint64_t)st->st_size > c->o->max_bytes))
-		return 1; /* left out, and named */
-	c->kept++;
-	c->kept_bytes += (uint64_t)st->st_size;
-	if (same) {
-		memcpy(en->digest, p->digest, SHA256_HEX);
-		return 0;
-	}
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return 1; /* unreadable: left out, and said so */
-	/* the file walked, not one swapped in since (a fifo, a device …),
-	 * and no more of it than it had: a file that grows is left out */
-	if (fstat(fd, &now) < 0 || !S_ISREG(now.st_mode) ||
-	    now.st_dev != st->st_dev || now.st_ino != st->st_ino) {
-		close(fd);
+	    (c->o->max_bytes && c->kept_bytes + (uint64_t)en->size > c->o->max_bytes))
 		return 1;
+	if (p && p->type == 'f' && p->size == en->size && p->mtime_ns == en->mtime_ns &&
+	    p->ctime_ns == en->ctime_ns && p->ino == en->ino) {
+		memcpy(en->digest, p->digest, SHA256_HEX);
+	} else {
+		fd = tree_open_file(root, en->path);
+		if (fd < 0)
+			return 1;
+		/* the file walked, not one swapped in since, and no more of
+		 * it than it had: a file that grows is left out */
+		if (fstat(fd, &now) < 0 || now.st_ino != en->ino) {
+			close(fd);
+			return 1;
+		}
+		rc = objstore_put(c->s, fd, (uint64_t)en->size, en->digest, &en->size, e);
+		close(fd);
+		c->r->read++;
+		if (rc != 0)
+			return rc;
 	}
-	rc = objstore_put(c->s, fd, (uint64_t)st->st_size, en->digest, &en->size, e);
-	close(fd);
-	c->r->read++;
-	return rc;
+	c->kept++;
+	c->kept_bytes += (uint64_t)en->size;
+	return 0;
+}
+
+/* Every file of the walked tree `m` given its digest (or left out). */
+static int snap_files(struct snap_ctx *c, struct tree_walk *w, int root,
+		      struct manifest *m, struct err *e)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		int rc = m->v[i].type == 'f' ? snap_file(c, root, &m->v[i], e) : 0;
+
+		if (rc < 0)
+			return -1;
+		if (rc == 1)
+			tree_leave_out(w, &m->v[i]);
+	}
+	return 0;
 }
 
 /* Now, UTC, by strftime `fmt`, then ".mmm" (milliseconds). */
@@ -122,17 +149,126 @@ int snapshot_latest(const struct objstore *s, const char *workdir,
 	return rc;
 }
 
+/* The workspace's latest snapshot, read while the tree is walked: it is
+ * only a cache of digests (none, or unreadable: every file is read). */
+struct prev_load {
+	const struct objstore *s;
+	const char *workdir;
+	struct manifest m;
+	char id[64];
+	bool ok;
+	pthread_t tid;
+};
+
+static void *load_prev(void *arg)
+{
+	struct prev_load *p = arg;
+	struct err ignored;
+
+	p->ok = snapshot_latest(p->s, p->workdir, &p->m, p->id, &ignored) == 0;
+	return NULL;
+}
+
+static bool same_entry(const struct entry *a, const struct entry *b)
+{
+	return a->type == b->type && a->mode == b->mode && a->size == b->size &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns &&
+	       a->ino == b->ino && strcmp(a->path, b->path) == 0 &&
+	       (a->type != 'f' || memcmp(a->digest, b->digest, SHA256_HEX) == 0) &&
+	       (a->type != 'l' || strcmp(a->target, b->target) == 0);
+}
+
+static bool same_strv(const struct strv *a, const struct strv *b)
+{
+	size_t n = b ? b->n : 0;
+
+	if (a->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Whether the walked tree `m` is the snapshot `prev` again, taken with
+ * the same patterns: then no manifest is written. */
+static bool unchanged(const struct manifest *prev, const struct manifest *m,
+		      const struct snap_opts *o, uint64_t skipped)
+{
+	if (prev->n != m->n || prev->skipped != skipped ||
+	    !same_strv(&prev->exclude, o->exclude) ||
+	    !same_strv(&prev->include, o->include))
+		return false;
+	for (size_t i = 0; i < m->n; i++)
+		if (!same_entry(&prev->v[i], &m->v[i]))
+			return false;
+	return true;
+}
+
+/* The walked tree `m` as a new snapshot of the store (its id in r->id). */
+static int write_manifest(struct objstore *s, const struct snap_opts *o,
+			  struct manifest *m, uint64_t skipped,
+			  struct snap_result *r, struct err *e)
+{
+	char *path;
+	int rc;
+
+	new_id(r->id);
+	m->workdir = xstrdup(o->workdir);
+	m->time = iso_now();
+	m->trigger = xstrdup(o->trigger);
+	m->session = o->session ? xstrdup(o->session) : NULL;
+	m->skipped = skipped;
+	for (size_t i = 0; o->exclude && i < o->exclude->n; i++)
+		strv_push(&m->exclude, o->exclude->v[i]);
+	for (size_t i = 0; o->include && i < o->include->n; i++)
+		strv_push(&m->include, o->include->v[i]);
+	path = objstore_snapshot(s, r->id);
+	rc = manifest_write(m, path, e);
+	free(path);
+	return rc;
+}
+
+/* Walk, store the files, and write the manifest (unless the tree is the
+ * latest snapshot again), under the store's shared lock. */
+static int take_locked(struct objstore *s, const struct snap_opts *o, int root,
+		       struct tree_walk *w, struct manifest *m,
+		       struct snap_result *r, struct err *e)
+{
+	struct prev_load p = { .s = s, .workdir = o->workdir };
+	struct snap_ctx c = { .s = s, .r = r, .o = o,
+			      .max_file = o->max_file ? o->max_file : SNAPSHOT_MAX_FILE };
+	bool loading = pthread_create(&p.tid, NULL, load_prev, &p) == 0;
+	int rc;
+
+	if (!loading)
+		load_prev(&p);
+	objstore_begin(s);
+	rc = tree_walk(w, root, m, e);
+	if (loading)
+		pthread_join(p.tid, NULL);
+	c.prev = p.ok ? &p.m : NULL;
+	if (rc == 0)
+		rc = snap_files(&c, w, root, m, e);
+	if (rc == 0)
+		rc = objstore_sync(s, e);
+	if (rc == 0 && c.prev && unchanged(c.prev, m, o, w->skipped)) {
+		snprintf(r->id, sizeof(r->id), "%s", p.id);
+		r->unchanged = true;
+	} else if (rc == 0) {
+		rc = write_manifest(s, o, m, w->skipped, r, e);
+	}
+	manifest_free(&p.m);
+	return rc;
+}
+
 int snapshot_take(struct objstore *s, const struct snap_opts *o,
 		  struct snap_result *r, struct err *e)
 {
-	struct manifest prev = { 0 }, m = { 0 };
-	struct snap_ctx c = { .s = s, .r = r, .o = o,
-			      .max_file = o->max_file ? o->max_file : SNAPSHOT_MAX_FILE };
-	struct tree_walk w = { .file = snap_file, .ctx = &c,
-			       .exclude = o->exclude, .include = o->include,
+	struct manifest m = { 0 };
+	struct tree_walk w = { .exclude = o->exclude, .include = o->include,
 			       .record_left_out = true };
 	struct timespec t0, t1;
-	char prev_id[64], *path;
 	int root, rc;
 
 	memset(r, 0, sizeof(*r));
@@ -144,29 +280,9 @@ int snapshot_take(struct objstore *s, const struct snap_opts *o,
 		close(root);
 		return -1;
 	}
-	/* the last snapshot is only a cache of digests: unreadable, none */
-	c.prev = snapshot_latest(s, o->workdir, &prev, prev_id, e) == 0 ? &prev : NULL;
-	s->added = s->added_bytes = 0;
-	rc = tree_walk(&w, root, &m, e);
-	close(root);
-	if (rc == 0 && s->added) /* nothing new: nothing to make durable */
-		rc = objstore_sync(s, e);
-	if (rc == 0) {
-		new_id(r->id);
-		m.workdir = xstrdup(o->workdir);
-		m.time = iso_now();
-		m.trigger = xstrdup(o->trigger);
-		m.session = o->session ? xstrdup(o->session) : NULL;
-		m.skipped = w.skipped;
-		for (size_t i = 0; o->exclude && i < o->exclude->n; i++)
-			strv_push(&m.exclude, o->exclude->v[i]);
-		for (size_t i = 0; o->include && i < o->include->n; i++)
-			strv_push(&m.include, o->include->v[i]);
-		path = objstore_snapshot(s, r->id);
-		rc = manifest_write(&m, path, e);
-		free(path);
-	}
+	rc = take_locked(s, o, root, &w, &m, r, e);
 	objstore_unlock(s);
+	close(root);
 	if (rc == 0) {
 		manifest_totals(&m, &r->files, &r->bytes);
 		r->added = s->added;
@@ -177,7 +293,6 @@ int snapshot_take(struct objstore *s, const struct snap_opts *o,
 	}
 	tree_walk_free(&w);
 	manifest_free(&m);
-	manifest_free(&prev);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 		(double)(t1.tv_nsec - t0.tv_nsec) / 1e6;

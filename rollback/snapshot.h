@@ -6,11 +6,15 @@
  * (store.h; a known content is not written twice). Then every new object
  * is made durable, and the manifest is written and renamed into place: a
  * snapshot cut short (a kill, a full disk) leaves no manifest, and the
- * objects it wrote are only unreferenced.
+ * objects it wrote are only unreferenced. A tree that is exactly the
+ * workspace's latest snapshot (every entry, the same patterns) is not
+ * written again: that snapshot is the answer (no growth from a loop of
+ * snapshot-triggering commands).
  */
 #ifndef LATCH_SNAPSHOT_H
 #define LATCH_SNAPSHOT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../common/err.h"
@@ -35,6 +39,8 @@ struct snap_opts {
 
 struct snap_result {
 	char id[64];
+	bool unchanged;             /* the tree is the workspace's latest
+				       snapshot again: its id, no new one */
 	uint64_t files, bytes;      /* in the snapshot */
 	uint64_t read, added, added_bytes; /* files read; new objects */
 	uint64_t skipped;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/dirnames.h"
@@ -141,6 +142,28 @@ static int copy_rest(struct objstore *s, int fd, int out, const char *tmp,
 	return 0;
 }
 
+#define RECENT_S 300 /* a known object written since may not be durable */
+
+static void to_sync(struct objstore *s, const char name[SHA256_HEX + 2])
+{
+	if (s->unsynced < STORE_FRESH_MAX)
+		memcpy(s->fresh[s->unsynced], name, SHA256_HEX + 2);
+	s->unsynced++;
+}
+
+/* A known object, written lately: synced with the new ones. */
+static void known(struct objstore *s, const char name[SHA256_HEX + 2],
+		  const struct stat *st)
+{
+	if (st->st_ctime > time(NULL) - RECENT_S)
+		to_sync(s, name);
+}
+
+void objstore_begin(struct objstore *s)
+{
+	s->added = s->added_bytes = s->unsynced = 0;
+}
+
 /* objects/AB/ made (once), then the temporary object renamed to its name. */
 static int place(struct objstore *s, const char *tmp, char name[SHA256_HEX + 2],
 		 struct err *e)
@@ -188,8 +211,10 @@ int objstore_put(struct objstore *s, int fd, uint64_t limit,
 	if (have < CHUNK) { /* the whole file: a known content is not written */
 		sha256_hex(s->sha, digest);
 		object_name(digest, name);
-		if (fstatat(s->objects, name, &st, 0) == 0)
+		if (fstatat(s->objects, name, &st, 0) == 0) {
+			known(s, name, &st);
 			return 0;
+		}
 	}
 	snprintf(tmp, sizeof(tmp), "tmp-%d-%lu", (int)getpid(), seq++);
 	out = openat(s->objects, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -206,6 +231,7 @@ int objstore_put(struct objstore *s, int fd, uint64_t limit,
 		object_name(digest, name);
 		if (rc == 0 && fstatat(s->objects, name, &st, 0) == 0) {
 			unlinkat(s->objects, tmp, 0); /* known content */
+			known(s, name, &st);
 			return 0;
 		}
 	}
@@ -215,6 +241,7 @@ int objstore_put(struct objstore *s, int fd, uint64_t limit,
 		unlinkat(s->objects, tmp, 0);
 		return rc;
 	}
+	to_sync(s, name);
 	s->added++;
 	s->added_bytes += (uint64_t)*size;
 	return 0;
@@ -260,10 +287,36 @@ int objstore_check(struct objstore *s, const char *digest, struct err *e)
 	return 0;
 }
 
+/* fsync of `name` under objects/ (a file or a directory). */
+static int sync_one(const struct objstore *s, const char *name, struct err *e)
+{
+	int fd = openat(s->objects, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return rc < 0 ? err_sys(e, "cannot sync %s/objects/%s", s->dir, name) : 0;
+}
+
 int objstore_sync(struct objstore *s, struct err *e)
 {
-	if (syncfs(s->objects) < 0)
-		return err_sys(e, "cannot sync the snapshot store %s", s->dir);
+	uint8_t synced[32] = { 0 };
+
+	if (s->unsynced > STORE_FRESH_MAX) {
+		if (syncfs(s->objects) < 0)
+			return err_sys(e, "cannot sync the snapshot store %s", s->dir);
+		return 0;
+	}
+	for (uint64_t i = 0; i < s->unsynced; i++) {
+		char *name = s->fresh[i], dir[3] = { name[0], name[1], '\0' };
+		unsigned ab = (unsigned)strtoul(dir, NULL, 16) & 0xff;
+
+		if (sync_one(s, name, e) < 0)
+			return -1;
+		if (!(synced[ab / 8] & (1u << (ab % 8))) && sync_one(s, dir, e) < 0)
+			return -1;
+		synced[ab / 8] |= (uint8_t)(1u << (ab % 8));
+	}
 	return 0;
 }
 

@@ -20,13 +20,20 @@
 #include "../common/strv.h"
 #include "sha256.h"
 
+#define STORE_FRESH_MAX 32 /* new objects synced one by one; more: syncfs */
+
 struct objstore {
 	char *dir;          /* …/latch/rollback */
 	int objects;        /* O_DIRECTORY of objects/ */
 	int lock;           /* rollback/lock: flock'ed shared by a snapshot,
 			       exclusive by a prune */
 	struct sha256 *sha;
-	uint64_t added, added_bytes; /* new objects written */
+	uint64_t added, added_bytes; /* new objects written since
+					objstore_begin */
+	/* objects to make durable: the new ones, and known ones written
+	 * lately (perhaps by a snapshot killed before its sync) */
+	uint64_t unsynced;
+	char fresh[STORE_FRESH_MAX][SHA256_HEX + 2]; /* the first ones' names */
 	char *buf;          /* one chunk of a file being stored */
 	uint8_t dirs[32];   /* bit per objects/AB/ known to exist */
 };
@@ -54,7 +61,12 @@ int objstore_check(struct objstore *s, const char *digest, struct err *e);
 int objstore_lock(struct objstore *s, bool exclusive, struct err *e);
 void objstore_unlock(struct objstore *s);
 
-/* Make every object written so far durable. */
+/* Count what a snapshot adds from here (added, added_bytes, unsynced). */
+void objstore_begin(struct objstore *s);
+/* Make the objects added durable, and the known ones a snapshot uses
+ * that were written in the last minutes: each with fsync (and its
+ * directory) when they are few, else the whole filesystem with syncfs.
+ * Nothing to do: nothing done. */
 int objstore_sync(struct objstore *s, struct err *e);
 
 /* The manifest path of snapshot `id` (fresh string). */

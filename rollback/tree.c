@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -14,6 +15,10 @@
 
 #define SKIPPED_NAMED 5
 #define IGNORE_FILE_MAX (1 << 20) /* a larger .gitignore is not read */
+#define WALK_THREADS 4            /* at most, and no more than CPUs */
+/* within the workspace, on its filesystem, with no symlink on the way */
+#define BENEATH (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | \
+		 RESOLVE_NO_XDEV)
 
 bool tree_excluded(const char *name, int depth)
 {
@@ -32,18 +37,63 @@ bool tree_excluded(const char *name, int depth)
 	return false;
 }
 
+/* A directory waiting to be read: its path (NULL: the root), its depth,
+ * and the ignore files in effect above it (a view: the patterns are owned
+ * by the walk, which frees them at its end). */
+struct dir_task {
+	struct dir_task *next;
+	char *rel;
+	int depth;
+	struct ignores ig;
+};
+
+/* What one thread found: entries, and what it left out. */
+struct walk_out {
+	struct manifest m;
+	uint64_t skipped;
+	struct strv names;
+	struct strv unopened; /* directories listed that could not be opened */
+};
+
+/* One walk, shared by its threads: a stack of directories still to read.
+ * It is over when the stack is empty and no thread is reading a directory
+ * (which could add more), or when one failed. */
+struct walk {
+	struct tree_walk *w;
+	int root;
+	dev_t dev;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct dir_task *todo;
+	int busy;
+	bool failed;
+	struct err *e;        /* the first failure's */
+	struct ignores owned; /* every directory's ignore files */
+};
+
 /* `path` is left out: counted, named (the first few), and with
- * record_left_out put in `m` as an 'x' entry (a restore leaves it be). */
-static void skip(struct tree_walk *w, struct manifest *m, const char *path)
+ * record_left_out kept as an 'x' entry (a restore leaves it be). */
+static void skip(const struct tree_walk *w, struct walk_out *out, char *path)
 {
+	out->skipped++;
+	if (out->names.n < SKIPPED_NAMED)
+		strv_push(&out->names, path);
+	if (w->record_left_out) {
+		struct entry x = { .path = path, .type = 'x' };
+
+		manifest_add(&out->m, &x);
+		return;
+	}
+	free(path);
+}
+
+void tree_leave_out(struct tree_walk *w, struct entry *en)
+{
+	free(en->target);
+	*en = (struct entry){ .path = en->path, .type = 'x' };
 	w->skipped++;
 	if (w->skipped_names.n < SKIPPED_NAMED)
-		strv_push(&w->skipped_names, path);
-	if (w->record_left_out) {
-		struct entry x = { .path = xstrdup(path), .type = 'x' };
-
-		manifest_add(m, &x);
-	}
+		strv_push(&w->skipped_names, en->path);
 }
 
 int64_t tree_ns(struct timespec t)
@@ -70,14 +120,10 @@ static char *link_target(int dirfd, const char *name, size_t size)
 	return buf;
 }
 
-static int walk_dir(struct tree_walk *w, int dirfd, dev_t dev,
-		    const char *rel, int depth, struct manifest *m,
-		    struct err *e);
-
 /* Whether entry `name` (path `path`) is left out: by default, by a
  * .gitignore or the profile's exclude, unless the profile includes it. */
-static bool left_out(const struct tree_walk *w, const char *name,
-		     const char *path, int depth, bool is_dir)
+static bool left_out(const struct tree_walk *w, const struct ignores *ig,
+		     const char *name, const char *path, int depth, bool is_dir)
 {
 	/* .git, and every .gitignore (a restore reads its rules from the
 	 * snapshot's copy) */
@@ -86,65 +132,66 @@ static bool left_out(const struct tree_walk *w, const char *name,
 		return false;
 	if (w->inc.n && ignored(&w->inc, path, is_dir))
 		return false;
-	return tree_excluded(name, depth) || ignored(&w->ig, path, is_dir);
+	return tree_excluded(name, depth) || ignored(ig, path, is_dir);
 }
 
-/* One directory entry `name` of `dirfd` (path `path`). */
-static int walk_entry(struct tree_walk *w, int dirfd, dev_t dev,
-		      const char *name, char *path, int depth,
-		      struct manifest *m, struct err *e)
+/* A directory to read later, seeing the ignore files `ig` sees. */
+static struct dir_task *new_task(char *rel, int depth, const struct ignores *ig)
+{
+	struct dir_task *t = xmalloc(sizeof(*t));
+
+	*t = (struct dir_task){ .rel = rel, .depth = depth, .ig.n = ig->n };
+	t->ig.v = xmalloc((ig->n + 1) * sizeof(*ig->v));
+	if (ig->n)
+		memcpy(t->ig.v, ig->v, ig->n * sizeof(*ig->v));
+	return t;
+}
+
+static void free_task(struct dir_task *t)
+{
+	free(t->rel);
+	free(t->ig.v);
+	free(t);
+}
+
+/* One directory entry `name` of `dirfd` (path `path`, taken): an entry in
+ * `out`, and a directory in `*subdirs` to read later. */
+static void walk_entry(struct walk *k, const struct dir_task *t, int dirfd,
+		       const char *name, char *path, struct walk_out *out,
+		       struct dir_task **subdirs)
 {
 	struct stat st;
-	struct entry en = { 0 };
-	int rc = 0;
+	struct entry en = { .path = path };
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		skip(w, m, path);
-		free(path);
-		return 0;
+		skip(k->w, out, path);
+		return;
 	}
-	if (left_out(w, name, path, depth, S_ISDIR(st.st_mode))) {
+	if (left_out(k->w, &t->ig, name, path, t->depth, S_ISDIR(st.st_mode))) {
 		free(path);
-		return 0;
+		return;
 	}
-	en.path = path;
 	en.mode = st.st_mode & 07777;
 	en.mtime_ns = tree_ns(st.st_mtim);
 	en.ctime_ns = tree_ns(st.st_ctim);
 	en.ino = (uint64_t)st.st_ino;
-	if (S_ISDIR(st.st_mode) && st.st_dev == dev && depth < TREE_MAX_DEPTH) {
-		int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (S_ISDIR(st.st_mode) && st.st_dev == k->dev && t->depth < TREE_MAX_DEPTH) {
+		struct dir_task *sub = new_task(xstrdup(path), t->depth + 1, &t->ig);
 
-		if (sub < 0) {
-			skip(w, m, path);
-			free(path);
-			return 0;
-		}
+		sub->next = *subdirs;
+		*subdirs = sub;
 		en.type = 'd';
-		manifest_add(m, &en);
-		rc = walk_dir(w, sub, dev, path, depth + 1, m, e);
-		close(sub);
-		return rc;
-	}
-	if (S_ISLNK(st.st_mode) &&
-	    (en.target = link_target(dirfd, name, (size_t)st.st_size)) != NULL) {
+	} else if (S_ISLNK(st.st_mode) &&
+		   (en.target = link_target(dirfd, name, (size_t)st.st_size)) != NULL) {
 		en.type = 'l';
-		manifest_add(m, &en);
-		return 0;
-	}
-	if (S_ISREG(st.st_mode)) {
+	} else if (S_ISREG(st.st_mode)) {
 		en.type = 'f';
 		en.size = st.st_size;
-		rc = w->file ? w->file(w->ctx, dirfd, name, &st, &en, e) : 0;
-		if (rc == 0) {
-			manifest_add(m, &en);
-			return 0;
-		}
+	} else {
+		skip(k->w, out, path);
+		return;
 	}
-	if (rc >= 0)
-		skip(w, m, path);
-	free(path);
-	return rc < 0 ? -1 : 0;
+	manifest_add(&out->m, &en);
 }
 
 /* The content of the small regular file `name` under `dirfd`, or NULL. */
@@ -167,22 +214,22 @@ static char *small_file(int dirfd, const char *name)
 	return text;
 }
 
-/* The .gitignore of this directory (and at the top .git/info/exclude):
- * how many pattern files were pushed. */
-static int push_ignores(struct tree_walk *w, int dirfd, const char *rel)
+/* The .gitignore of this directory (and at the top .git/info/exclude)
+ * added to t->ig: how many pattern files were. */
+static size_t push_ignores(const struct tree_walk *w, struct dir_task *t,
+			   int dirfd)
 {
 	static const char *const files[] = { ".git/info/exclude", ".gitignore" };
-	int pushed = 0;
+	size_t pushed = 0;
 
-	for (size_t i = rel ? 1 : 0; i < 2; i++) {
-		char *file = rel ? xjoin(rel, "/", files[i]) : xstrdup(files[i]);
+	for (size_t i = t->rel ? 1 : 0; i < 2; i++) {
+		char *file = t->rel ? xjoin(t->rel, "/", files[i]) : xstrdup(files[i]);
 		char *text = w->ignore_text ? w->ignore_text(w->ignore_ctx, file)
 					    : small_file(dirfd, files[i]);
 
 		free(file);
-
 		if (text) {
-			ignores_push(&w->ig, rel ? rel : "", text);
+			ignores_push(&t->ig, t->rel ? t->rel : "", text);
 			pushed++;
 		}
 		free(text);
@@ -190,37 +237,118 @@ static int push_ignores(struct tree_walk *w, int dirfd, const char *rel)
 	return pushed;
 }
 
-static int walk_dir(struct tree_walk *w, int dirfd, dev_t dev,
-		    const char *rel, int depth, struct manifest *m,
+/* The directory of task `t`, opened from the root (no symlink on the way,
+ * not crossing into another filesystem). */
+static int open_dir(const struct walk *k, const struct dir_task *t)
+{
+	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				.resolve = BENEATH };
+
+	if (t->rel == NULL)
+		return fcntl(k->root, F_DUPFD_CLOEXEC, 0);
+	return (int)syscall(SYS_openat2, k->root, t->rel, &how, sizeof(how));
+}
+
+/* This directory's ignore files kept for the walk's whole length (its
+ * subdirectories see them), and its subdirectories pushed for any thread
+ * to read. */
+static void publish(struct walk *k, const struct dir_task *t, size_t pushed,
+		    struct dir_task *subdirs)
+{
+	pthread_mutex_lock(&k->mu);
+	for (size_t i = t->ig.n - pushed; i < t->ig.n; i++) {
+		k->owned.v = xrealloc(k->owned.v, (k->owned.n + 1) * sizeof(*k->owned.v));
+		k->owned.v[k->owned.n++] = t->ig.v[i];
+	}
+	while (subdirs) {
+		struct dir_task *next = subdirs->next;
+
+		subdirs->next = k->todo;
+		k->todo = subdirs;
+		subdirs = next;
+	}
+	pthread_cond_broadcast(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+}
+
+/* Read the directory of `t` into `out`. -1 (in `e`) when it cannot be
+ * read; one that cannot be opened (replaced since it was listed, no
+ * permission) is left out. */
+static int read_dir(struct walk *k, struct dir_task *t, struct walk_out *out,
 		    struct err *e)
 {
-	int pushed = push_ignores(w, dirfd, rel);
-	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	const char *rel = t->rel ? t->rel : ".";
+	struct dir_task *subdirs = NULL;
+	int fd = open_dir(k, t);
+	size_t pushed;
 	struct dirent *de;
+	DIR *d;
 	int rc = 0;
 
-	if (d == NULL) {
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
 		if (fd >= 0)
 			close(fd);
-		while (pushed-- > 0)
-			ignores_pop(&w->ig);
-		return err_sys(e, "cannot read the directory %s", rel ? rel : ".");
+		out->skipped++;
+		if (out->names.n < SKIPPED_NAMED)
+			strv_push(&out->names, rel);
+		strv_push(&out->unopened, rel);
+		return 0;
 	}
-	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+	pushed = push_ignores(k->w, t, fd);
+	while ((errno = 0, de = readdir(d)) != NULL) {
 		const char *n = de->d_name;
 
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
-			continue;
-		rc = walk_entry(w, dirfd, dev, n,
-				rel ? xjoin(rel, "/", n) : xstrdup(n), depth, m, e);
+		if (strcmp(n, ".") != 0 && strcmp(n, "..") != 0)
+			walk_entry(k, t, fd, n, t->rel ? xjoin(t->rel, "/", n) : xstrdup(n),
+				   out, &subdirs);
 	}
-	if (rc == 0 && errno != 0)
-		rc = err_sys(e, "cannot read the directory %s", rel ? rel : ".");
+	if (errno != 0)
+		rc = err_sys(e, "cannot read the directory %s", rel);
 	closedir(d);
-	while (pushed-- > 0)
-		ignores_pop(&w->ig);
+	publish(k, t, pushed, subdirs);
 	return rc;
+}
+
+/* One thread of the walk: what it found, and its own failure. */
+struct walk_thread {
+	struct walk *k;
+	struct walk_out out;
+	struct err e;
+	pthread_t tid;
+};
+
+/* Directories off the stack until the walk is over. */
+static void *walker(void *arg)
+{
+	struct walk_thread *th = arg;
+	struct walk *k = th->k;
+
+	pthread_mutex_lock(&k->mu);
+	for (;;) {
+		struct dir_task *t;
+		int rc;
+
+		while (k->todo == NULL && k->busy > 0 && !k->failed)
+			pthread_cond_wait(&k->cv, &k->mu);
+		if (k->todo == NULL || k->failed)
+			break;
+		t = k->todo;
+		k->todo = t->next;
+		k->busy++;
+		pthread_mutex_unlock(&k->mu);
+		rc = read_dir(k, t, &th->out, &th->e);
+		free_task(t);
+		pthread_mutex_lock(&k->mu);
+		k->busy--;
+		if (rc < 0 && !k->failed) {
+			k->failed = true;
+			*k->e = th->e;
+		}
+		if (k->busy == 0 || k->failed)
+			pthread_cond_broadcast(&k->cv);
+	}
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
 }
 
 /* The profile's patterns, as a .gitignore at the top. */
@@ -239,25 +367,104 @@ static void push_patterns(struct ignores *ig, const struct strv *pats)
 	free(text);
 }
 
+/* Threads for the walk: one per CPU, up to WALK_THREADS. */
+static size_t walk_threads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus < 1 ? 1 : cpus > WALK_THREADS ? WALK_THREADS : (size_t)cpus;
+}
+
+/* One thread's findings into `m` and the walk's counts. */
+static void gather(struct tree_walk *w, struct walk_out *out, struct manifest *m,
+		   struct strv *unopened)
+{
+	for (size_t i = 0; i < out->unopened.n; i++)
+		strv_push(unopened, out->unopened.v[i]);
+	strv_free(&out->unopened);
+	for (size_t i = 0; i < out->m.n; i++)
+		manifest_add(m, &out->m.v[i]);
+	free(out->m.v);
+	w->skipped += out->skipped;
+	for (size_t i = 0; i < out->names.n && w->skipped_names.n < SKIPPED_NAMED; i++)
+		strv_push(&w->skipped_names, out->names.v[i]);
+	strv_free(&out->names);
+}
+
+/* The directories listed but not opened (replaced since, no permission)
+ * made 'x' entries in the sorted `m` (with record_left_out; else taken
+ * out). */
+static void mark_unopened(const struct tree_walk *w, struct manifest *m,
+			  const struct strv *unopened)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < unopened->n; i++) {
+		struct entry *d = (struct entry *)manifest_find(m, unopened->v[i]);
+
+		if (d)
+			*d = (struct entry){ .path = d->path, .type = 'x' };
+	}
+	if (w->record_left_out || unopened->n == 0)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->v[i].type == 'x')
+			free(m->v[i].path);
+		else
+			m->v[j++] = m->v[i];
+	}
+	m->n = j;
+}
+
 int tree_walk(struct tree_walk *w, int root, struct manifest *m,
 	      struct err *e)
 {
+	struct walk k = { .w = w, .root = root, .e = e };
+	struct walk_thread th[WALK_THREADS] = { 0 };
+	size_t n = walk_threads(), started = 1;
+	struct strv unopened = { 0 };
 	struct stat st;
 
 	if (fstat(root, &st) < 0)
 		return err_sys(e, "cannot read the workspace");
-	push_patterns(&w->ig, w->exclude);
+	k.dev = st.st_dev;
+	push_patterns(&k.owned, w->exclude);
 	push_patterns(&w->inc, w->include);
-	if (walk_dir(w, root, st.st_dev, NULL, 0, m, e) < 0)
+	k.todo = new_task(NULL, 0, &k.owned);
+	pthread_mutex_init(&k.mu, NULL);
+	pthread_cond_init(&k.cv, NULL);
+	for (size_t i = 0; i < n; i++)
+		th[i].k = &k;
+	for (; started < n; started++)
+		if (pthread_create(&th[started].tid, NULL, walker, &th[started]) != 0)
+			break; /* fewer threads: slower, not wrong */
+	walker(&th[0]);
+	for (size_t i = 1; i < started; i++)
+		pthread_join(th[i].tid, NULL);
+	pthread_mutex_destroy(&k.mu);
+	pthread_cond_destroy(&k.cv);
+	for (size_t i = 0; i < started; i++)
+		gather(w, &th[i].out, m, &unopened);
+	while (k.todo) {
+		struct dir_task *next = k.todo->next;
+
+		free_task(k.todo);
+		k.todo = next;
+	}
+	ignores_free(&k.owned);
+	if (k.failed) {
+		strv_free(&unopened);
 		return -1;
+	}
 	manifest_sort(m);
+	mark_unopened(w, m, &unopened);
+	strv_free(&unopened);
 	return 0;
 }
 
 void tree_walk_free(struct tree_walk *w)
 {
 	strv_free(&w->skipped_names);
-	ignores_free(&w->ig);
 	ignores_free(&w->inc);
 }
 
@@ -292,14 +499,11 @@ int tree_open_root(const char *path)
 
 int tree_open_file(int root, const char *path)
 {
-	const char *name;
-	int dir = tree_open_parent(root, path, &name), fd;
+	struct open_how how = { .flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+				.resolve = BENEATH };
+	int fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
 	struct stat st;
 
-	if (dir < 0)
-		return -1;
-	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	close(dir);
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
 		close(fd);
 		fd = -1;

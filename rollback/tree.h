@@ -26,18 +26,9 @@
 
 #define TREE_MAX_DEPTH 128
 
-/* Called for each regular file (open `dirfd`/`name`): fill e->digest and
- * e->size, or return 1 to leave it out (counted as skipped), -1 to stop. */
-typedef int (*tree_file_fn)(void *ctx, int dirfd, const char *name,
-			    const struct stat *st, struct entry *e,
-			    struct err *err);
-
 struct tree_walk {
-	tree_file_fn file;     /* NULL: files get no digest */
-	void *ctx;
 	uint64_t skipped;
 	struct strv skipped_names; /* the first few, for the warning */
-	struct ignores ig;     /* the .gitignore patterns in effect */
 	/* the profile's patterns (gitignore syntax, from the top): exclude
 	 * leaves out; include keeps what the default names or a .gitignore
 	 * would leave out. May be NULL. */
@@ -58,10 +49,17 @@ int64_t tree_ns(struct timespec t);
 /* Whether `name` at `depth` (0: directly in the root) is left out. */
 bool tree_excluded(const char *name, int depth);
 
-/* Walk the tree under the open directory `root` into `m` (sorted). */
+/* Walk the tree under the open directory `root` into `m` (sorted), its
+ * files with no digest. The directories are read by a few threads (one
+ * per CPU, up to four): listing a tree is mostly the lstat of each entry,
+ * which is the kernel's work. */
 int tree_walk(struct tree_walk *w, int root, struct manifest *m,
 	      struct err *e);
 void tree_walk_free(struct tree_walk *w);
+
+/* The entry `en` of a walk's manifest left out after all (a file over a
+ * limit or unreadable): made an 'x' entry, counted and named. */
+void tree_leave_out(struct tree_walk *w, struct entry *en);
 
 /* The workspace `path` (absolute, canonical: as snapshots record it),
  * opened with no symlink anywhere on the path: a directory on it replaced
@@ -69,9 +67,10 @@ void tree_walk_free(struct tree_walk *w);
  * ELOOP for a symlink) when it cannot be. */
 int tree_open_root(const char *path);
 
-/* The regular file `path` under `root`, reached as tree_open_parent does
- * and opened without blocking (O_NONBLOCK: no fifo may hang the reader);
- * -1 when it cannot be, or is no regular file. */
+/* The regular file `path` under `root`, reached with no symlink on the
+ * way and without leaving root's filesystem, opened without blocking
+ * (O_NONBLOCK: no fifo may hang the reader); -1 when it cannot be, or is
+ * no regular file. */
 int tree_open_file(int root, const char *path);
 
 /* The directory holding `path` (relative to the open directory `root`),

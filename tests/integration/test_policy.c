@@ -1,12 +1,9 @@
-/* Profile features seen from inside a real sandbox: network modes, unprotect,
+/* Profile features seen from inside a real sandbox: unprotect,
  * deny_write, environment set, capabilities kept, and the rules that keep the
  * required groups required. Profiles are written into the test's scratch
  * tree and passed by path. */
-#include <arpa/inet.h>
 #include <dirent.h>
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "../lib/latchtest.h"
@@ -16,77 +13,6 @@ TestSuite(policy, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
 #define KEY "-----BEGIN OPENSSH PRIVATE KEY-----\nlatch-itest-KEYMATERIAL-policy\n"
 #define KEY_MARK "KEYMATERIAL"
 
-
-/* ---- network ---- */
-
-/* A listening TCP socket on 127.0.0.1; its port in *port. Connections are
- * completed by the kernel (backlog) without accept(). */
-static int listener(int *port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	cr_assert(s >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert(bind(s, (struct sockaddr *)&a, sizeof(a)) == 0);
-	cr_assert(listen(s, 16) == 0);
-	cr_assert(getsockname(s, (struct sockaddr *)&a, &len) == 0);
-	*port = ntohs(a.sin_port);
-	return s;
-}
-
-static struct lt_result connect_from(const char *prof, int port)
-{
-	const char *script = lt_fmt("exec 3<>/dev/tcp/127.0.0.1/%d && echo connected", port);
-
-	if (prof)
-		return LT_RUN("run", "-p", prof, "--", "bash", "-c", script);
-	return LT_RUN("run", "--", "bash", "-c", script);
-}
-
-Test(policy, network_open_block_and_connect_ports)
-{
-	int port, other_port;
-	int s = listener(&port), s2 = listener(&other_port);
-	struct lt_result r;
-
-	if (!lt_exists("/bin/bash"))
-		cr_skip_test("needs bash for /dev/tcp");
-	/* default: open, and --dry-run says so */
-	r = connect_from(NULL, port);
-	LT_EXIT(r, 0);
-	LT_CONTAINS(r.out, "connected", r);
-
-	r = connect_from(lt_profile("block", "extends: default\nnetwork: block\n"), port);
-	LT_FAILS(r);
-	LT_LACKS(r.out, "connected", r);
-	LT_CONTAINS(r.err, "Permission denied", r);
-
-	{
-		char *p = lt_profile("oneport",
-				  lt_fmt("extends: default\nnetwork:\n  mode: block\n  connect: [%d]\n",
-					 port));
-
-		r = connect_from(p, port);
-		LT_EXIT(r, 0);
-		LT_CONTAINS(r.out, "connected", r);
-		r = connect_from(p, other_port);
-		LT_FAILS(r);
-		LT_LACKS(r.out, "connected", r);
-	}
-	close(s);
-	close(s2);
-}
-
-Test(policy, network_allowlist_is_refused)
-{
-	char *p = lt_profile("allowlist", "extends: default\nnetwork: allowlist\n");
-	struct lt_result r = LT_RUN("run", "-p", p, "--", "true");
-
-	LT_EXIT(r, 125);
-	LT_CONTAINS(r.err, "allowlist", r);
-}
 
 /* ---- unprotect and required groups ---- */
 

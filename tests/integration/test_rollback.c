@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -265,23 +266,46 @@ static char *snapshotting_profile(void)
 }
 
 /* A recursive delete inside the workspace is allowed, after a snapshot
- * the exec waited for; the audit log names it; restore brings it back. */
+ * the exec waited for; the audit log names it; restore brings it back,
+ * with what the session wrote before it (not in the baseline). */
 Test(rollback, a_session_snapshots_before_a_recursive_delete)
 {
 	struct lt_result r;
-	char *log;
+	char *log, *id;
 
 	lt_write(lt_path(lt.work, "src/a.c"), "precious\n");
 	r = LT_RUN("run", "-p", snapshotting_profile(), "--", "sh",
-		   lt_script("rm -rf src && echo deleted"));
+		   lt_script("echo new > src/b.c && rm -rf src && echo deleted"));
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "deleted", r);
 	cr_assert(!lt_exists(lt_path(lt.work, "src")));
+	id = newest("exec");
 	log = lt_audit_log();
-	LT_CONTAINS(log, "\"decision\":\"snapshot\",\"rule\":\"rm-recursive-snapshot\",\"snapshot\":\"", r);
-	r = LT_RUN("rollback", "restore", newest("exec"));
+	LT_CONTAINS(log, lt_fmt("\"decision\":\"snapshot\",\"rule\":\"rm-recursive-snapshot\",\"snapshot\":\"%s\"", id), r);
+	r = LT_RUN("rollback", "restore", id);
 	LT_EXIT(r, 0);
 	LT_FILE_IS(lt_path(lt.work, "src/a.c"), "precious\n");
+	LT_FILE_IS(lt_path(lt.work, "src/b.c"), "new\n");
+}
+
+/* A snapshot of a workspace that is its latest snapshot again is that
+ * snapshot: said so, and nothing new in the store (a loop of
+ * snapshot-triggering commands does not fill the disk). */
+Test(rollback, an_unchanged_workspace_is_not_snapshotted_twice)
+{
+	struct lt_result r;
+	char *first;
+
+	make_tree();
+	first = snapshot();
+	r = LT_RUN("snapshot");
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.err, lt_fmt("latch: snapshot %s: the workspace is as this snapshot holds it", first), r);
+	r = LT_RUN("rollback", "list");
+	LT_EXIT(r, 0);
+	cr_assert_eq(lt_count_lines(r.out, "manual"), 1, "one snapshot listed:\n%s", r.out);
+	cr_assert_eq(chmod(lt_path(lt.work, "run.sh"), 0700), 0);
+	cr_assert_str_neq(snapshot(), first, "a mode change is a change");
 }
 
 /* What no exec shows (a delete inside the interpreter, by a path only
@@ -575,11 +599,64 @@ Test(rollback, odd_timestamps_and_fifos_do_not_break_snapshots)
 	lt_write(lt_path(lt.work, "future.txt"), "future\n");
 	cr_assert_eq(system(lt_fmt("cd '%s' && touch -d 1960-01-01 old.txt && "
 				   "touch -d @17000000000 future.txt && mkfifo pipe", lt.work)), 0);
-	snapshot();
-	id = snapshot(); /* reads the first one back */
+	id = snapshot();
+	lt_write(lt_path(lt.work, "new.txt"), "new\n");
+	snapshot(); /* reads the first one back */
 	lt_write(lt_path(lt.work, "old.txt"), "changed\n");
 	r = LT_RUN("rollback", "restore", id);
 	LT_EXIT(r, 0);
 	LT_FILE_IS(lt_path(lt.work, "old.txt"), "old\n");
 	cr_assert(lt_exists(lt_path(lt.work, "pipe")), "the fifo left out was deleted");
+}
+
+/* A directory the user cannot read (only unprivileged: root reads it) is
+ * left out and named, not fatal; the rest of the tree is snapshotted and
+ * a restore leaves the unreadable directory be. */
+Test(rollback, an_unreadable_directory_is_left_out_and_named)
+{
+	struct lt_result r;
+	char *id;
+
+	make_tree();
+	lt_write(lt_path(lt.work, "locked/inside.txt"), "x\n");
+	cr_assert_eq(chmod(lt_path(lt.work, "locked"), 0), 0);
+	r = LT_RUN("snapshot");
+	cr_assert_eq(chmod(lt_path(lt.work, "locked"), 0700), 0);
+	LT_EXIT(r, 0);
+	id = snapshot_id(&r);
+	if (geteuid() != 0)
+		LT_CONTAINS(r.err, lt_fmt("1 files left out of snapshot %s (over a limit, unreadable, special, or on another filesystem): locked\n", id), r);
+	lt_write(lt_path(lt.work, "src/main.c"), "changed\n");
+	cr_assert_eq(chmod(lt_path(lt.work, "locked"), 0), 0);
+	r = LT_RUN("rollback", "restore", id);
+	cr_assert_eq(chmod(lt_path(lt.work, "locked"), 0700), 0);
+	LT_EXIT(r, 0);
+	LT_FILE_IS(lt_path(lt.work, "src/main.c"), "int main(void) { return 0; }\n");
+	LT_FILE_IS(lt_path(lt.work, "locked/inside.txt"), "x\n");
+}
+
+/* A full disk under the store fails the snapshot before an exec cleanly:
+ * the exec waiting for it is refused (src survives), the message says
+ * why, and the store stays consistent. Root only: it mounts a 1 MB
+ * tmpfs as the store. */
+Test(rollback, a_full_disk_refuses_the_exec_waiting_for_its_snapshot)
+{
+	char *store = lt_path(lt.home, ".local/state/latch/rollback");
+	struct lt_result r, verify;
+
+	if (geteuid() != 0)
+		cr_skip_test("mounting a small filesystem needs root");
+	lt_write(lt_path(lt.work, "src/a.c"), "precious\n");
+	lt_mkdir(store);
+	cr_assert_eq(mount("latch-full", store, "tmpfs", 0, "size=1m,mode=0700"), 0, "mount: %m");
+	r = LT_RUN("run", "-p", snapshotting_profile(), "--", "sh",
+		   lt_script("head -c 3000000 /dev/urandom > big.bin; rm -rf src; echo rc=$?"));
+	verify = LT_RUN("rollback", "verify");
+	umount2(store, MNT_DETACH);
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "rc=126", r);
+	LT_CONTAINS(r.err, "the snapshot before it failed, so it was not run", r);
+	LT_CONTAINS(r.err, "No space left on device", r);
+	LT_FILE_IS(lt_path(lt.work, "src/a.c"), "precious\n");
+	LT_EXIT(verify, 0);
 }

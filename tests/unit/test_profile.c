@@ -303,17 +303,29 @@ Test(profile, network_ports_without_mode_leave_mode_unset)
 	profile_free(p);
 }
 
-Test(profile, network_allowlist_is_refused)
+Test(profile, network_allowlist_takes_hosts_and_private)
 {
-	const char *m = parse_fail(false, "network: allowlist\n");
+	struct profile *p = parse_ok("p", false,
+		"network:\n  mode: allowlist\n  allow: [api.github.com, '*.npmjs.org', 'localhost:8080']\n"
+		"  private: true\n");
 
-	cr_assert_str_eq(m, "test.yaml:1: network mode 'allowlist' needs latch's proxy, which this version does not have yet; use 'block' or 'open'");
+	cr_assert_eq(p->net_mode, NET_ALLOWLIST);
+	cr_assert_eq(p->net_allow.n, 3);
+	cr_assert_str_eq(p->net_allow.v[1], "*.npmjs.org");
+	cr_assert_eq(p->net_private, TRI_TRUE);
+	profile_free(p);
+}
+
+Test(profile, a_bad_allow_entry_names_its_line)
+{
+	cr_assert_str_eq(parse_fail(false, "network:\n  mode: allowlist\n  allow:\n    - github.com\n    - '*.com'\n"),
+			 "test.yaml:5: allow entry '*.com': a wildcard needs at least two labels after it (e.g. '*.example.com'): '*.com' would allow every name in 'com'; name the domain instead");
 }
 
 Test(profile, network_unknown_mode_is_refused)
 {
 	cr_assert_str_eq(parse_fail(false, "network:\n  mode: closed\n"),
-			 "test.yaml:2: network mode must be 'open' or 'block', not 'closed'");
+			 "test.yaml:2: network mode must be 'open', 'allowlist' or 'block', not 'closed'");
 }
 
 Test(profile, port_zero_is_refused)

@@ -1,0 +1,663 @@
+/* conn.c — one client connection of the proxy: head, decision, lookup,
+ * connect, relay, close. */
+#include "conn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../audit/log.h"
+#include "../common/xalloc.h"
+
+static const char *status_text(int status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 407: return "Proxy Authentication Required";
+	case 408: return "Request Timeout";
+	case 431: return "Request Header Fields Too Large";
+	case 501: return "Not Implemented";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return "HTTP Version Not Supported";
+	}
+}
+
+/* ---- events ---- */
+
+static void watch(struct conn *c, int fd, struct px_ev *ev, uint32_t *have,
+		  uint32_t want)
+{
+	struct epoll_event e = { .events = want, .data.ptr = ev };
+
+	if (fd < 0 || *have == want)
+		return;
+	epoll_ctl(c->px->ep, EPOLL_CTL_MOD, fd, &e);
+	*have = want;
+}
+
+static void ensure(struct pipe *p)
+{
+	if (p->d == NULL)
+		p->d = xmalloc(CONN_BUF);
+}
+
+static bool room(const struct pipe *p)
+{
+	return p->d == NULL || p->len < CONN_BUF;
+}
+
+/* The events each side is asked for, from the state and the buffers. */
+static void update(struct conn *c)
+{
+	uint32_t cw = 0, uw = 0;
+
+	switch (c->state) {
+	case C_HEAD:
+		cw = EPOLLIN;
+		break;
+	case C_RESOLVE:
+		break;
+	case C_CONNECT:
+		uw = EPOLLOUT;
+		break;
+	case C_RELAY:
+		if (room(&c->c2u) && !c->c2u.eof && !c->body_done)
+			cw |= EPOLLIN;
+		if (c->u2c.len > c->u2c.off)
+			cw |= EPOLLOUT;
+		if (room(&c->u2c) && !c->u2c.eof)
+			uw |= EPOLLIN;
+		if (c->c2u.len > c->c2u.off)
+			uw |= EPOLLOUT;
+		break;
+	case C_ANSWER:
+		cw = EPOLLOUT;
+		break;
+	}
+	watch(c, c->cfd, &c->ev_client, &c->cev, cw);
+	watch(c, c->ufd, &c->ev_up, &c->uev, uw);
+}
+
+/* ---- opening and closing ---- */
+
+void conn_open(struct px *px, int fd)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+	struct epoll_event e = { .events = EPOLLIN };
+
+	c->px = px;
+	c->id = ++px->next_id;
+	c->cfd = fd;
+	c->ufd = -1;
+	c->ev_client = (struct px_ev){ EV_CLIENT, c };
+	c->ev_up = (struct px_ev){ EV_UPSTREAM, c };
+	c->cev = EPOLLIN;
+	c->head = xmalloc(PROXY_HEAD_MAX);
+	c->deadline = px_now_ms() + PROXY_HEAD_TIMEOUT_MS;
+	e.data.ptr = &c->ev_client;
+	epoll_ctl(px->ep, EPOLL_CTL_ADD, fd, &e);
+	c->next = px->conns;
+	if (px->conns)
+		px->conns->prev = c;
+	px->conns = c;
+	px->n++;
+}
+
+/* "host:port", brackets around an IPv6 address. */
+static void authority(const struct http_target *t, char *out, size_t size)
+{
+	snprintf(out, size, t->kind == HTTP_HOST_IPV6 ? "[%s]:%u" : "%s:%u",
+		 t->host, (unsigned)t->port);
+}
+
+void conn_close(struct conn *c)
+{
+	struct px *px = c->px;
+
+	if (c->closed)
+		return;
+	c->closed = true;
+	if (c->allowed && px->set->log)
+		audit_net_end(px->set->log, c->tgt.host, c->tgt.port, c->up, c->down);
+	if (c->cfd >= 0)
+		close(c->cfd);
+	if (c->ufd >= 0)
+		close(c->ufd);
+	c->cfd = c->ufd = -1;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		px->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	px->n--;
+	c->next = px->dead;
+	px->dead = c;
+}
+
+void conn_reap(struct px *px)
+{
+	while (px->dead) {
+		struct conn *c = px->dead;
+
+		px->dead = c->next;
+		if (c->ai)
+			freeaddrinfo(c->ai);
+		free(c->head);
+		free(c->c2u.d);
+		free(c->u2c.d);
+		free(c);
+	}
+}
+
+/* ---- answers ---- */
+
+/* The path without its query (which may hold a key), for the log. */
+static void log_path(const struct conn *c, char *out, size_t size)
+{
+	const struct http_slice *p = &c->tgt.path;
+	const char *q = p->n ? memchr(p->p, '?', p->n) : NULL;
+	size_t n = q ? (size_t)(q - p->p) : p->n;
+
+	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), p->p ? p->p : "");
+}
+
+static void log_decision(struct conn *c, const char *decision,
+			 const char *reason, int status, const char *address)
+{
+	char path[512] = "";
+
+	if (c->px->set->log == NULL)
+		return;
+	if (!c->tunnel)
+		log_path(c, path, sizeof(path));
+	audit_net(c->px->set->log, &(struct audit_net){
+		.kind = c->tunnel ? "connect" : "http",
+		.host = c->tgt.host[0] ? c->tgt.host : NULL,
+		.port = c->tgt.port,
+		.path = path[0] ? path : NULL,
+		.decision = decision, .reason = reason, .status = status,
+		.address = address,
+	});
+}
+
+/* Answer `status` with `why` as its text, then close; a refusal is
+ * logged. */
+static void answer(struct conn *c, int status, const char *why)
+{
+	struct pipe *p = &c->u2c;
+	int n;
+
+	log_decision(c, "deny", why, status, NULL);
+	ensure(p);
+	n = snprintf(p->d, CONN_BUF,
+		     "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		     "%sConnection: close\r\nContent-Length: %zu\r\n\r\nlatch: %s\n",
+		     status, status_text(status),
+		     status == 407 ? "Proxy-Authenticate: Basic realm=\"latch\"\r\n" : "",
+		     strlen(why) + 8, why);
+	p->off = 0;
+	p->len = n > 0 && n < CONN_BUF ? (size_t)n : 0;
+	if (c->ufd >= 0) {
+		close(c->ufd);
+		c->ufd = -1;
+	}
+	c->state = C_ANSWER;
+	c->deadline = px_now_ms() + PROXY_HEAD_TIMEOUT_MS;
+	update(c);
+}
+
+/* ---- the decision ---- */
+
+/* Whether the request carries the session's token, compared in constant
+ * time: "Basic" (any case), spaces, then the credentials. */
+static bool authorized(const struct conn *c)
+{
+	const char *want = c->px->auth;
+	size_t wn = strlen(want), i = 5;
+	struct http_slice v;
+	unsigned char diff = 0;
+
+	if (http_lookup(&c->req, "proxy-authorization", &v) != 1 || v.n < 6 ||
+	    strncasecmp(v.p, "basic", 5) != 0 || (v.p[5] != ' ' && v.p[5] != '\t'))
+		return false;
+	while (i < v.n && (v.p[i] == ' ' || v.p[i] == '\t'))
+		i++;
+	if (v.n - i != wn)
+		return false;
+	for (size_t k = 0; k < wn; k++)
+		diff |= (unsigned char)(v.p[i + k] ^ want[k]);
+	return diff == 0;
+}
+
+static void connect_next(struct conn *c);
+
+/* The addresses of an IP literal, as getaddrinfo gives them. */
+static int literal(struct conn *c)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_STREAM };
+
+	return getaddrinfo(c->tgt.host, NULL, &hints, &c->ai);
+}
+
+/* The request head is in: check it, then look the destination up. */
+static void decide(struct conn *c)
+{
+	enum allow_verdict v;
+	bool connect = c->req.method.n == 7 && memcmp(c->req.method.p, "CONNECT", 7) == 0;
+
+	c->tunnel = connect;
+	if (!authorized(c))
+		return answer(c, 407, "this proxy is latch's; it needs the session's token (from HTTP_PROXY)");
+	if (http_request_target(&c->req, &c->tgt) < 0 ||
+	    (!connect && c->tgt.form != HTTP_FORM_ABSOLUTE)) {
+		c->tgt.host[0] = '\0';
+		return answer(c, 400, connect ? "CONNECT needs host:port"
+					      : "only CONNECT and http:// requests are proxied (https:// goes through CONNECT)");
+	}
+	if (host_is_metadata(c->tgt.host))
+		return answer(c, 403, "cloud metadata hosts are never reachable from the sandbox");
+	if (!connect) {
+		char *path = xstrndup(c->tgt.path.p, c->tgt.path.n);
+
+		v = allow_check(c->px->set->allow, c->tgt.host, c->tgt.port, path);
+		free(path);
+	} else {
+		v = allow_check(c->px->set->allow, c->tgt.host, c->tgt.port, NULL);
+	}
+	if (v != ALLOW)
+		return answer(c, 403, allow_reason(v));
+	if (c->tgt.kind != HTTP_HOST_NAME) {
+		if (literal(c) != 0)
+			return answer(c, 400, "not an address");
+		c->next_ai = c->ai;
+		return connect_next(c);
+	}
+	c->state = C_RESOLVE;
+	c->deadline = px_now_ms() + PROXY_RESOLVE_TIMEOUT_MS;
+	resolver_ask(c->px->res, c->id, c->tgt.host);
+	update(c);
+}
+
+void conn_resolved(struct conn *c, struct lookup *l)
+{
+	if (c->state != C_RESOLVE) {
+		lookup_free(l);
+		return;
+	}
+	c->ai = l->ai;
+	l->ai = NULL;
+	lookup_free(l);
+	if (c->ai == NULL)
+		return answer(c, 502, "the name does not resolve");
+	c->next_ai = c->ai;
+	connect_next(c);
+}
+
+/* ---- connecting ---- */
+
+static void relay_start(struct conn *c);
+
+/* Whether the proxy may connect to `a`; else why not in *why. */
+static bool permitted(const struct conn *c, const struct addrinfo *a,
+		      const char **why)
+{
+	enum addr_class k = addr_classify(a->ai_addr);
+
+	if (addr_permitted(k, c->px->set->private_ok))
+		return true;
+	*why = k == ADDR_PRIVATE || k == ADDR_LOOPBACK
+	       ? "it resolves to a private or loopback address (network.private: true to allow)"
+	       : "it resolves to a link-local or unroutable address (never reachable)";
+	return false;
+}
+
+/* Try the next permitted address. */
+static void connect_next(struct conn *c)
+{
+	const char *why = NULL;
+
+	if (c->ufd >= 0) {
+		close(c->ufd);
+		c->ufd = -1;
+		c->uev = 0;
+	}
+	for (; c->next_ai; c->next_ai = c->next_ai->ai_next) {
+		struct addrinfo *a = c->next_ai;
+		struct epoll_event e = { .events = EPOLLOUT, .data.ptr = &c->ev_up };
+		int fd;
+
+		if (!permitted(c, a, &why))
+			continue;
+		if (a->ai_family == AF_INET)
+			((struct sockaddr_in *)a->ai_addr)->sin_port = htons(c->tgt.port);
+		else
+			((struct sockaddr_in6 *)a->ai_addr)->sin6_port = htons(c->tgt.port);
+		fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			c->last_errno = errno;
+			continue;
+		}
+		if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS) {
+			c->last_errno = errno;
+			close(fd);
+			continue;
+		}
+		c->ufd = fd;
+		c->uev = EPOLLOUT;
+		epoll_ctl(c->px->ep, EPOLL_CTL_ADD, fd, &e);
+		c->state = C_CONNECT;
+		c->deadline = px_now_ms() + PROXY_CONNECT_TIMEOUT_MS;
+		update(c);
+		return;
+	}
+	if (why && c->last_errno == 0)
+		return answer(c, 403, why);
+	{
+		char msg[400];
+
+		snprintf(msg, sizeof(msg), "cannot connect to %s: %s", c->tgt.host,
+			 strerror(c->last_errno ? c->last_errno : ECONNREFUSED));
+		answer(c, 502, msg);
+	}
+}
+
+/* The upstream socket became writable while connecting. */
+static void connected(struct conn *c)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(c->ufd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err) {
+		c->last_errno = err;
+		c->next_ai = c->next_ai->ai_next;
+		return connect_next(c);
+	}
+	relay_start(c);
+}
+
+/* ---- relaying ---- */
+
+static void put(struct pipe *p, const void *d, size_t n)
+{
+	ensure(p);
+	memcpy(p->d + p->len, d, n);
+	p->len += n;
+}
+
+/* How many of `n` bytes belong to the request body still to pass; the
+ * rest (a next request on the connection) is not forwarded. -1: a
+ * malformed chunked body. */
+static ptrdiff_t body_part(struct conn *c, const char *d, size_t n)
+{
+	size_t used = n;
+
+	if (c->body_done)
+		return 0;
+	switch (c->req.body) {
+	case HTTP_BODY_LENGTH:
+		used = n < c->body_left ? n : (size_t)c->body_left;
+		c->body_left -= used;
+		c->body_done = c->body_left == 0;
+		return (ptrdiff_t)used;
+	case HTTP_BODY_CHUNKED:
+		switch (http_chunked_feed(&c->chunk, d, n, &used)) {
+		case HTTP_BAD:
+			return -1;
+		case HTTP_DONE:
+			c->body_done = true;
+			break;
+		case HTTP_INCOMPLETE:
+			break;
+		}
+		return (ptrdiff_t)used;
+	default:
+		c->body_done = true;
+		return 0;
+	}
+}
+
+/* The way is open: a tunnel's 200, or the forwarded head, then what the
+ * client already sent after its head. */
+static void relay_start(struct conn *c)
+{
+	char addr[INET6_ADDRSTRLEN + 8] = "", hostport[300];
+	const char *rest = c->head + c->req.len;
+	size_t nrest = c->head_len - c->req.len;
+	const struct addrinfo *a = c->next_ai;
+
+	inet_ntop(a->ai_family, a->ai_family == AF_INET
+		  ? (const void *)&((const struct sockaddr_in *)a->ai_addr)->sin_addr
+		  : (const void *)&((const struct sockaddr_in6 *)a->ai_addr)->sin6_addr,
+		  addr, sizeof(addr));
+	c->allowed = true;
+	log_decision(c, "allow", NULL, 0, addr);
+	c->state = C_RELAY;
+	c->deadline = 0;
+	if (c->tunnel) {
+		static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+
+		put(&c->u2c, ok, sizeof(ok) - 1);
+		put(&c->c2u, rest, nrest);
+	} else {
+		static const char *const drop[] = { "host" };
+		struct http_add add[] = { { "Host", hostport }, { "Connection", "close" } };
+		struct http_upstream up = { .target = c->tgt.path, .drop = drop, .ndrop = 1,
+					    .add = add, .nadd = 2 };
+		ptrdiff_t n, body;
+
+		if (c->tgt.port == 80)
+			snprintf(hostport, sizeof(hostport), c->tgt.kind == HTTP_HOST_IPV6 ? "[%s]" : "%s",
+				 c->tgt.host);
+		else
+			authority(&c->tgt, hostport, sizeof(hostport));
+		ensure(&c->c2u);
+		n = http_build_request(c->c2u.d, CONN_BUF, &c->req, &up);
+		if (n < 0)
+			return answer(c, 400, "the request head cannot be forwarded");
+		c->c2u.len = (size_t)n;
+		c->body_left = c->req.length;
+		body = body_part(c, rest, nrest);
+		if (body < 0)
+			return answer(c, 400, "malformed chunked body");
+		if ((size_t)body > CONN_BUF - c->c2u.len)
+			return answer(c, 431, "request head and body start too large");
+		put(&c->c2u, rest, (size_t)body);
+	}
+	update(c);
+}
+
+/* Read from `fd` into `p`; 0 at end of file, -1 on error. */
+static ssize_t fill(int fd, struct pipe *p, size_t max)
+{
+	ssize_t n;
+
+	ensure(p);
+	if (p->off == p->len)
+		p->off = p->len = 0;
+	else if (p->off && p->len == CONN_BUF) {
+		memmove(p->d, p->d + p->off, p->len - p->off);
+		p->len -= p->off;
+		p->off = 0;
+	}
+	if (max > CONN_BUF - p->len)
+		max = CONN_BUF - p->len;
+	do
+		n = read(fd, p->d + p->len, max);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* Write what `p` holds to `fd`; -1 on error. */
+static int drain(int fd, struct pipe *p, uint64_t *count)
+{
+	while (p->off < p->len) {
+		ssize_t n = send(fd, p->d + p->off, p->len - p->off, MSG_NOSIGNAL);
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		p->off += (size_t)n;
+		*count += (uint64_t)n;
+	}
+	p->off = p->len = 0; /* all written: room again */
+	return 0;
+}
+
+/* Bytes from the client: for a tunnel all of them, when forwarding only
+ * the request's body. */
+static int from_client(struct conn *c)
+{
+	struct pipe *p = &c->c2u;
+	size_t max = c->tunnel ? CONN_BUF : !c->body_done && c->req.body == HTTP_BODY_LENGTH
+					   ? (size_t)(c->body_left < CONN_BUF ? c->body_left : CONN_BUF)
+					   : CONN_BUF;
+	ssize_t n = fill(c->cfd, p, max), body;
+
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -1;
+	if (n == 0) {
+		p->eof = true;
+		return c->tunnel || c->body_done ? 0 : -1; /* a body cut short */
+	}
+	if (c->tunnel) {
+		p->len += (size_t)n;
+		return 0;
+	}
+	body = body_part(c, p->d + p->len, (size_t)n);
+	if (body < 0)
+		return -1;
+	p->len += (size_t)body;
+	return 0;
+}
+
+static int from_upstream(struct conn *c)
+{
+	ssize_t n = fill(c->ufd, &c->u2c, CONN_BUF);
+
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -1;
+	if (n == 0)
+		c->u2c.eof = true;
+	else
+		c->u2c.len += (size_t)n;
+	return 0;
+}
+
+/* Pass an end of file on once what came before it is written; the
+ * connection is over when both ways are (forwarding: when the server's
+ * answer is). */
+static bool finished(struct conn *c)
+{
+	struct pipe *dirs[2] = { &c->c2u, &c->u2c };
+	int fds[2] = { c->ufd, c->cfd };
+
+	for (int i = 0; i < 2; i++)
+		if (dirs[i]->eof && !dirs[i]->shut && dirs[i]->off == dirs[i]->len) {
+			shutdown(fds[i], SHUT_WR);
+			dirs[i]->shut = true;
+		}
+	if (!c->tunnel)
+		return c->u2c.shut;
+	return c->c2u.shut && c->u2c.shut;
+}
+
+static void relay(struct conn *c, bool client, uint32_t events)
+{
+	int rc = 0;
+
+	if (events & EPOLLIN)
+		rc = client ? from_client(c) : from_upstream(c);
+	if (rc == 0 && (events & (EPOLLOUT | EPOLLIN)))
+		rc = drain(c->ufd, &c->c2u, &c->up) < 0 ||
+		     drain(c->cfd, &c->u2c, &c->down) < 0 ? -1 : 0;
+	if (rc == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN))
+		rc = -1;
+	if (rc < 0 || finished(c))
+		return conn_close(c);
+	update(c);
+}
+
+/* ---- the head ---- */
+
+static void read_head(struct conn *c)
+{
+	ssize_t n;
+
+	do
+		n = read(c->cfd, c->head + c->head_len, PROXY_HEAD_MAX - c->head_len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0)
+		return conn_close(c);
+	c->head_len += (size_t)n;
+	switch (http_parse_request(&c->req, c->head, c->head_len, PROXY_HEAD_MAX)) {
+	case HTTP_INCOMPLETE:
+		if (c->head_len == PROXY_HEAD_MAX)
+			answer(c, 431, "the request head is too large");
+		return;
+	case HTTP_BAD:
+		return answer(c, (int)c->req.error, "malformed request");
+	case HTTP_DONE:
+		return decide(c);
+	}
+}
+
+void conn_event(struct px_ev *ev, uint32_t events)
+{
+	struct conn *c = ev->c;
+	bool client = ev->kind == EV_CLIENT;
+
+	if (c->closed)
+		return;
+	/* a client gone (reset) while nothing is read from it */
+	if (client && (events & (EPOLLERR | EPOLLHUP)) && c->state != C_RELAY &&
+	    c->state != C_HEAD)
+		return conn_close(c);
+	switch (c->state) {
+	case C_HEAD:
+		if (client)
+			read_head(c);
+		return;
+	case C_RESOLVE:
+		return;
+	case C_CONNECT:
+		if (!client)
+			connected(c);
+		return;
+	case C_RELAY:
+		return relay(c, client, events);
+	case C_ANSWER:
+		if (client && (drain(c->cfd, &c->u2c, &c->down) < 0 || c->u2c.off == c->u2c.len)) {
+			shutdown(c->cfd, SHUT_WR);
+			conn_close(c);
+		}
+		return;
+	}
+}
+
+void conn_timeout(struct conn *c)
+{
+	switch (c->state) {
+	case C_HEAD:
+		return answer(c, 408, "no complete request head in time");
+	case C_RESOLVE:
+		return answer(c, 504, "the name lookup took too long");
+	case C_CONNECT:
+		c->last_errno = ETIMEDOUT;
+		c->next_ai = c->next_ai->ai_next;
+		return connect_next(c);
+	default:
+		return conn_close(c);
+	}
+}

@@ -1,0 +1,75 @@
+/* proxy.h — the sandbox's only way out with network `allowlist`.
+ *
+ * The sandbox has a network namespace of its own (kernel/ns.h); the one
+ * socket that leads out is the proxy's listening socket, made inside it
+ * by the child (on 127.0.0.1, PROXY_PORT) and served here, by a thread of
+ * the supervisor: one epoll loop, no thread per connection (name lookups
+ * run on threads of their own, resolve.h).
+ *
+ * Each connection sends one request head (proxy/http.h; bounded, within
+ * PROXY_HEAD_TIMEOUT_MS), authenticated with the session's token
+ * (`Proxy-Authorization: Basic` of "latch:TOKEN", compared in constant
+ * time; else 407), either
+ *  - CONNECT host:port: a tunnel, bytes both ways unread (TLS end to end);
+ *  - an absolute-form http:// request: forwarded with its body (framed as
+ *    its head says, nothing past it), hop-by-hop headers dropped and
+ *    `Connection: close` (one request per connection).
+ * The destination must be on the allowlist (allow.h; else 403), must not
+ * be a cloud metadata name, and is resolved here: a name whose addresses
+ * are all link-local, unroutable or (unless allowed) private or loopback
+ * is refused (403) — DNS rebinding cannot reach them. Failures answer
+ * 400 (malformed), 431 (head too large), 502 (no address or connection),
+ * 504 (lookup or connect timeout); at most PROXY_MAX_CONNS at once (503).
+ * Every decision is an audit event as it is made ("net"), and every
+ * connection allowed another when it closes, with its byte counts
+ * ("net_end").
+ */
+#ifndef LATCH_PROXY_H
+#define LATCH_PROXY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "allow.h"
+
+#define PROXY_PORT 3128
+#define PROXY_TOKEN_LEN 32          /* hex characters */
+#define PROXY_MAX_CONNS 256
+#define PROXY_HEAD_MAX (16 * 1024)
+#define PROXY_HEAD_TIMEOUT_MS 30000
+#define PROXY_RESOLVE_TIMEOUT_MS 15000
+#define PROXY_CONNECT_TIMEOUT_MS 10000
+
+struct audit_log;
+struct px;
+
+struct proxy_setup {
+	const struct allowlist *allow;
+	bool private_ok;              /* private and loopback addresses */
+	char token[PROXY_TOKEN_LEN + 1];
+	struct audit_log *log;        /* may be NULL */
+};
+
+struct proxy {
+	int listener;                 /* -1 until the child publishes it */
+	int wake;                     /* eventfd: published, or stop */
+	int stop;
+	pthread_t thread;
+	struct proxy_setup set;
+	struct px *px;                /* the loop's state */
+};
+
+/* A fresh random token (getrandom) into set->token. -1 when the kernel
+ * gives no randomness. */
+int proxy_token(struct proxy_setup *set);
+
+/* Start the proxy's thread (signals blocked); it serves once the child
+ * publishes its listening socket. -1 with errno when it cannot start. */
+int proxy_start(struct proxy *p, const struct proxy_setup *s);
+/* Called by the child, which shares latch's memory and descriptor table
+ * until it execs: serve `listener` (close-on-exec). Async-signal-safe. */
+void proxy_publish(struct proxy *p, int listener);
+/* Close every connection and the listener; wait for the thread. */
+void proxy_stop(struct proxy *p);
+
+#endif

@@ -1,0 +1,398 @@
+/* The network modes seen from inside a real sandbox: `open` reaches the
+ * host; `block` gives the sandbox a network namespace of its own (only
+ * loopback), Landlock's TCP port rules inside it, and sockets limited to
+ * unix, TCP and NETLINK_ROUTE; `allowlist` adds latch's proxy as the one
+ * way out. Only loopback is used: the host's listeners and the upstream
+ * HTTP(S) servers here are on 127.0.0.1. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../lib/latchtest.h"
+
+TestSuite(network, .init = lt_setup, .fini = lt_teardown, .timeout = 30);
+
+/* A listening TCP socket on the host's 127.0.0.1; its port in *port.
+ * Connections are completed by the kernel (backlog) without accept(). */
+static int listener(int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	cr_assert(s >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert(bind(s, (struct sockaddr *)&a, sizeof(a)) == 0);
+	cr_assert(listen(s, 16) == 0);
+	cr_assert(getsockname(s, (struct sockaddr *)&a, &len) == 0);
+	*port = ntohs(a.sin_port);
+	return s;
+}
+
+/* python3 -c CODE in a sandbox of `profile` (NULL: the default). */
+static struct lt_result python(const char *profile, const char *code)
+{
+	if (!lt_exists("/usr/bin/python3"))
+		cr_skip_test("needs python3");
+	if (profile)
+		return LT_RUN("run", "-p", profile, "--", "python3", "-c", code);
+	return LT_RUN("run", "--", "python3", "-c", code);
+}
+
+/* Connect to 127.0.0.1:PORT and print "connected" or the error. */
+#define CONNECT_PY \
+	"import socket, sys\n" \
+	"s = socket.socket()\n" \
+	"try:\n" \
+	"    s.connect(('127.0.0.1', int(sys.argv[1]) if len(sys.argv) > 1 else %d)); print('connected')\n" \
+	"except OSError as e: print('refused:', e.strerror)\n"
+
+static const char *block(void)
+{
+	return lt_profile("block", "extends: default\nnetwork: block\n");
+}
+
+Test(network, open_reaches_the_host_and_block_does_not)
+{
+	int port, s = listener(&port);
+	struct lt_result r;
+
+	r = python(NULL, lt_fmt(CONNECT_PY, port));
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "connected", r);
+	r = python(block(), lt_fmt(CONNECT_PY, port));
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "refused: Permission denied", r);
+	close(s);
+}
+
+/* A port listed in `connect` opens loopback inside the sandbox's own
+ * network, not the host's: the host's listener on that port is not
+ * there. */
+Test(network, block_has_a_network_of_its_own)
+{
+	int port, s = listener(&port);
+	char *p = lt_profile("oneport", lt_fmt("extends: default\nnetwork:\n  mode: block\n"
+					       "  connect: [%d]\n", port));
+	struct lt_result r = python(p, lt_fmt(CONNECT_PY
+		"print(open('/proc/net/dev').read().count(':'), 'interfaces')\n", port));
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "refused: Connection refused", r);
+	LT_CONTAINS(r.out, "1 interfaces", r);
+	close(s);
+}
+
+/* With `bind` and `connect` naming a port, a server the sandbox starts on
+ * loopback and a client in it talk; another port stays closed. */
+Test(network, block_lets_the_sandbox_talk_to_itself_on_listed_ports)
+{
+	int port, s = listener(&port);
+	char *p;
+	struct lt_result r;
+
+	close(s); /* a port number free on the host: any is free inside */
+	p = lt_profile("local", lt_fmt("extends: default\nnetwork:\n  mode: block\n"
+				       "  bind: [%d]\n  connect: [%d]\n", port, port));
+	r = python(p, lt_fmt(
+		"import socket\n"
+		"srv = socket.socket(); srv.bind(('127.0.0.1', %d)); srv.listen()\n"
+		"c = socket.create_connection(('127.0.0.1', %d)); a, _ = srv.accept()\n"
+		"c.sendall(b'ping'); print(a.recv(4).decode())\n"
+		"try:\n"
+		"    socket.socket().bind(('127.0.0.1', %d)); print('bound elsewhere')\n"
+		"except OSError as e: print('bind refused:', e.strerror)\n",
+		port, port, port == 65535 ? 65534 : port + 1));
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "ping", r);
+	LT_CONTAINS(r.out, "bind refused: Permission denied", r);
+}
+
+/* Only unix, TCP and NETLINK_ROUTE sockets: UDP (so DNS), ICMP ping, raw,
+ * packet, vsock, SCTP, MPTCP and other netlink families are refused;
+ * so is a TCP Fast Open send, which would connect with its data. */
+Test(network, block_refuses_every_other_kind_of_socket)
+{
+	struct lt_result r = python(block(),
+		"import socket\n"
+		"kinds = [('udp', 2, 2, 0), ('udp6', 10, 2, 0), ('ping', 2, 2, 1),\n"
+		"         ('raw', 2, 3, 255), ('packet', 17, 3, 0), ('vsock', 40, 1, 0),\n"
+		"         ('sctp', 2, 1, 132), ('mptcp', 10, 1, 262), ('nl-audit', 16, 3, 9),\n"
+		"         ('udp-high-bits', 2 | (1 << 32), 2, 0),\n"
+		"         ('tcp', 2, 1, 0), ('tcp6', 10, 1, 6), ('nl-route', 16, 3, 0), ('unix', 1, 1, 0)]\n"
+		"import ctypes\n"
+		"libc = ctypes.CDLL(None, use_errno=True)\n"
+		"libc.syscall.restype = ctypes.c_long\n"
+		"for name, fam, typ, proto in kinds:\n"
+		"    fd = libc.syscall(41, ctypes.c_long(fam), ctypes.c_long(typ), ctypes.c_long(proto))\n"
+		"    print(name, 'created' if fd >= 0 else 'refused', ctypes.get_errno() if fd < 0 else '')\n"
+		"s = socket.socket()\n"
+		"try:\n"
+		"    s.sendto(b'x', socket.MSG_FASTOPEN, ('127.0.0.1', 80)); print('fastopen sent')\n"
+		"except OSError as e: print('fastopen refused:', e.strerror)\n");
+
+	LT_EXIT(r, 0);
+	for (const char *const *k = (const char *const[]){ "udp", "udp6", "ping", "raw",
+		"packet", "vsock", "sctp", "mptcp", "nl-audit", "udp-high-bits", NULL }; *k; k++)
+		cr_assert(lt_has_line_prefix(r.out, lt_fmt("%s refused 13", *k)), "%s", lt_show(&r));
+	for (const char *const *k = (const char *const[]){ "tcp", "tcp6", "nl-route", NULL }; *k; k++)
+		cr_assert(lt_has_line_prefix(r.out, lt_fmt("%s created", *k)), "%s", lt_show(&r));
+	LT_CONTAINS(r.out, "unix refused 13", r); /* unix: block by default */
+	LT_CONTAINS(r.out, "fastopen refused: Permission denied", r);
+}
+
+/* What --dry-run reports for block. */
+Test(network, dry_run_says_what_block_enforces)
+{
+	struct lt_result r = LT_RUN("run", "-p", block(), "--dry-run", "--", "true");
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "a network namespace of its own with only loopback", r);
+	LT_CONTAINS(r.out, "sockets only unix, TCP and NETLINK_ROUTE", r);
+}
+
+/* ---- allowlist: latch's proxy ---- */
+
+/* An HTTP(S) server on the host's 127.0.0.1 serving `dir` (HTTP/1.1;
+ * /headers answers with the request's header names, one per line), port
+ * chosen by the kernel; killed with the test. TLS when `cert` is given. */
+static const char UPSTREAM_PY[] =
+	"import http.server, os, ssl, sys\n"
+	"os.chdir(sys.argv[1])\n"
+	"class H(http.server.SimpleHTTPRequestHandler):\n"
+	"    protocol_version = 'HTTP/1.1'\n"
+	"    def log_message(self, *a): pass\n"
+	"    def do_GET(self):\n"
+	"        if self.path != '/headers': return super().do_GET()\n"
+	"        body = ''.join(k.lower() + '\\n' for k in self.headers.keys()).encode()\n"
+	"        self.send_response(200); self.send_header('Content-Length', str(len(body)))\n"
+	"        self.end_headers(); self.wfile.write(body)\n"
+	"srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
+	"if len(sys.argv) > 2:\n"
+	"    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[2], sys.argv[3])\n"
+	"    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)\n"
+	"print(srv.server_address[1], flush=True)\n"
+	"srv.serve_forever()\n";
+
+static int upstream(const char *dir, const char *cert, const char *key)
+{
+	int fds[2];
+	char line[16] = "";
+	pid_t pid;
+	FILE *f;
+
+	if (!lt_exists("/usr/bin/python3"))
+		cr_skip_test("needs python3");
+	cr_assert(pipe(fds) == 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(fds[1], 1);
+		close(fds[0]);
+		if (cert)
+			execl("/usr/bin/python3", "python3", "-c", UPSTREAM_PY, dir, cert, key, (char *)NULL);
+		else
+			execl("/usr/bin/python3", "python3", "-c", UPSTREAM_PY, dir, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	cr_assert(f && fgets(line, sizeof(line), f), "the upstream server did not start");
+	fclose(f);
+	return atoi(line);
+}
+
+/* A certificate for localhost and 127.0.0.1 (its own CA), made now:
+ * ROOT/tls/cert.pem and key.pem. */
+static void make_cert(char **cert, char **key)
+{
+	char *dir = lt_path(lt.root, "tls");
+
+	if (!lt_exists("/usr/bin/openssl"))
+		cr_skip_test("needs openssl");
+	lt_mkdir(dir);
+	*cert = lt_path(dir, "cert.pem");
+	*key = lt_path(dir, "key.pem");
+	cr_assert_eq(system(lt_fmt("openssl req -x509 -newkey rsa:2048 -nodes -days 1 "
+				   "-keyout '%s' -out '%s' -subj /CN=localhost "
+				   "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null",
+				   *key, *cert)), 0);
+}
+
+/* The files the upstream serves: ROOT/site/index.txt. */
+static char *site(void)
+{
+	char *dir = lt_path(lt.root, "site");
+
+	lt_write(lt_path(dir, "index.txt"), "hello from upstream\n");
+	return dir;
+}
+
+/* A profile with network `allowlist` and these YAML list items. */
+static char *allowlist(const char *items, bool private_ok)
+{
+	return lt_profile("allowlist", lt_fmt("extends: default\nnetwork:\n  mode: allowlist\n"
+					      "  allow: [%s]\n%s", items,
+					      private_ok ? "  private: true\n" : ""));
+}
+
+/* curl in the sandbox, through the proxy even to loopback names (the
+ * child's NO_PROXY lists them); prints the status code last. */
+static struct lt_result curl(const char *profile, const char *args)
+{
+	if (!lt_exists("/usr/bin/curl"))
+		cr_skip_test("needs curl");
+	return LT_RUN("run", "-p", profile, "--read", lt.root, "--", "sh", "-c",
+		      lt_fmt("NO_PROXY= no_proxy= exec curl -sS -w '\\n%%{http_code}\\n' %s", args));
+}
+
+Test(network, allowlist_lets_listed_hosts_through_the_proxy_and_no_others)
+{
+	int port = upstream(site(), NULL, NULL);
+	char *p = allowlist(lt_fmt("'localhost:%d'", port), true);
+	struct lt_result r;
+
+	r = curl(p, lt_fmt("http://localhost:%d/index.txt", port));
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "hello from upstream\n\n200\n", r);
+	r = curl(p, lt_fmt("http://localhost:%d/index.txt", port + 1 > 65535 ? 1 : port + 1));
+	LT_CONTAINS(r.out, "latch: the host is on latch's network allowlist, not for this port\n\n403\n", r);
+	r = curl(p, "http://example.com/");
+	LT_CONTAINS(r.out, "latch: the host is not on latch's network allowlist\n\n403\n", r);
+	r = curl(p, "http://metadata.google.internal/computeMetadata/v1/");
+	LT_CONTAINS(r.out, "403\n", r);
+	LT_CONTAINS(r.out, "metadata", r);
+}
+
+/* The proxy's token does not travel on; the allowed request and each
+ * refusal are in the audit log as they happened. */
+Test(network, allowlist_decisions_are_audited_and_the_token_stays_in_the_proxy)
+{
+	int port = upstream(site(), NULL, NULL);
+	char *p = allowlist(lt_fmt("'localhost:%d'", port), true);
+	struct lt_result r = curl(p, lt_fmt("http://localhost:%d/headers", port));
+	char *log;
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "host\n", r);
+	LT_LACKS(r.out, "proxy-authorization", r);
+	LT_LACKS(r.out, "proxy-connection", r);
+	log = lt_audit_log();
+	LT_CONTAINS(log, lt_fmt("\"event\":\"net\",\"kind\":\"http\",\"host\":\"localhost\",\"port\":%d,"
+				"\"path\":\"/headers\",\"decision\":\"allow\",\"address\":\"127.0.0.1\"", port), r);
+	LT_CONTAINS(log, "\"event\":\"net_end\",\"host\":\"localhost\"", r);
+}
+
+/* HTTPS goes through a CONNECT tunnel, TLS end to end (the server's own
+ * certificate, checked by curl); around the proxy nothing leaves. */
+Test(network, https_tunnels_through_and_nothing_goes_around_the_proxy)
+{
+	char *cert, *key;
+	int port;
+	char *p;
+	struct lt_result r;
+
+	make_cert(&cert, &key);
+	port = upstream(site(), cert, key);
+	p = allowlist(lt_fmt("'localhost:%d'", port), true);
+	r = curl(p, lt_fmt("--cacert '%s' https://localhost:%d/index.txt", cert, port));
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "hello from upstream\n\n200\n", r);
+	r = curl(p, lt_fmt("--noproxy '*' --cacert '%s' https://localhost:%d/index.txt", cert, port));
+	LT_FAILS(r);
+	LT_CONTAINS(r.out, "000\n", r);
+	r = python(p, lt_fmt("import socket\n"
+		"for addr in [('127.0.0.1', %d), ('10.0.0.1', 3128), ('192.0.2.1', 3128)]:\n"
+		"    s = socket.socket(); s.settimeout(2)\n"
+		"    try: s.connect(addr); print(addr[0], 'connected')\n"
+		"    except OSError as e: print(addr[0], 'refused')\n", port));
+	LT_EXIT(r, 0);
+	LT_LACKS(r.out, "connected", r);
+}
+
+/* A name on the list that resolves to a private or loopback address is
+ * refused unless the profile allows private destinations. */
+Test(network, allowlist_refuses_private_addresses_unless_allowed)
+{
+	int port = upstream(site(), NULL, NULL);
+	struct lt_result r = curl(allowlist(lt_fmt("'localhost:%d'", port), false),
+				  lt_fmt("http://localhost:%d/index.txt", port));
+
+	LT_CONTAINS(r.out, "resolves to a private or loopback address", r);
+	LT_CONTAINS(r.out, "\n403\n", r);
+}
+
+/* Without the session's token the proxy answers 407. */
+Test(network, the_proxy_wants_the_sessions_token)
+{
+	int port = upstream(site(), NULL, NULL);
+	char *p = allowlist(lt_fmt("'localhost:%d'", port), true);
+	struct lt_result r;
+
+	r = curl(p, lt_fmt("--proxy http://127.0.0.1:3128 http://localhost:%d/index.txt", port));
+	LT_CONTAINS(r.out, "\n407\n", r);
+	r = curl(p, lt_fmt("--proxy http://latch:wrong@127.0.0.1:3128 http://localhost:%d/index.txt", port));
+	LT_CONTAINS(r.out, "\n407\n", r);
+}
+
+/* --net and --allow-domain on the command line; a bad entry is refused
+ * before anything runs. */
+Test(network, the_command_line_sets_the_mode_and_adds_hosts)
+{
+	int port = upstream(site(), NULL, NULL);
+	char *p = lt_profile("private", "extends: default\nnetwork: {private: true}\n");
+	struct lt_result r;
+
+	if (!lt_exists("/usr/bin/curl"))
+		cr_skip_test("needs curl");
+	r = LT_RUN("run", "-p", p, "--net", "allowlist", "--allow-domain",
+		   lt_fmt("localhost:%d", port), "--", "sh", "-c",
+		   lt_fmt("NO_PROXY= no_proxy= curl -sS http://localhost:%d/index.txt", port));
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "hello from upstream", r);
+	r = LT_RUN("run", "--net", "allowlist", "--allow-domain", "*.com", "--", "true");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "--allow-domain: allow entry '*.com'", r);
+	r = LT_RUN("run", "--net", "sideways", "--", "true");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "--net must be open, allowlist or block, not 'sideways'", r);
+}
+
+/* A large response streams through whole. */
+Test(network, a_100_mb_response_arrives_intact, .timeout = 60)
+{
+	char *dir = site();
+	int port;
+	struct lt_result r;
+
+	cr_assert_eq(system(lt_fmt("head -c 100000000 /dev/urandom > '%s/big.bin' && "
+				   "sha256sum < '%s/big.bin' > '%s/big.sum'", dir, dir, lt.root)), 0);
+	port = upstream(dir, NULL, NULL);
+	r = curl(allowlist(lt_fmt("'localhost:%d'", port), true),
+		 lt_fmt("-o '%s/got.bin' http://localhost:%d/big.bin", lt.work, port));
+	LT_EXIT(r, 0);
+	cr_assert_eq(system(lt_fmt("sha256sum < '%s/got.bin' | cmp -s - '%s/big.sum'",
+				   lt.work, lt.root)), 0, "the copy differs");
+}
+
+/* A malformed request head is answered 400, not forwarded. */
+Test(network, a_malformed_request_gets_400)
+{
+	char *p = allowlist("'localhost:80'", true);
+	struct lt_result r = python(p,
+		"import os, socket\n"
+		"tok = os.environ['HTTP_PROXY'].split('@')[0].split('//')[1]\n"
+		"s = socket.create_connection(('127.0.0.1', 3128))\n"
+		"s.sendall(b'GET http://localhost/ HTTP/1.1\\nHost: localhost\\n\\n')\n"
+		"print(s.recv(100).split(b'\\r\\n')[0].decode())\n");
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "HTTP/1.1 400 Bad Request", r);
+}
