@@ -205,6 +205,8 @@ void audit_net(struct audit_log *l, const struct audit_net *ev)
 	cJSON *o = record(l, "net");
 
 	cJSON_AddStringToObject(o, "kind", ev->kind);
+	if (ev->route)
+		cJSON_AddStringToObject(o, "route", ev->route);
 	add_string_or_null(o, "host", ev->host);
 	cJSON_AddNumberToObject(o, "port", ev->port);
 	if (ev->path)

@@ -14,7 +14,8 @@
  *          decided), answer (to an ask), enforced (false under --monitor),
  *          snapshot (the id of the snapshot taken before it)
  *   net:   a decision of the network proxy (proxy.h): kind (connect: a
- *          tunnel; http: a forwarded request), host, port, path (http;
+ *          tunnel; http: a forwarded request; route: to a credential
+ *          route, named in "route"), host, port, path (http, route;
  *          without its query), decision (allow|deny), reason and status
  *          (the HTTP status answered) of a refusal, address (the one
  *          connected to)
@@ -63,7 +64,8 @@ struct audit_exec {
 void audit_exec(struct audit_log *l, const struct audit_exec *ev);
 
 struct audit_net {
-	const char *kind;         /* connect | http */
+	const char *kind;         /* connect | http | route */
+	const char *route;        /* route: its name; else NULL */
 	const char *host;         /* NULL before the target is known */
 	unsigned port;
 	const char *path;         /* http: without the query; else NULL */

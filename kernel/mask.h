@@ -28,8 +28,9 @@ struct mask {
 };
 #define MASK_MAX_BINDS 4
 
-/* Apply masks in order (callers sort outermost first), in a private mount
- * namespace (ns_enter). n == 0 is a no-op. */
+/* Apply masks in order (callers sort outermost first). The caller must
+ * have entered a private mount namespace (ns_enter): the mounts land in
+ * whatever namespace it is in. n == 0 is a no-op. */
 int mask_apply(const struct mask *m, size_t n, struct err *e);
 
 #endif

@@ -5,14 +5,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../audit/log.h"
 #include "../common/xalloc.h"
 #include "../policy/access.h"
 #include "../policy/envpolicy.h"
+#include "../kernel/ns.h"
 #include "../rollback/snapshot.h"
 #include "cmd.h"
+#include "creds.h"
 #include "datadir.h"
 #include "opts.h"
 #include "packs.h"
@@ -41,29 +47,79 @@ static void print_warnings(const struct capset *cs, const struct sandbox *sb)
 			sb->gaps.v[i]);
 }
 
-/* With network `allowlist`: the proxy's allowlist and token, and the
- * child's environment pointed at it. */
-static int proxy_setup(struct proxy_setup *ps, struct allowlist *allow,
-		       const struct capset *cs, struct strv *env)
+/* The proxy of a session, when it has one: the way out (network
+ * allowlist) and to the credential routes. */
+struct net {
+	struct proxy_setup ps;
+	struct allowlist allow;
+	struct creds cr;
+	int listener;   /* latch's own (network open, with routes), else -1 */
+	bool on;
+};
+
+/* The port of latch's own listener on the host's loopback (network open:
+ * the sandbox shares it), for the credential routes. */
+static int own_listener(struct net *n, struct err *e)
+{
+	struct sockaddr_in a = { 0 };
+	socklen_t len = sizeof(a);
+
+	n->listener = ns_listen(0, e);
+	if (n->listener < 0)
+		return -1;
+	if (getsockname(n->listener, (struct sockaddr *)&a, &len) < 0)
+		return err_sys(e, "getsockname (the proxy's listener)");
+	return ntohs(a.sin_port);
+}
+
+/* The proxy's allowlist, token and routes, and the child's environment
+ * pointed at it. */
+static int net_setup(struct net *n, const struct plan *pl, const struct sandbox *sb,
+		     struct strv *env)
 {
 	struct err e;
+	int port = PROXY_PORT;
 	char *url;
 
-	for (size_t i = 0; i < cs->net_allow.n; i++)
-		if (allow_add(allow, cs->net_allow.v[i], &e) < 0) {
+	n->listener = -1;
+	if (creds_load(&n->cr, &pl->cs, &pl->vs, &e) < 0 ||
+	    (!sb->proxy && n->cr.n && (port = own_listener(n, &e)) < 0)) {
+		die_msg(e.msg);
+		return -1;
+	}
+	if (!sb->proxy && n->cr.n == 0)
+		return 0;
+	for (size_t i = 0; i < pl->cs.net_allow.n && pl->cs.net_mode == NET_ALLOWLIST; i++)
+		if (allow_add(&n->allow, pl->cs.net_allow.v[i], &e) < 0) {
 			die_msg(e.msg);
 			return -1;
 		}
-	if (proxy_token(ps) < 0) {
+	if (proxy_token(&n->ps) < 0) {
 		perror("latch: getrandom (the proxy's token)");
 		return -1;
 	}
-	ps->allow = allow;
-	ps->private_ok = cs->net_private;
-	url = xasprintf("http://latch:%s@127.0.0.1:%d", ps->token, PROXY_PORT);
-	env_proxy(env, url);
+	n->ps.allow = &n->allow;
+	n->ps.private_ok = pl->cs.net_private;
+	n->ps.routes = n->cr.v;
+	n->ps.n_routes = n->cr.n;
+	if (pl->cs.net_mode == NET_ALLOWLIST) {
+		url = xasprintf("http://latch:%s@127.0.0.1:%d", n->ps.token, PROXY_PORT);
+		env_proxy(env, url);
+		free(url);
+	}
+	url = xasprintf("http://127.0.0.1:%d", port);
+	creds_env(&n->cr, env, url);
 	free(url);
+	n->on = true;
 	return 0;
+}
+
+static void net_free(struct net *n)
+{
+	if (n->listener >= 0)
+		close(n->listener);
+	allowlist_free(&n->allow);
+	creds_free(&n->cr);
 }
 
 /* The rule packs are parsed on a second thread while the main thread builds
@@ -204,8 +260,7 @@ static int run_argv(struct opts *o, char **argv)
 	struct pack_job job = { .rc = 0 };
 	struct shims shims = { .keep = -1 };
 	struct objstore store;
-	struct proxy_setup ps = { 0 };
-	struct allowlist allow = { 0 };
+	struct net net = { .listener = -1 };
 	struct stat self;
 	pthread_t tid;
 	bool threaded = false, store_open = false;
@@ -268,7 +323,7 @@ static int run_argv(struct opts *o, char **argv)
 		goto out;
 	}
 	print_warnings(&pl.cs, &sb);
-	if (sb.proxy && proxy_setup(&ps, &allow, &pl.cs, &env) < 0)
+	if (net_setup(&net, &pl, &sb, &env) < 0)
 		goto out;
 	if (fill_shims(&shims, rules, &pl, &sb, o->monitor, &env) < 0 ||
 	    open_log(&log, &pl, argv, o->monitor) < 0 ||
@@ -295,10 +350,11 @@ static int run_argv(struct opts *o, char **argv)
 		struct child_spec spec = { .argv = argv, .envp = env.v,
 					   .sb = &sb, .cs = &pl.cs,
 					   .judge = sb.judge ? &js : NULL,
-					   .proxy = sb.proxy ? &ps : NULL,
+					   .proxy = net.on ? &net.ps : NULL,
+					   .proxy_listener = net.listener,
 					   .log = log };
 
-		ps.log = log;
+		net.ps.log = log;
 
 		rc = supervise_run(&spec);
 		/* what the session left, restorable too */
@@ -314,7 +370,7 @@ out:
 		pthread_join(tid, NULL);
 	strv_free(&env);
 	strv_free(&stripped);
-	allowlist_free(&allow);
+	net_free(&net);
 	sandbox_free(&sb);
 	rules_free(rules);
 	plan_free(&pl);

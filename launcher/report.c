@@ -8,7 +8,7 @@
 
 static const char *net_name(enum net_mode m)
 {
-	return m == NET_BLOCK ? "block" : "open";
+	return m == NET_BLOCK ? "block" : m == NET_ALLOWLIST ? "allowlist" : "open";
 }
 
 static void print_list(FILE *out, const char *label, const struct strv *sv)
@@ -79,6 +79,14 @@ void report_text(FILE *out, const struct report *r)
 	fputs(cs->env_set.n ? "\n" : "(none)\n", out);
 	fprintf(out, "%-12s%s; unix sockets %s\n", "network", net_name(cs->net_mode),
 		cs->unix_sockets ? "allowed" : "refused");
+	if (cs->net_mode == NET_ALLOWLIST) {
+		print_list(out, "  allow", &cs->net_allow);
+		fprintf(out, "%-12s%s\n", "  private", cs->net_private ? "allowed" : "refused");
+	}
+	for (size_t i = 0; i < cs->n_creds; i++)
+		fprintf(out, "%-12s%s: %s, %s from %s (the sandbox's %s holds a phantom)\n",
+			i ? "" : "credentials", cs->creds[i].route, cs->creds[i].upstream,
+			cs->creds[i].header, cs->creds[i].source, cs->creds[i].env);
 	if (cs->rule_packs_set)
 		print_list(out, "rule packs", &cs->rule_packs);
 	else
@@ -198,6 +206,22 @@ void report_json(FILE *out, const struct report *r)
 	net = cJSON_AddObjectToObject(root, "network");
 	cJSON_AddStringToObject(net, "mode", net_name(cs->net_mode));
 	cJSON_AddBoolToObject(net, "unix_sockets", cs->unix_sockets);
+	cJSON_AddItemToObject(net, "allow", strv_json(&cs->net_allow));
+	cJSON_AddBoolToObject(net, "private", cs->net_private);
+	{
+		cJSON *routes = cJSON_AddArrayToObject(net, "credentials");
+
+		for (size_t i = 0; i < cs->n_creds; i++) {
+			cJSON *route = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(route, "route", cs->creds[i].route);
+			cJSON_AddStringToObject(route, "upstream", cs->creds[i].upstream);
+			cJSON_AddStringToObject(route, "header", cs->creds[i].header);
+			cJSON_AddStringToObject(route, "source", cs->creds[i].source);
+			cJSON_AddStringToObject(route, "env", cs->creds[i].env);
+			cJSON_AddItemToArray(routes, route);
+		}
+	}
 	ports = cJSON_AddArrayToObject(net, "bind");
 	for (size_t i = 0; i < cs->n_net_bind; i++)
 		cJSON_AddItemToArray(ports, cJSON_CreateNumber(cs->net_bind[i]));

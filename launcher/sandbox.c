@@ -160,7 +160,8 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, bool judge_exec,
 					  sb->n_masks));
 	strv_push(&sb->enforced, "no_new_privs; all capabilities dropped");
 	sb->netns = net_restricted(cs);
-	sb->proxy = cs->net_mode == NET_ALLOWLIST;
+	/* the proxy is the way out (allowlist) or to the credential routes */
+	sb->proxy = cs->net_mode == NET_ALLOWLIST || (sb->netns && cs->n_creds);
 	if (seccomp_build(&(struct seccomp_spec){ .allow_unix = cs->unix_sockets,
 						   .notify_exec = sb->judge,
 						   .inet_stream_only = sb->netns },

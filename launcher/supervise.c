@@ -322,9 +322,11 @@ int supervise_run(const struct child_spec *spec)
 			return 125;
 		}
 		px = &proxy;
+		if (!spec->sb->proxy)
+			proxy_publish(px, spec->proxy_listener);
 	}
 	fflush(NULL);
-	pid = spawn(spec, &old, j, px);
+	pid = spawn(spec, &old, j, spec->sb->proxy ? px : NULL);
 	if (pid < 0) {
 		perror("latch: clone");
 		if (j)
@@ -334,6 +336,11 @@ int supervise_run(const struct child_spec *spec)
 		close(sigfd);
 		return 125;
 	}
+	/* a credential in memory: no core file, no /proc/PID/mem for the
+	 * user's other processes (not before: the child, a clone, writes
+	 * its own uid_map, which an undumpable process cannot) */
+	if (px && spec->proxy->n_routes && prctl(PR_SET_DUMPABLE, 0) < 0)
+		perror("latch: prctl(PR_SET_DUMPABLE, 0)");
 	while (!done) {
 		siginfo_t si;
 		int sig;

@@ -13,7 +13,9 @@
  *  - the child has PR_SET_PDEATHSIG(SIGKILL): if latch itself is killed with
  *    SIGKILL, the command dies too (its own children are not reached);
  *  - with rules, it answers every exec of the sandbox (judge.h); if latch
- *    goes away, the filter makes every later exec fail: never unsupervised.
+ *    goes away, the filter makes every later exec fail: never unsupervised;
+ *  - with a proxy (proxy.h), serves it; holding credentials, latch makes
+ *    itself undumpable once the child runs.
  */
 #ifndef LATCH_SUPERVISE_H
 #define LATCH_SUPERVISE_H
@@ -36,7 +38,11 @@ struct child_spec {
 	const struct sandbox *sb;
 	const struct capset *cs;
 	const struct judge_setup *judge; /* non-NULL: judge every exec */
-	const struct proxy_setup *proxy; /* non-NULL: serve the proxy */
+	const struct proxy_setup *proxy; /* non-NULL: serve the proxy, on
+					    the listener the child makes in
+					    its network namespace (sb->proxy),
+					    else on this one of latch's: */
+	int proxy_listener;
 	struct audit_log *log;      /* may be NULL */
 };
 

@@ -203,6 +203,34 @@ static void add_ports(uint16_t **arr, size_t *n, const struct strv *ports)
 	}
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* Route `r` into the set, replacing one of the same name. */
+static void add_routes(struct capset *cs, const struct profile *p)
+{
+	for (size_t i = 0; i < p->n_creds; i++) {
+		const struct cred_route *r = &p->creds[i];
+		size_t at = 0;
+
+		while (at < cs->n_creds && strcmp(cs->creds[at].route, r->route) != 0)
+			at++;
+		if (at == cs->n_creds)
+			cs->creds = xrealloc(cs->creds, ++cs->n_creds * sizeof(*cs->creds));
+		else
+			cred_route_free(&cs->creds[at]);
+		cs->creds[at] = (struct cred_route){
+			.route = xstrdup(r->route), .upstream = xstrdup(r->upstream),
+			.header = xstrdup(r->header), .value = xstrdup(r->value),
+			.source = xstrdup(r->source), .env = xstrdup(r->env),
+			.base_url = dup_or_null(r->base_url), .ca = dup_or_null(r->ca),
+			.src = r->src,
+		};
+	}
+}
+
 static bool has_port(const uint16_t *ports, size_t n, uint16_t port)
 {
 	for (size_t i = 0; i < n; i++)
@@ -601,6 +629,7 @@ static void build_rest(struct capset *cs, struct profile *const *chain,
 			cs->net_private = p->net_private == TRI_TRUE;
 		for (size_t j = 0; j < p->net_allow.n; j++)
 			strv_push(&cs->net_allow, p->net_allow.v[j]);
+		add_routes(cs, p);
 		add_ports(&cs->net_bind, &cs->n_net_bind, &p->net_bind);
 		add_ports(&cs->net_connect, &cs->n_net_connect, &p->net_connect);
 		for (size_t j = 0; j < p->caps_keep.n; j++)
@@ -646,6 +675,9 @@ int capset_build(struct capset *cs, struct profile *const *chain, size_t n,
 		if (add_profile_rules(&b, g) < 0)
 			return -1;
 		merge_env(cs, g);
+		for (size_t j = 0; j < g->net_allow.n; j++)
+			strv_push(&cs->net_allow, g->net_allow.v[j]);
+		add_routes(cs, g);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (add_profile_rules(&b, chain[i]) < 0)
@@ -749,6 +781,9 @@ void capset_free(struct capset *cs)
 	strv_free(&cs->env_deny);
 	strv_free(&cs->env_set);
 	strv_free(&cs->net_allow);
+	for (size_t i = 0; i < cs->n_creds; i++)
+		cred_route_free(&cs->creds[i]);
+	free(cs->creds);
 	strv_free(&cs->warnings);
 	strv_free(&cs->rule_packs);
 	strv_free(&cs->rule_packs_origin);

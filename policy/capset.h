@@ -93,8 +93,13 @@ struct capset {
 	struct strv env_allow, env_deny, env_set;
 
 	enum net_mode net_mode;
-	struct strv net_allow;   /* allowlist entries: the chain's, then the CLI's */
+	struct strv net_allow;   /* allowlist entries: the groups', the chain's,
+				    then the CLI's */
 	bool net_private;        /* the proxy may reach private/loopback addresses */
+	struct cred_route *creds; /* the proxy's credential routes (groups, then
+				     the chain; a later one of the same name
+				     replaces an earlier one) */
+	size_t n_creds;
 	bool unix_sockets;       /* socket(AF_UNIX) allowed (default: refused) */
 	uint16_t *net_bind, *net_connect;
 	size_t n_net_bind, n_net_connect;

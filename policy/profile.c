@@ -17,6 +17,7 @@
 struct ctx {
 	struct yw w;     /* the document, the file (== p->file) and the error */
 	struct profile *p;
+	struct cred_route *route; /* the credential route being read */
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -352,16 +353,167 @@ static int net_unix(struct ctx *c, const char *k, yaml_node_t *v)
 	return 0;
 }
 
+/* ---- credential routes ---- */
+
+static int route_string(struct ctx *c, const char *k, yaml_node_t *v,
+			char **out)
+{
+	const char *s;
+
+	if (yw_want_scalar(&c->w, v, k, &s) < 0)
+		return -1;
+	free(*out);
+	*out = xstrdup(s);
+	return 0;
+}
+
+static bool name_chars(const char *s, const char *extra, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr(extra, *s))
+			return false;
+	return true;
+}
+
+static int r_route(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	if (route_string(c, k, v, &c->route->route) < 0)
+		return -1;
+	if (!name_chars(c->route->route, "_-", 32) || strpbrk(c->route->route, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+		return yw_fail(&c->w, v, "route '%s': use 1-32 of a-z, 0-9, '_' and '-'%s",
+			       c->route->route, NULL);
+	return 0;
+}
+
+static int r_upstream(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	if (route_string(c, k, v, &c->route->upstream) < 0)
+		return -1;
+	if (strncmp(c->route->upstream, "https://", 8) != 0 || !c->route->upstream[8] ||
+	    strpbrk(c->route->upstream, " @?#"))
+		return yw_fail(&c->w, v, "upstream '%s' must be https://HOST[:PORT][/PATH] (credentials travel over TLS only)%s",
+			       c->route->upstream, NULL);
+	return 0;
+}
+
+static int r_header(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	if (route_string(c, k, v, &c->route->header) < 0)
+		return -1;
+	if (!name_chars(c->route->header, "!#$%&'*+-.^_`|~", 64))
+		return yw_fail(&c->w, v, "header '%s' is not an HTTP field name%s",
+			       c->route->header, NULL);
+	return 0;
+}
+
+static int r_value(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	if (route_string(c, k, v, &c->route->value) < 0)
+		return -1;
+	if (strstr(c->route->value, "{key}") == NULL || strpbrk(c->route->value, "\r\n"))
+		return yw_fail(&c->w, v, "value '%s' must hold '{key}' where the credential goes, on one line%s",
+			       c->route->value, NULL);
+	return 0;
+}
+
+static int r_source(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	const char *s;
+
+	if (route_string(c, k, v, &c->route->source) < 0)
+		return -1;
+	s = c->route->source;
+	if ((strncmp(s, "env:", 4) != 0 || !name_chars(s + 4, "_", 128)) &&
+	    (strncmp(s, "file:", 5) != 0 || !s[5]) && (strncmp(s, "command:", 8) != 0 || !s[8]))
+		return yw_fail(&c->w, v, "source '%s' must be env:NAME, file:PATH or command:COMMAND%s",
+			       s, NULL);
+	return 0;
+}
+
+static int r_env_name(struct ctx *c, const char *k, yaml_node_t *v, char **out)
+{
+	if (route_string(c, k, v, out) < 0)
+		return -1;
+	if (!name_chars(*out, "_", 128) || isdigit((unsigned char)**out))
+		return yw_fail(&c->w, v, "'%s' is not an environment variable name%s", *out, NULL);
+	return 0;
+}
+
+static int r_env(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return r_env_name(c, k, v, &c->route->env);
+}
+
+static int r_base_url(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return r_env_name(c, k, v, &c->route->base_url);
+}
+
+static int r_ca(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	return route_string(c, k, v, &c->route->ca);
+}
+
+/* One route: a mapping with route, upstream, header, source and env. */
+static int one_route(struct ctx *c, yaml_node_t *item)
+{
+	static const struct key keys[] = {
+		{ "route", r_route }, { "upstream", r_upstream }, { "header", r_header },
+		{ "value", r_value }, { "source", r_source }, { "env", r_env },
+		{ "base_url", r_base_url }, { "ca", r_ca },
+	};
+	struct profile *p = c->p;
+	struct cred_route *r;
+
+	p->creds = xrealloc(p->creds, (p->n_creds + 1) * sizeof(*p->creds));
+	r = c->route = &p->creds[p->n_creds++];
+	*r = (struct cred_route){ .src = src_of(c, item) };
+	if (walk(c, item, "credentials", keys, N(keys)) < 0)
+		return -1;
+	if (!r->route || !r->upstream || !r->header || !r->source || !r->env)
+		return yw_fail(&c->w, item, "a credential route needs route, upstream, header, source and env%s%s",
+			       "", NULL);
+	if (!r->value)
+		r->value = xstrdup("{key}");
+	return 0;
+}
+
+static int net_credentials(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return yw_fail(&c->w, v, "'%s' must be a list of routes%s", k, NULL);
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++)
+		if (one_route(c, yw_node(&c->w, *it)) < 0)
+			return -1;
+	return 0;
+}
+
 static int k_network(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	static const struct key keys[] = {
 		{ "mode", net_mode }, { "bind", net_bind },
 		{ "connect", net_connect }, { "unix", net_unix },
 		{ "allow", net_allow }, { "private", net_private },
+		{ "credentials", net_credentials },
 	};
 
 	if (v->type == YAML_SCALAR_NODE)
 		return net_mode(c, k, v);
+	return walk(c, v, k, keys, N(keys));
+}
+
+/* A group's network: only hosts for the allowlist and credential routes
+ * (the mode and ports are the profile's). */
+static int k_group_network(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	static const struct key keys[] = { { "allow", net_allow },
+					   { "credentials", net_credentials } };
+
 	return walk(c, v, k, keys, N(keys));
 }
 
@@ -590,7 +742,7 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 	static const struct key group_keys[] = {
 		{ "name", k_name },             { "description", k_description },
 		{ "required", k_required },     { "filesystem", k_filesystem },
-		{ "environment", k_environment },
+		{ "environment", k_environment }, { "network", k_group_network },
 	};
 
 	if (c->p->is_group)
@@ -666,6 +818,18 @@ struct profile *profile_parse(const char *buf, size_t len, const char *file,
 	return p;
 }
 
+void cred_route_free(struct cred_route *r)
+{
+	free(r->route);
+	free(r->upstream);
+	free(r->header);
+	free(r->value);
+	free(r->source);
+	free(r->env);
+	free(r->base_url);
+	free(r->ca);
+}
+
 void profile_free(struct profile *p)
 {
 	if (p == NULL)
@@ -683,6 +847,9 @@ void profile_free(struct profile *p)
 	strv_free(&p->net_bind);
 	strv_free(&p->net_connect);
 	strv_free(&p->net_allow);
+	for (size_t i = 0; i < p->n_creds; i++)
+		cred_route_free(&p->creds[i]);
+	free(p->creds);
 	strv_free(&p->caps_keep);
 	strv_free(&p->rule_packs);
 	strv_free(&p->rule_add);

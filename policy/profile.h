@@ -50,6 +50,21 @@ enum tristate { TRI_UNSET = 0, TRI_FALSE, TRI_TRUE };
 
 enum net_mode { NET_UNSET = 0, NET_OPEN, NET_BLOCK, NET_ALLOWLIST };
 
+/* A credential route of the proxy (proxy/proxy.h): requests the sandbox
+ * sends to http://127.0.0.1:PORT/ROUTE/… go to UPSTREAM/… with the real
+ * credential in HEADER; the sandbox holds a phantom in ENV. */
+struct cred_route {
+	char *route;     /* [a-z0-9_-], 1-32 */
+	char *upstream;  /* https://host[:port][/path] */
+	char *header;    /* an HTTP field name */
+	char *value;     /* with "{key}" where the credential goes */
+	char *source;    /* env:NAME, file:PATH or command:SHELL-COMMAND */
+	char *env;       /* the sandbox's variable holding the phantom */
+	char *base_url;  /* the sandbox's variable for the route's URL, or NULL */
+	char *ca;        /* PEM CA file instead of the system's, or NULL */
+	struct src src;
+};
+
 struct profile {
 	char *file;      /* path it was read from (owned) */
 	char *name;      /* profile name or group name (owned) */
@@ -84,6 +99,8 @@ struct profile {
 	struct strv net_connect;
 	struct strv net_allow;   /* allowlist entries (proxy/allow.h), checked */
 	enum tristate net_private; /* private/loopback destinations allowed */
+	struct cred_route *creds;
+	size_t n_creds;
 
 	struct strv caps_keep;   /* "CAP_NET_BIND_SERVICE", … */
 	enum tristate best_effort;
@@ -110,5 +127,6 @@ struct profile {
 struct profile *profile_parse(const char *buf, size_t len, const char *file,
 			      const char *name, bool is_group, struct err *e);
 void profile_free(struct profile *p);
+void cred_route_free(struct cred_route *r);
 
 #endif

@@ -18,6 +18,8 @@ static const char *status_text(int status)
 {
 	switch (status) {
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 404: return "Not Found";
 	case 403: return "Forbidden";
 	case 407: return "Proxy Authentication Required";
 	case 408: return "Request Timeout";
@@ -68,6 +70,9 @@ static void update(struct conn *c)
 	case C_CONNECT:
 		uw = EPOLLOUT;
 		break;
+	case C_TLS:
+		uw = c->tls_wants_write ? EPOLLOUT : EPOLLIN;
+		break;
 	case C_RELAY:
 		if (room(&c->c2u) && !c->c2u.eof && !c->body_done)
 			cw |= EPOLLIN;
@@ -75,7 +80,7 @@ static void update(struct conn *c)
 			cw |= EPOLLOUT;
 		if (room(&c->u2c) && !c->u2c.eof)
 			uw |= EPOLLIN;
-		if (c->c2u.len > c->c2u.off)
+		if (c->c2u.len > c->c2u.off || c->tls_wants_write)
 			uw |= EPOLLOUT;
 		break;
 	case C_ANSWER:
@@ -101,7 +106,7 @@ void conn_open(struct px *px, int fd)
 	c->ev_up = (struct px_ev){ EV_UPSTREAM, c };
 	c->cev = EPOLLIN;
 	c->head = xmalloc(PROXY_HEAD_MAX);
-	c->deadline = px_now_ms() + PROXY_HEAD_TIMEOUT_MS;
+	c->deadline = px_now_ms() + px->set->head_timeout_ms;
 	e.data.ptr = &c->ev_client;
 	epoll_ctl(px->ep, EPOLL_CTL_ADD, fd, &e);
 	c->next = px->conns;
@@ -127,6 +132,8 @@ void conn_close(struct conn *c)
 	c->closed = true;
 	if (c->allowed && px->set->log)
 		audit_net_end(px->set->log, c->tgt.host, c->tgt.port, c->up, c->down);
+	tls_free(c->tls);
+	c->tls = NULL;
 	if (c->cfd >= 0)
 		close(c->cfd);
 	if (c->ufd >= 0)
@@ -180,7 +187,8 @@ static void log_decision(struct conn *c, const char *decision,
 	if (!c->tunnel)
 		log_path(c, path, sizeof(path));
 	audit_net(c->px->set->log, &(struct audit_net){
-		.kind = c->tunnel ? "connect" : "http",
+		.kind = c->route ? "route" : c->tunnel ? "connect" : "http",
+		.route = c->route ? c->route->name : NULL,
 		.host = c->tgt.host[0] ? c->tgt.host : NULL,
 		.port = c->tgt.port,
 		.path = path[0] ? path : NULL,
@@ -206,12 +214,14 @@ static void answer(struct conn *c, int status, const char *why)
 		     strlen(why) + 8, why);
 	p->off = 0;
 	p->len = n > 0 && n < CONN_BUF ? (size_t)n : 0;
+	tls_free(c->tls);
+	c->tls = NULL;
 	if (c->ufd >= 0) {
 		close(c->ufd);
 		c->ufd = -1;
 	}
 	c->state = C_ANSWER;
-	c->deadline = px_now_ms() + PROXY_HEAD_TIMEOUT_MS;
+	c->deadline = px_now_ms() + c->px->set->head_timeout_ms;
 	update(c);
 }
 
@@ -248,12 +258,69 @@ static int literal(struct conn *c)
 	return getaddrinfo(c->tgt.host, NULL, &hints, &c->ai);
 }
 
+/* Look the destination up (a name), or take its address (a literal). */
+static void go(struct conn *c)
+{
+	if (c->tgt.kind != HTTP_HOST_NAME) {
+		if (literal(c) != 0)
+			return answer(c, 400, "not an address");
+		c->next_ai = c->ai;
+		return connect_next(c);
+	}
+	c->state = C_RESOLVE;
+	c->deadline = px_now_ms() + c->px->set->resolve_timeout_ms;
+	resolver_ask(c->px->res, c->id, c->tgt.host);
+	update(c);
+}
+
+/* Whether `v` is `want`, in time independent of where they differ. */
+static bool same_secret(struct http_slice v, const char *want)
+{
+	size_t n = strlen(want);
+	unsigned char diff = 0;
+
+	if (v.n != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(v.p[i] ^ want[i]);
+	return diff == 0;
+}
+
+/* "/NAME/rest" to the credential route NAME, with its phantom. */
+static void decide_route(struct conn *c)
+{
+	const struct http_slice *t = &c->req.target;
+	size_t n = strcspn(t->p + 1, "/?") + 1, nr = c->px->set->n_routes;
+	const struct proxy_route *r = c->px->set->routes;
+	struct http_slice v;
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (n > t->n)
+		n = t->n;
+	for (; nr && (strlen(r->name) != n - 1 || memcmp(r->name, t->p + 1, n - 1) != 0); r++, nr--)
+		;
+	if (nr == 0)
+		return answer(c, 404, "no such credential route on this proxy");
+	c->route = r;
+	snprintf(c->tgt.host, sizeof(c->tgt.host), "%s", r->host);
+	c->tgt.port = r->port;
+	c->tgt.kind = inet_pton(AF_INET, r->host, &a4) == 1 ? HTTP_HOST_IPV4
+		      : inet_pton(AF_INET6, r->host, &a6) == 1 ? HTTP_HOST_IPV6 : HTTP_HOST_NAME;
+	c->tgt.path = (struct http_slice){ t->p + n, t->n - n };
+	if (http_lookup(&c->req, r->header, &v) != 1 || !same_secret(v, r->expect))
+		return answer(c, 401, "the credential is not this session's phantom (the sandbox's own variable holds it)");
+	go(c);
+}
+
 /* The request head is in: check it, then look the destination up. */
 static void decide(struct conn *c)
 {
 	enum allow_verdict v;
 	bool connect = c->req.method.n == 7 && memcmp(c->req.method.p, "CONNECT", 7) == 0;
 
+	if (c->req.target.n && c->req.target.p[0] == '/')
+		return decide_route(c);
 	c->tunnel = connect;
 	if (!authorized(c))
 		return answer(c, 407, "this proxy is latch's; it needs the session's token (from HTTP_PROXY)");
@@ -275,16 +342,7 @@ static void decide(struct conn *c)
 	}
 	if (v != ALLOW)
 		return answer(c, 403, allow_reason(v));
-	if (c->tgt.kind != HTTP_HOST_NAME) {
-		if (literal(c) != 0)
-			return answer(c, 400, "not an address");
-		c->next_ai = c->ai;
-		return connect_next(c);
-	}
-	c->state = C_RESOLVE;
-	c->deadline = px_now_ms() + PROXY_RESOLVE_TIMEOUT_MS;
-	resolver_ask(c->px->res, c->id, c->tgt.host);
-	update(c);
+	go(c);
 }
 
 void conn_resolved(struct conn *c, struct lookup *l)
@@ -305,6 +363,7 @@ void conn_resolved(struct conn *c, struct lookup *l)
 /* ---- connecting ---- */
 
 static void relay_start(struct conn *c);
+static void handshake(struct conn *c);
 
 /* Whether the proxy may connect to `a`; else why not in *why. */
 static bool permitted(const struct conn *c, const struct addrinfo *a,
@@ -355,7 +414,7 @@ static void connect_next(struct conn *c)
 		c->uev = EPOLLOUT;
 		epoll_ctl(c->px->ep, EPOLL_CTL_ADD, fd, &e);
 		c->state = C_CONNECT;
-		c->deadline = px_now_ms() + PROXY_CONNECT_TIMEOUT_MS;
+		c->deadline = px_now_ms() + c->px->set->connect_timeout_ms;
 		update(c);
 		return;
 	}
@@ -383,7 +442,35 @@ static void connected(struct conn *c)
 		c->next_ai = c->next_ai->ai_next;
 		return connect_next(c);
 	}
-	relay_start(c);
+	if (c->route == NULL)
+		return relay_start(c);
+	c->tls = tls_new(c->route->tls, c->ufd, c->tgt.host);
+	if (c->tls == NULL)
+		return answer(c, 502, "libssl cannot start a TLS session");
+	c->state = C_TLS;
+	handshake(c);
+}
+
+/* One step of the TLS handshake with a route's server. */
+static void handshake(struct conn *c)
+{
+	char msg[400];
+
+	switch (tls_handshake(c->tls)) {
+	case TLS_DONE:
+		c->tls_wants_write = false;
+		return relay_start(c);
+	case TLS_WANT_READ:
+		c->tls_wants_write = false;
+		break;
+	case TLS_WANT_WRITE:
+		c->tls_wants_write = true;
+		break;
+	default:
+		snprintf(msg, sizeof(msg), "TLS to %s failed: %s", c->tgt.host, tls_why(c->tls));
+		return answer(c, 502, msg);
+	}
+	update(c);
 }
 
 /* ---- relaying ---- */
@@ -443,26 +530,40 @@ static void relay_start(struct conn *c)
 	c->allowed = true;
 	log_decision(c, "allow", NULL, 0, addr);
 	c->state = C_RELAY;
-	c->deadline = 0;
+	/* a tunnel may idle; a forwarded request waits for its answer */
+	c->deadline = c->tunnel ? 0 : px_now_ms() + c->px->set->response_timeout_ms;
 	if (c->tunnel) {
 		static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
 
 		put(&c->u2c, ok, sizeof(ok) - 1);
 		put(&c->c2u, rest, nrest);
 	} else {
-		static const char *const drop[] = { "host" };
-		struct http_add add[] = { { "Host", hostport }, { "Connection", "close" } };
-		struct http_upstream up = { .target = c->tgt.path, .drop = drop, .ndrop = 1,
-					    .add = add, .nadd = 2 };
+		const char *drop[] = { "host", c->route ? c->route->header : "host" };
+		struct http_add add[] = { { "Host", hostport }, { "Connection", "close" },
+					  { c->route ? c->route->header : "", c->route ? c->route->secret : "" } };
+		struct http_upstream up = { .target = c->tgt.path, .drop = drop, .ndrop = 2,
+					    .add = add, .nadd = c->route ? 3 : 2 };
+		char *target = NULL;
 		ptrdiff_t n, body;
 
-		if (c->tgt.port == 80)
+		if (c->route) { /* the server's base path, then the rest */
+			target = xasprintf("%s%.*s", c->route->base, (int)c->tgt.path.n, c->tgt.path.p);
+			if (target[0] != '/') {
+				char *slash = xasprintf("/%s", target);
+
+				free(target);
+				target = slash;
+			}
+			up.target = (struct http_slice){ target, strlen(target) };
+		}
+		if (c->tgt.port == (c->route ? 443 : 80))
 			snprintf(hostport, sizeof(hostport), c->tgt.kind == HTTP_HOST_IPV6 ? "[%s]" : "%s",
 				 c->tgt.host);
 		else
 			authority(&c->tgt, hostport, sizeof(hostport));
 		ensure(&c->c2u);
 		n = http_build_request(c->c2u.d, CONN_BUF, &c->req, &up);
+		free(target);
 		if (n < 0)
 			return answer(c, 400, "the request head cannot be forwarded");
 		c->c2u.len = (size_t)n;
@@ -477,11 +578,60 @@ static void relay_start(struct conn *c)
 	update(c);
 }
 
-/* Read from `fd` into `p`; 0 at end of file, -1 on error. */
-static ssize_t fill(int fd, struct pipe *p, size_t max)
+/* Read up to `n` bytes from one side: the server's through TLS for a
+ * credential route. As read(2): 0 at its end, -1 with errno (EAGAIN:
+ * later). */
+static ssize_t io_read(struct conn *c, bool up, char *buf, size_t n)
 {
-	ssize_t n;
+	size_t moved;
+	ssize_t got;
 
+	if (!up || c->tls == NULL) {
+		do
+			got = read(up ? c->ufd : c->cfd, buf, n);
+		while (got < 0 && errno == EINTR);
+		return got;
+	}
+	c->tls_wants_write = false;
+	switch (tls_read(c->tls, buf, n, &moved)) {
+	case TLS_DONE:
+		return (ssize_t)moved;
+	case TLS_EOF:
+		return 0;
+	case TLS_WANT_WRITE:
+		c->tls_wants_write = true;
+		/* fall through */
+	case TLS_WANT_READ:
+		errno = EAGAIN;
+		return -1;
+	default:
+		errno = EPROTO;
+		return -1;
+	}
+}
+
+static ssize_t io_write(struct conn *c, bool up, const char *buf, size_t n)
+{
+	size_t moved;
+
+	if (!up || c->tls == NULL)
+		return send(up ? c->ufd : c->cfd, buf, n, MSG_NOSIGNAL);
+	switch (tls_write(c->tls, buf, n, &moved)) {
+	case TLS_DONE:
+		return (ssize_t)moved;
+	case TLS_WANT_READ:
+	case TLS_WANT_WRITE:
+		errno = EAGAIN;
+		return -1;
+	default:
+		errno = EPIPE;
+		return -1;
+	}
+}
+
+/* Read from one side into `p`; 0 at end of file, -1 on error. */
+static ssize_t fill(struct conn *c, bool up, struct pipe *p, size_t max)
+{
 	ensure(p);
 	if (p->off == p->len)
 		p->off = p->len = 0;
@@ -492,17 +642,14 @@ static ssize_t fill(int fd, struct pipe *p, size_t max)
 	}
 	if (max > CONN_BUF - p->len)
 		max = CONN_BUF - p->len;
-	do
-		n = read(fd, p->d + p->len, max);
-	while (n < 0 && errno == EINTR);
-	return n;
+	return io_read(c, up, p->d + p->len, max);
 }
 
-/* Write what `p` holds to `fd`; -1 on error. */
-static int drain(int fd, struct pipe *p, uint64_t *count)
+/* Write what `p` holds to one side; -1 on error. */
+static int drain(struct conn *c, bool up, struct pipe *p, uint64_t *count)
 {
 	while (p->off < p->len) {
-		ssize_t n = send(fd, p->d + p->off, p->len - p->off, MSG_NOSIGNAL);
+		ssize_t n = io_write(c, up, p->d + p->off, p->len - p->off);
 
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
@@ -521,7 +668,7 @@ static int from_client(struct conn *c)
 	size_t max = c->tunnel ? CONN_BUF : !c->body_done && c->req.body == HTTP_BODY_LENGTH
 					   ? (size_t)(c->body_left < CONN_BUF ? c->body_left : CONN_BUF)
 					   : CONN_BUF;
-	ssize_t n = fill(c->cfd, p, max), body;
+	ssize_t n = fill(c, false, p, max), body;
 
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -1;
@@ -540,16 +687,21 @@ static int from_client(struct conn *c)
 	return 0;
 }
 
+/* Bytes from the server; -1 when it failed, or closed before answering
+ * a forwarded request. */
 static int from_upstream(struct conn *c)
 {
-	ssize_t n = fill(c->ufd, &c->u2c, CONN_BUF);
+	ssize_t n = fill(c, true, &c->u2c, CONN_BUF);
 
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -1;
+	if (n == 0 && !c->tunnel && c->down == 0 && c->u2c.len == 0)
+		return -1;
 	if (n == 0)
 		c->u2c.eof = true;
 	else
 		c->u2c.len += (size_t)n;
+	c->deadline = 0; /* the answer has begun */
 	return 0;
 }
 
@@ -571,17 +723,30 @@ static bool finished(struct conn *c)
 	return c->c2u.shut && c->u2c.shut;
 }
 
+/* -1: the client's side failed; -2: the server's. */
 static void relay(struct conn *c, bool client, uint32_t events)
 {
 	int rc = 0;
 
 	if (events & EPOLLIN)
-		rc = client ? from_client(c) : from_upstream(c);
-	if (rc == 0 && (events & (EPOLLOUT | EPOLLIN)))
-		rc = drain(c->ufd, &c->c2u, &c->up) < 0 ||
-		     drain(c->cfd, &c->u2c, &c->down) < 0 ? -1 : 0;
-	if (rc == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN))
+		rc = client ? from_client(c) : from_upstream(c) < 0 ? -2 : 0;
+	if (rc == 0 && drain(c, true, &c->c2u, &c->up) < 0)
+		rc = -2;
+	if (rc == 0 && drain(c, false, &c->u2c, &c->down) < 0)
 		rc = -1;
+	/* TLS may hold decrypted bytes no socket event will announce */
+	while (rc == 0 && c->tls && tls_pending(c->tls) && room(&c->u2c) && !c->u2c.eof &&
+	       (rc = from_upstream(c) < 0 ? -2 : 0) == 0 &&
+	       drain(c, false, &c->u2c, &c->down) < 0)
+		rc = -1;
+	if (rc == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN))
+		rc = client ? -1 : -2;
+	/* a forwarded request whose server went away before answering: the
+	 * client hears why (a tunnel's client just sees the close) */
+	if (rc == -2 && !c->tunnel && c->down == 0 && c->u2c.len == c->u2c.off) {
+		c->allowed = false;
+		return answer(c, 502, "the server closed the connection without answering");
+	}
 	if (rc < 0 || finished(c))
 		return conn_close(c);
 	update(c);
@@ -622,7 +787,7 @@ void conn_event(struct px_ev *ev, uint32_t events)
 		return;
 	/* a client gone (reset) while nothing is read from it */
 	if (client && (events & (EPOLLERR | EPOLLHUP)) && c->state != C_RELAY &&
-	    c->state != C_HEAD)
+	    c->state != C_HEAD && c->state != C_ANSWER)
 		return conn_close(c);
 	switch (c->state) {
 	case C_HEAD:
@@ -635,10 +800,14 @@ void conn_event(struct px_ev *ev, uint32_t events)
 		if (!client)
 			connected(c);
 		return;
+	case C_TLS:
+		if (!client)
+			handshake(c);
+		return;
 	case C_RELAY:
 		return relay(c, client, events);
 	case C_ANSWER:
-		if (client && (drain(c->cfd, &c->u2c, &c->down) < 0 || c->u2c.off == c->u2c.len)) {
+		if (client && (drain(c, false, &c->u2c, &c->down) < 0 || c->u2c.off == c->u2c.len)) {
 			shutdown(c->cfd, SHUT_WR);
 			conn_close(c);
 		}
@@ -657,6 +826,11 @@ void conn_timeout(struct conn *c)
 		c->last_errno = ETIMEDOUT;
 		c->next_ai = c->next_ai->ai_next;
 		return connect_next(c);
+	case C_TLS:
+		return answer(c, 504, "the TLS handshake with the server took too long");
+	case C_RELAY: /* forwarding, nothing came back */
+		c->allowed = false;
+		return answer(c, 504, "the server did not answer in time");
 	default:
 		return conn_close(c);
 	}

@@ -47,6 +47,7 @@ enum conn_state {
 	C_HEAD,       /* reading the request head */
 	C_RESOLVE,    /* waiting for the name's addresses */
 	C_CONNECT,    /* connecting to one of them */
+	C_TLS,        /* a credential route's TLS handshake */
 	C_RELAY,      /* bytes both ways */
 	C_ANSWER,     /* writing a refusal, then closing */
 };
@@ -65,6 +66,9 @@ struct conn {
 	struct http_head req;
 	struct http_target tgt;
 	bool tunnel;            /* CONNECT */
+	const struct proxy_route *route; /* a credential route's request */
+	struct tls *tls;        /* to the route's server */
+	bool tls_wants_write;   /* the last TLS read needs the socket writable */
 	/* forwarding: the request body still to pass (framing of its head) */
 	uint64_t body_left;
 	struct http_chunked chunk;

@@ -3,6 +3,7 @@
 #include "proxy.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,7 +166,9 @@ static void *run(void *arg)
 		if (read(p->wake, &v, sizeof(v)) < 0 && errno != EINTR && errno != EAGAIN)
 			break;
 	px->listener = __atomic_load_n(&p->listener, __ATOMIC_ACQUIRE);
-	if (px->listener >= 0) {
+	/* accept_all takes connections until none is left */
+	if (px->listener >= 0 &&
+	    fcntl(px->listener, F_SETFL, fcntl(px->listener, F_GETFL) | O_NONBLOCK) == 0) {
 		add_fd(px, px->listener, &px->ev_listen);
 		serve(p, px);
 	}
@@ -185,6 +188,14 @@ int proxy_start(struct proxy *p, const struct proxy_setup *s)
 	memset(p, 0, sizeof(*p));
 	p->listener = -1;
 	p->set = *s;
+	if (!p->set.head_timeout_ms)
+		p->set.head_timeout_ms = PROXY_HEAD_TIMEOUT_MS;
+	if (!p->set.resolve_timeout_ms)
+		p->set.resolve_timeout_ms = PROXY_RESOLVE_TIMEOUT_MS;
+	if (!p->set.connect_timeout_ms)
+		p->set.connect_timeout_ms = PROXY_CONNECT_TIMEOUT_MS;
+	if (!p->set.response_timeout_ms)
+		p->set.response_timeout_ms = PROXY_RESPONSE_TIMEOUT_MS;
 	px->set = &p->set;
 	px->listener = -1;
 	px->ev_listen.kind = EV_LISTEN;

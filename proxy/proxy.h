@@ -13,13 +13,20 @@
  *  - CONNECT host:port: a tunnel, bytes both ways unread (TLS end to end);
  *  - an absolute-form http:// request: forwarded with its body (framed as
  *    its head says, nothing past it), hop-by-hop headers dropped and
- *    `Connection: close` (one request per connection).
+ *    `Connection: close` (one request per connection);
+ *  - an origin-form request "/ROUTE/…" to a credential route (no token:
+ *    the route's phantom in its header instead, else 401; an unknown
+ *    route 404): forwarded as above over TLS to the route's server, the
+ *    phantom replaced by the real credential, which the sandbox never
+ *    holds.
  * The destination must be on the allowlist (allow.h; else 403), must not
  * be a cloud metadata name, and is resolved here: a name whose addresses
  * are all link-local, unroutable or (unless allowed) private or loopback
  * is refused (403) — DNS rebinding cannot reach them. Failures answer
- * 400 (malformed), 431 (head too large), 502 (no address or connection),
- * 504 (lookup or connect timeout); at most PROXY_MAX_CONNS at once (503).
+ * 400 (malformed), 408 (no whole head in time), 431 (head too large), 502
+ * (no address or connection), 504 (lookup, connect or first byte of
+ * answer too late); at most PROXY_MAX_CONNS at once (503). A tunnel has no
+ * time limit (streams may idle).
  * Every decision is an audit event as it is made ("net"), and every
  * connection allowed another when it closes, with its byte counts
  * ("net_end").
@@ -31,23 +38,49 @@
 #include <stdbool.h>
 
 #include "allow.h"
+#include "tls.h"
 
 #define PROXY_PORT 3128
 #define PROXY_TOKEN_LEN 32          /* hex characters */
 #define PROXY_MAX_CONNS 256
 #define PROXY_HEAD_MAX (16 * 1024)
-#define PROXY_HEAD_TIMEOUT_MS 30000
-#define PROXY_RESOLVE_TIMEOUT_MS 15000
-#define PROXY_CONNECT_TIMEOUT_MS 10000
+/* The times it waits (proxy_setup may shorten them; 0: these) */
+#define PROXY_HEAD_TIMEOUT_MS 30000      /* for a whole request head */
+#define PROXY_RESOLVE_TIMEOUT_MS 15000   /* for a name's addresses */
+#define PROXY_CONNECT_TIMEOUT_MS 10000   /* for each address */
+#define PROXY_RESPONSE_TIMEOUT_MS 300000 /* for a forwarded request's first
+					    byte of answer */
 
 struct audit_log;
 struct px;
+struct tls_ctx;
+
+#define PROXY_PHANTOM_LEN 46 /* "latch-phantom-" and 32 hex characters */
+
+/* A credential route: a request the sandbox sends to the proxy itself,
+ * origin-form "/NAME/rest", carrying the phantom in `header` (as `value`
+ * would carry the key), goes to https://host:port BASE/rest with the
+ * real value in that header instead. */
+struct proxy_route {
+	const char *name;
+	char host[254];
+	uint16_t port;
+	const char *base;             /* the upstream's path prefix ("" or "/v1") */
+	const char *header;
+	char *secret;                 /* the header's real value */
+	char *expect;                 /* the header's value with the phantom */
+	struct tls_ctx *tls;
+};
 
 struct proxy_setup {
 	const struct allowlist *allow;
 	bool private_ok;              /* private and loopback addresses */
+	const struct proxy_route *routes;
+	size_t n_routes;
 	char token[PROXY_TOKEN_LEN + 1];
 	struct audit_log *log;        /* may be NULL */
+	int head_timeout_ms, resolve_timeout_ms, connect_timeout_ms,
+	    response_timeout_ms;      /* 0: the PROXY_*_TIMEOUT_MS */
 };
 
 struct proxy {

@@ -1,11 +1,11 @@
 /* sha256.c — SHA-256 of a stream, by libcrypto loaded on first use. */
 #include "sha256.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../common/dl.h"
 #include "../common/xalloc.h"
 
 /* The few EVP functions used, as libcrypto 3 exports them. */
@@ -28,26 +28,17 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-	static const char *const libs[] = { "libcrypto.so.3", "libcrypto.so" };
-	void *h = NULL;
+	static const char *const libs[] = { "libcrypto.so.3", "libcrypto.so", NULL };
+	const struct dl_sym syms[] = {
+		{ "EVP_MD_CTX_new", (void **)&evp.md_ctx_new },
+		{ "EVP_MD_CTX_free", (void **)&evp.md_ctx_free },
+		{ "EVP_sha256", (void **)&evp.sha256 },
+		{ "EVP_DigestInit_ex", (void **)&evp.init },
+		{ "EVP_DigestUpdate", (void **)&evp.update },
+		{ "EVP_DigestFinal_ex", (void **)&evp.final },
+	};
 
-	for (size_t i = 0; h == NULL && i < sizeof(libs) / sizeof(libs[0]); i++)
-		h = dlopen(libs[i], RTLD_NOW | RTLD_LOCAL);
-	if (h == NULL) {
-		load_error = dlerror();
-		return;
-	}
-	*(void **)&evp.md_ctx_new = dlsym(h, "EVP_MD_CTX_new");
-	*(void **)&evp.md_ctx_free = dlsym(h, "EVP_MD_CTX_free");
-	*(void **)&evp.sha256 = dlsym(h, "EVP_sha256");
-	*(void **)&evp.init = dlsym(h, "EVP_DigestInit_ex");
-	*(void **)&evp.update = dlsym(h, "EVP_DigestUpdate");
-	*(void **)&evp.final = dlsym(h, "EVP_DigestFinal_ex");
-	if (!evp.md_ctx_new || !evp.md_ctx_free || !evp.sha256 || !evp.init ||
-	    !evp.update || !evp.final) {
-		evp.md_ctx_new = NULL;
-		load_error = "a needed EVP function is missing";
-	}
+	load_error = dl_load(libs, syms, sizeof(syms) / sizeof(syms[0]));
 }
 
 struct sha256 *sha256_new(struct err *e)

@@ -168,9 +168,15 @@ static const char UPSTREAM_PY[] =
 	"class H(http.server.SimpleHTTPRequestHandler):\n"
 	"    protocol_version = 'HTTP/1.1'\n"
 	"    def log_message(self, *a): pass\n"
+	"    def do_POST(self): self.do_GET()\n"
 	"    def do_GET(self):\n"
-	"        if self.path != '/headers': return super().do_GET()\n"
-	"        body = ''.join(k.lower() + '\\n' for k in self.headers.keys()).encode()\n"
+	"        if self.path == '/headers':\n"
+	"            body = ''.join(k.lower() + '\\n' for k in self.headers.keys()).encode()\n"
+	"        elif '/echo' in self.path:\n"
+	"            n = int(self.headers.get('Content-Length') or 0)\n"
+	"            body = (self.command + ' ' + self.path + '\\n' + ''.join(k.lower() + ': ' + v + '\\n'\n"
+	"                    for k, v in self.headers.items())).encode() + self.rfile.read(n)\n"
+	"        else: return super().do_GET()\n"
 	"        self.send_response(200); self.send_header('Content-Length', str(len(body)))\n"
 	"        self.end_headers(); self.wfile.write(body)\n"
 	"srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
@@ -288,6 +294,96 @@ Test(network, allowlist_decisions_are_audited_and_the_token_stays_in_the_proxy)
 	LT_CONTAINS(log, lt_fmt("\"event\":\"net\",\"kind\":\"http\",\"host\":\"localhost\",\"port\":%d,"
 				"\"path\":\"/headers\",\"decision\":\"allow\",\"address\":\"127.0.0.1\"", port), r);
 	LT_CONTAINS(log, "\"event\":\"net_end\",\"host\":\"localhost\"", r);
+}
+
+/* ---- credential routes ---- */
+
+/* A profile with network `mode` and one credential route "echo" to the
+ * local HTTPS server (its certificate as the route's CA), the key from
+ * latch's ECHO_REAL_KEY, the phantom in ECHO_API_KEY. */
+static char *route_profile(const char *mode, int port, const char *cert, const char *source)
+{
+	return lt_profile("route", lt_fmt("extends: default\nnetwork:\n  mode: %s\n  private: true\n"
+		"  credentials:\n    - route: echo\n      upstream: https://localhost:%d/base\n"
+		"      header: authorization\n      value: \"Bearer {key}\"\n"
+		"      source: %s\n      env: ECHO_API_KEY\n      base_url: ECHO_BASE_URL\n"
+		"      ca: %s\n", mode, port, source, cert));
+}
+
+static struct lt_result through_route(const char *profile, const char *script)
+{
+	struct lt_opts o = { .env = (const char *const[]){ "ECHO_REAL_KEY=sk-real-0123456789", NULL } };
+
+	if (!lt_exists("/usr/bin/curl"))
+		cr_skip_test("needs curl");
+	return LT_RUN_O(&o, "run", "-p", profile, "--", "sh", "-c", script);
+}
+
+/* The server gets the real key; the sandbox holds only the phantom,
+ * in its environment and its /proc/self/environ alike, and the variable
+ * the key came from is not there at all. */
+Test(network, a_credential_route_adds_the_real_key_the_sandbox_never_holds)
+{
+	char *cert, *key;
+	int port;
+	struct lt_result r;
+
+	make_cert(&cert, &key);
+	port = upstream(site(), cert, key);
+	r = through_route(route_profile("block", port, cert, "env:ECHO_REAL_KEY"),
+		"echo \"key=$ECHO_API_KEY url=$ECHO_BASE_URL real=${ECHO_REAL_KEY:-unset}\"; "
+		"grep -c 'sk-re[a]l' /proc/self/environ; "
+		"curl -sS -H \"Authorization: Bearer $ECHO_API_KEY\" -d body=1 \"$ECHO_BASE_URL/v1/echo?q=1\"");
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "key=latch-phantom-", r);
+	LT_CONTAINS(r.out, "url=http://127.0.0.1:3128/echo real=unset\n0\n", r);
+	LT_CONTAINS(r.out, "POST /base/v1/echo?q=1\n", r);
+	LT_CONTAINS(r.out, "authorization: Bearer sk-real-0123456789\n", r);
+	LT_CONTAINS(r.out, "host: localhost:", r);
+	LT_LACKS(r.out, "authorization: Bearer latch-phantom", r);
+	LT_CONTAINS(r.out, "body=1", r);
+	LT_CONTAINS(lt_audit_log(), "\"event\":\"net\",\"kind\":\"route\",\"route\":\"echo\"", r);
+	LT_LACKS(lt_audit_log(), "sk-real", r);
+}
+
+Test(network, a_wrong_phantom_gets_401_and_an_unknown_route_404)
+{
+	char *cert, *key;
+	int port;
+	struct lt_result r;
+
+	make_cert(&cert, &key);
+	port = upstream(site(), cert, key);
+	r = through_route(route_profile("block", port, cert, "env:ECHO_REAL_KEY"),
+		"curl -sS -w '\\n%{http_code}\\n' -H 'Authorization: Bearer sk-guess' \"$ECHO_BASE_URL/v1/echo\"; "
+		"curl -sS -w '\\n%{http_code}\\n' -H \"Authorization: Bearer $ECHO_API_KEY\" http://127.0.0.1:3128/other/v1");
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "not this session's phantom", r);
+	LT_CONTAINS(r.out, "\n401\n", r);
+	LT_CONTAINS(r.out, "\n404\n", r);
+	LT_LACKS(r.out, "sk-real", r);
+}
+
+/* With the network open the route is on latch's own loopback port; a
+ * file source gives its first line; a command that fails stops the
+ * start before anything runs. */
+Test(network, credential_sources_and_an_open_network)
+{
+	char *cert, *key, *file = lt_path(lt.root, "key.txt");
+	int port;
+	struct lt_result r;
+
+	make_cert(&cert, &key);
+	port = upstream(site(), cert, key);
+	lt_write(file, "sk-from-file\nsecond line\n");
+	r = through_route(route_profile("open", port, cert, lt_fmt("file:%s", file)),
+		"curl -sS -H \"Authorization: Bearer $ECHO_API_KEY\" \"$ECHO_BASE_URL/echo\"");
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "authorization: Bearer sk-from-file\n", r);
+	r = through_route(route_profile("open", port, cert, "command:echo sk-from-command; exit 3"), "true");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "credential route 'echo' (", r);
+	LT_CONTAINS(r.err, "gave no credential (exit status 3)", r);
 }
 
 /* HTTPS goes through a CONNECT tunnel, TLS end to end (the server's own

@@ -40,6 +40,7 @@ static void teardown(void)
 	strv_free(&cli.exec);
 	strv_free(&cli.deny);
 	strv_free(&cli.env_allow);
+	strv_free(&cli.allow_domains);
 }
 
 TestSuite(capset, .init = setup, .fini = teardown);
@@ -205,6 +206,57 @@ Test(capset, later_profile_wins_for_network)
 	profile("leaf", "network: open\n");
 	build_ok();
 	cr_assert_eq(cs.net_mode, NET_OPEN);
+}
+
+/* The allowlist: the groups' hosts, the chain's, then --allow-domain;
+ * --net decides the mode over every profile. */
+Test(capset, allowlist_hosts_come_from_groups_profiles_and_the_command_line)
+{
+	group("hosts", "network:\n  allow: [api.example.com]\n");
+	profile("base", "network: {mode: block, allow: [base.example.com]}\n");
+	profile("leaf", "groups: [hosts]\nnetwork:\n  allow: ['*.leaf.example.com']\n  private: true\n");
+	strv_push(&cli.allow_domains, "cli.example.com:8443");
+	cli.net_mode = NET_ALLOWLIST;
+	build_ok();
+	cr_assert_eq(cs.net_mode, NET_ALLOWLIST);
+	cr_assert(cs.net_private);
+	cr_assert_eq(cs.net_allow.n, 4);
+	cr_assert_str_eq(cs.net_allow.v[0], "api.example.com");
+	cr_assert_str_eq(cs.net_allow.v[1], "base.example.com");
+	cr_assert_str_eq(cs.net_allow.v[2], "*.leaf.example.com");
+	cr_assert_str_eq(cs.net_allow.v[3], "cli.example.com:8443");
+}
+
+/* A route of a later profile replaces the group's of the same name. */
+Test(capset, a_later_credential_route_replaces_one_of_its_name)
+{
+	static const char route[] = "network:\n  credentials:\n    - route: api\n"
+		"      upstream: https://%s.example.com\n      header: x-key\n"
+		"      source: env:K\n      env: K\n";
+	char yaml[512];
+
+	snprintf(yaml, sizeof(yaml), route, "group");
+	group("routes", yaml);
+	snprintf(yaml, sizeof(yaml), "groups: [routes]\n%s", "");
+	profile("base", yaml);
+	snprintf(yaml, sizeof(yaml), route, "leaf");
+	profile("leaf", yaml);
+	build_ok();
+	cr_assert_eq(cs.n_creds, 1);
+	cr_assert_str_eq(cs.creds[0].upstream, "https://leaf.example.com");
+	cr_assert_str_eq(cs.creds[0].value, "{key}");
+}
+
+Test(capset, a_group_network_holds_only_hosts)
+{
+	cr_assert_str_eq(parse_fail(true, "network:\n  mode: open\n"),
+			 "test.yaml:2: unknown key 'mode'");
+}
+
+Test(capset, the_proxy_port_cannot_be_bound_inside_an_allowlist_sandbox)
+{
+	profile("p", "network:\n  mode: allowlist\n  bind: [3128]\n");
+	cr_assert_str_eq(build_fails(), "network bind port 3128 is the proxy's, inside the sandbox; choose another");
 }
 
 Test(capset, leaf_without_network_keeps_base_mode)

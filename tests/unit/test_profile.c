@@ -322,6 +322,43 @@ Test(profile, a_bad_allow_entry_names_its_line)
 			 "test.yaml:5: allow entry '*.com': a wildcard needs at least two labels after it (e.g. '*.example.com'): '*.com' would allow every name in 'com'; name the domain instead");
 }
 
+#define ROUTE "network:\n  credentials:\n    - route: api\n      upstream: https://api.example.com/v1\n" \
+	"      header: authorization\n      value: \"Bearer {key}\"\n      source: env:REAL\n" \
+	"      env: API_KEY\n"
+
+Test(profile, a_credential_route_is_read_whole)
+{
+	struct profile *p = parse_ok("p", false, ROUTE "      base_url: API_URL\n      ca: /etc/ca.pem\n");
+
+	cr_assert_eq(p->n_creds, 1);
+	cr_assert_str_eq(p->creds[0].route, "api");
+	cr_assert_str_eq(p->creds[0].upstream, "https://api.example.com/v1");
+	cr_assert_str_eq(p->creds[0].value, "Bearer {key}");
+	cr_assert_str_eq(p->creds[0].source, "env:REAL");
+	cr_assert_str_eq(p->creds[0].base_url, "API_URL");
+	cr_assert_str_eq(p->creds[0].ca, "/etc/ca.pem");
+	cr_assert_eq(p->creds[0].src.line, 3);
+	profile_free(p);
+}
+
+Test(profile, a_credential_route_says_what_is_wrong)
+{
+	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - route: api\n"),
+			 "test.yaml:3: a credential route needs route, upstream, header, source and env");
+	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - upstream: http://api.example.com\n"),
+			 "test.yaml:3: upstream 'http://api.example.com' must be https://HOST[:PORT][/PATH] (credentials travel over TLS only)");
+	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - source: vault:x\n"),
+			 "test.yaml:3: source 'vault:x' must be env:NAME, file:PATH or command:COMMAND");
+	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - value: Bearer\n"),
+			 "test.yaml:3: value 'Bearer' must hold '{key}' where the credential goes, on one line");
+	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - route: Api\n"),
+			 "test.yaml:3: route 'Api': use 1-32 of a-z, 0-9, '_' and '-'");
+	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - env: 1X\n"),
+			 "test.yaml:3: '1X' is not an environment variable name");
+	cr_assert_str_eq(parse_fail(false, "network:\n  credentials: api\n"),
+			 "test.yaml:2: 'credentials' must be a list of routes");
+}
+
 Test(profile, network_unknown_mode_is_refused)
 {
 	cr_assert_str_eq(parse_fail(false, "network:\n  mode: closed\n"),
@@ -611,11 +648,22 @@ Test(group, required_must_be_a_boolean)
 			 "test.yaml:1: 'required' must be true or false, not 'always'");
 }
 
+Test(group, a_group_network_holds_hosts_only)
+{
+	struct profile *g = parse_ok("g", true, "network:\n  allow: [api.example.com]\n");
+
+	cr_assert_eq(g->net_allow.n, 1);
+	cr_assert_eq(g->net_mode, NET_UNSET);
+	profile_free(g);
+	cr_assert_str_eq(parse_fail(true, "network: block\n"),
+			 "test.yaml:1: 'network' must be a mapping of keys");
+}
+
 Test(group, profile_only_keys_are_unknown_in_a_group)
 {
 	static const char *const keys[] = {
 		"extends: x\n", "groups: [x]\n", "workdir: read\n",
-		"network: block\n", "capabilities:\n  keep: [chown]\n",
+		"capabilities:\n  keep: [chown]\n",
 		"best_effort: true\n", "unprotect: [~/.ssh]\n",
 	};
 

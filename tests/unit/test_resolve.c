@@ -22,6 +22,7 @@
 #include "../../common/err.h"
 #include "../../kernel/landlock.h"
 #include "../../kernel/mask.h"
+#include "../../kernel/ns.h"
 #include "../../launcher/resolve.h"
 #include "../../policy/access.h"
 
@@ -241,7 +242,7 @@ static int apply_mask(const void *arg, struct err *e)
 	const struct mask_case *c = arg;
 	struct stat st;
 
-	if (mask_apply(&c->m, 1, e) < 0)
+	if (ns_enter(true, false, e) < 0 || mask_apply(&c->m, 1, e) < 0)
 		return -1;
 	if (c->check_gone && stat(c->check_gone, &st) == 0)
 		return err_set(e, "'%s' is still visible", c->check_gone);
