@@ -102,6 +102,10 @@ static int add_net_rules(scmp_filter_ctx ctx)
 					      INT_EQ(0, fam[i]),
 					      INT_EQ(2, p));
 	}
+	/* socketpair makes no network socket, but may load a family's module */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socketpair), 1,
+				      ARG(0, SCMP_CMP_NE, AF_UNIX, 0));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, deny, SCMP_SYS(sendto), 1,
 				      ARG(3, SCMP_CMP_MASKED_EQ, MSG_FASTOPEN, MSG_FASTOPEN));

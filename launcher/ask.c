@@ -31,6 +31,30 @@ static int timeout_s(void)
 	return s && *end == '\0' && v > 0 && v <= 3600 ? (int)v : DEFAULT_TIMEOUT;
 }
 
+/* Every descriptor above stderr closed but the three given: the helper
+ * must not hold latch's others (the proxy's sockets, the seccomp
+ * listener) while it waits for an answer. */
+static void keep_only(int a, int b, int c)
+{
+	int fds[3] = { a, b, c }, t;
+	unsigned from = 3;
+
+	for (int i = 0; i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (fds[j] < fds[i]) {
+				t = fds[i];
+				fds[i] = fds[j];
+				fds[j] = t;
+			}
+	for (int i = 0; i < 3; i++) {
+		if ((unsigned)fds[i] > from)
+			close_range(from, (unsigned)fds[i] - 1, 0);
+		if ((unsigned)fds[i] + 1 > from)
+			from = (unsigned)fds[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+}
+
 /* The helper, after fork: async-signal-safe calls only. Waits to be the
  * foreground, asks, answers on `out` with 'y', 'n' or 't'. */
 static void helper(int tty, int go, int out, const char *question,
@@ -43,8 +67,10 @@ static void helper(int tty, int go, int out, const char *question,
 	sigset_t none;
 	char buf[16], c, answer = 't';
 	ssize_t n = 0;
-	bool have = tcgetattr(tty, &saved) == 0;
+	bool have;
 
+	keep_only(tty, go, out);
+	have = tcgetattr(tty, &saved) == 0;
 	/* Ctrl-C at the question ends it (refused) */
 	sigaction(SIGINT, &dfl, NULL);
 	sigemptyset(&none);

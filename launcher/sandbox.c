@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -160,6 +161,11 @@ int sandbox_plan(struct sandbox *sb, const struct capset *cs, bool judge_exec,
 					  sb->n_masks));
 	strv_push(&sb->enforced, "no_new_privs; all capabilities dropped");
 	sb->netns = net_restricted(cs);
+	/* either would let the sandbox act on the host's network namespace
+	 * (its namespace belongs to the initial user namespace as root) */
+	if (sb->netns && (cs->caps_keep & ((1ull << CAP_NET_ADMIN) | (1ull << CAP_SYS_ADMIN))))
+		return err_set(e, "profile '%s' keeps CAP_NET_ADMIN or CAP_SYS_ADMIN with network %s: either would let the sandbox undo its network namespace; drop it from capabilities.keep, or use network: open",
+			       cs->profile, cs->net_mode == NET_BLOCK ? "block" : "allowlist");
 	/* the proxy is the way out (allowlist) or to the credential routes */
 	sb->proxy = cs->net_mode == NET_ALLOWLIST || (sb->netns && cs->n_creds);
 	if (seccomp_build(&(struct seccomp_spec){ .allow_unix = cs->unix_sockets,

@@ -3,6 +3,7 @@
 #include "conn.h"
 
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "../audit/log.h"
+#include "../audit/redact.h"
 #include "../common/xalloc.h"
 
 static const char *status_text(int status)
@@ -74,7 +76,7 @@ static void update(struct conn *c)
 		uw = c->tls_wants_write ? EPOLLOUT : EPOLLIN;
 		break;
 	case C_RELAY:
-		if (room(&c->c2u) && !c->c2u.eof && !c->body_done)
+		if (room(&c->c2u) && !c->c2u.eof && (c->tunnel || !c->x.req_done))
 			cw |= EPOLLIN;
 		if (c->u2c.len > c->u2c.off)
 			cw |= EPOLLOUT;
@@ -88,10 +90,22 @@ static void update(struct conn *c)
 		break;
 	}
 	watch(c, c->cfd, &c->ev_client, &c->cev, cw);
-	watch(c, c->ufd, &c->ev_up, &c->uev, uw);
+	if (!c->up_hup)
+		watch(c, c->ufd, &c->ev_up, &c->uev, uw);
 }
 
 /* ---- opening and closing ---- */
+
+/* Out of the loop, then closed: a copy of the descriptor elsewhere (a
+ * forked helper) must not keep its events coming for a freed connection. */
+static void drop_fd(struct px *px, int *fd)
+{
+	if (*fd < 0)
+		return;
+	epoll_ctl(px->ep, EPOLL_CTL_DEL, *fd, NULL);
+	close(*fd);
+	*fd = -1;
+}
 
 void conn_open(struct px *px, int fd)
 {
@@ -134,11 +148,10 @@ void conn_close(struct conn *c)
 		audit_net_end(px->set->log, c->tgt.host, c->tgt.port, c->up, c->down);
 	tls_free(c->tls);
 	c->tls = NULL;
-	if (c->cfd >= 0)
-		close(c->cfd);
-	if (c->ufd >= 0)
-		close(c->ufd);
-	c->cfd = c->ufd = -1;
+	if (c->state == C_RESOLVE)
+		resolver_cancel(px->res, c->id);
+	drop_fd(px, &c->cfd);
+	drop_fd(px, &c->ufd);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -159,6 +172,8 @@ void conn_reap(struct px *px)
 		if (c->ai)
 			freeaddrinfo(c->ai);
 		free(c->head);
+		free(c->pending);
+		exchange_free(&c->x);
 		free(c->c2u.d);
 		free(c->u2c.d);
 		free(c);
@@ -174,7 +189,15 @@ static void log_path(const struct conn *c, char *out, size_t size)
 	const char *q = p->n ? memchr(p->p, '?', p->n) : NULL;
 	size_t n = q ? (size_t)(q - p->p) : p->n;
 
+	char *red;
+
 	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), p->p ? p->p : "");
+	/* a key in the path itself (/bot<token>/…) goes the way of argv's */
+	red = redact_word(NULL, out);
+	if (red) {
+		snprintf(out, size, "%s", red);
+		free(red);
+	}
 }
 
 static void log_decision(struct conn *c, const char *decision,
@@ -216,10 +239,8 @@ static void answer(struct conn *c, int status, const char *why)
 	p->len = n > 0 && n < CONN_BUF ? (size_t)n : 0;
 	tls_free(c->tls);
 	c->tls = NULL;
-	if (c->ufd >= 0) {
-		close(c->ufd);
-		c->ufd = -1;
-	}
+	drop_fd(c->px, &c->ufd);
+	c->uev = 0;
 	c->state = C_ANSWER;
 	c->deadline = px_now_ms() + c->px->set->head_timeout_ms;
 	update(c);
@@ -249,6 +270,7 @@ static bool authorized(const struct conn *c)
 }
 
 static void connect_next(struct conn *c);
+static void relay_start(struct conn *c);
 
 /* The addresses of an IP literal, as getaddrinfo gives them. */
 static int literal(struct conn *c)
@@ -258,18 +280,39 @@ static int literal(struct conn *c)
 	return getaddrinfo(c->tgt.host, NULL, &hints, &c->ai);
 }
 
-/* Look the destination up (a name), or take its address (a literal). */
+/* The server connection of the last exchange let go. */
+static void drop_upstream(struct conn *c)
+{
+	tls_free(c->tls);
+	c->tls = NULL;
+	drop_fd(c->px, &c->ufd);
+	c->uev = 0;
+	c->up_hup = false;
+}
+
+/* Look the destination up (a name), or take its address (a literal);
+ * the server connection of the last exchange when it leads there. */
 static void go(struct conn *c)
 {
+	if (c->ufd >= 0 && c->up_route == c->route && c->up_port == c->tgt.port &&
+	    strcmp(c->up_host, c->tgt.host) == 0 && !c->tunnel)
+		return relay_start(c);
+	drop_upstream(c);
+	if (c->ai) {
+		freeaddrinfo(c->ai);
+		c->ai = c->next_ai = NULL;
+	}
+	c->u2c.eof = c->u2c.shut = c->c2u.eof = c->c2u.shut = false;
 	if (c->tgt.kind != HTTP_HOST_NAME) {
 		if (literal(c) != 0)
 			return answer(c, 400, "not an address");
 		c->next_ai = c->ai;
 		return connect_next(c);
 	}
+	if (resolver_ask(c->px->res, c->id, c->tgt.host) < 0)
+		return answer(c, 503, "too many name lookups waiting");
 	c->state = C_RESOLVE;
 	c->deadline = px_now_ms() + c->px->set->resolve_timeout_ms;
-	resolver_ask(c->px->res, c->id, c->tgt.host);
 	update(c);
 }
 
@@ -362,7 +405,6 @@ void conn_resolved(struct conn *c, struct lookup *l)
 
 /* ---- connecting ---- */
 
-static void relay_start(struct conn *c);
 static void handshake(struct conn *c);
 
 /* Whether the proxy may connect to `a`; else why not in *why. */
@@ -384,11 +426,8 @@ static void connect_next(struct conn *c)
 {
 	const char *why = NULL;
 
-	if (c->ufd >= 0) {
-		close(c->ufd);
-		c->ufd = -1;
-		c->uev = 0;
-	}
+	drop_fd(c->px, &c->ufd);
+	c->uev = 0;
 	for (; c->next_ai; c->next_ai = c->next_ai->ai_next) {
 		struct addrinfo *a = c->next_ai;
 		struct epoll_event e = { .events = EPOLLOUT, .data.ptr = &c->ev_up };
@@ -405,6 +444,7 @@ static void connect_next(struct conn *c)
 			c->last_errno = errno;
 			continue;
 		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS) {
 			c->last_errno = errno;
 			close(fd);
@@ -482,36 +522,27 @@ static void put(struct pipe *p, const void *d, size_t n)
 	p->len += n;
 }
 
-/* How many of `n` bytes belong to the request body still to pass; the
- * rest (a next request on the connection) is not forwarded. -1: a
- * malformed chunked body. */
-static ptrdiff_t body_part(struct conn *c, const char *d, size_t n)
+/* Bytes of the client's past its request: its next request's start, for
+ * after this exchange. -1 when more than a head's worth. */
+static int keep_pending(struct conn *c, const char *d, size_t n)
 {
-	size_t used = n;
+	if (n == 0)
+		return 0;
+	if (c->pending == NULL)
+		c->pending = xmalloc(PROXY_HEAD_MAX);
+	if (n > PROXY_HEAD_MAX - c->pending_len)
+		return -1;
+	memcpy(c->pending + c->pending_len, d, n);
+	c->pending_len += n;
+	return 0;
+}
 
-	if (c->body_done)
-		return 0;
-	switch (c->req.body) {
-	case HTTP_BODY_LENGTH:
-		used = n < c->body_left ? n : (size_t)c->body_left;
-		c->body_left -= used;
-		c->body_done = c->body_left == 0;
-		return (ptrdiff_t)used;
-	case HTTP_BODY_CHUNKED:
-		switch (http_chunked_feed(&c->chunk, d, n, &used)) {
-		case HTTP_BAD:
-			return -1;
-		case HTTP_DONE:
-			c->body_done = true;
-			break;
-		case HTTP_INCOMPLETE:
-			break;
-		}
-		return (ptrdiff_t)used;
-	default:
-		c->body_done = true;
-		return 0;
-	}
+/* Of n bytes from the client, the request body's go on; the rest waits
+ * for the next exchange. */
+static int request_bytes(struct conn *c, const char *d, size_t n, ptrdiff_t *body)
+{
+	*body = exchange_request(&c->x, d, n);
+	return *body < 0 ? -1 : keep_pending(c, d + *body, n - (size_t)*body);
 }
 
 /* The way is open: a tunnel's 200, or the forwarded head, then what the
@@ -527,8 +558,6 @@ static void relay_start(struct conn *c)
 		  ? (const void *)&((const struct sockaddr_in *)a->ai_addr)->sin_addr
 		  : (const void *)&((const struct sockaddr_in6 *)a->ai_addr)->sin6_addr,
 		  addr, sizeof(addr));
-	c->allowed = true;
-	log_decision(c, "allow", NULL, 0, addr);
 	c->state = C_RELAY;
 	/* a tunnel may idle; a forwarded request waits for its answer */
 	c->deadline = c->tunnel ? 0 : px_now_ms() + c->px->set->response_timeout_ms;
@@ -539,10 +568,10 @@ static void relay_start(struct conn *c)
 		put(&c->c2u, rest, nrest);
 	} else {
 		const char *drop[] = { "host", c->route ? c->route->header : "host" };
-		struct http_add add[] = { { "Host", hostport }, { "Connection", "close" },
+		struct http_add add[] = { { "Host", hostport },
 					  { c->route ? c->route->header : "", c->route ? c->route->secret : "" } };
 		struct http_upstream up = { .target = c->tgt.path, .drop = drop, .ndrop = 2,
-					    .add = add, .nadd = c->route ? 3 : 2 };
+					    .add = add, .nadd = c->route ? 2 : 1 };
 		char *target = NULL;
 		ptrdiff_t n, body;
 
@@ -567,14 +596,15 @@ static void relay_start(struct conn *c)
 		if (n < 0)
 			return answer(c, 400, "the request head cannot be forwarded");
 		c->c2u.len = (size_t)n;
-		c->body_left = c->req.length;
-		body = body_part(c, rest, nrest);
-		if (body < 0)
-			return answer(c, 400, "malformed chunked body");
+		exchange_start(&c->x, &c->req);
+		if (request_bytes(c, rest, nrest, &body) < 0)
+			return answer(c, 400, "malformed chunked body, or too much sent ahead");
 		if ((size_t)body > CONN_BUF - c->c2u.len)
 			return answer(c, 431, "request head and body start too large");
 		put(&c->c2u, rest, (size_t)body);
 	}
+	c->allowed = true;
+	log_decision(c, "allow", NULL, 0, addr);
 	update(c);
 }
 
@@ -665,23 +695,19 @@ static int drain(struct conn *c, bool up, struct pipe *p, uint64_t *count)
 static int from_client(struct conn *c)
 {
 	struct pipe *p = &c->c2u;
-	size_t max = c->tunnel ? CONN_BUF : !c->body_done && c->req.body == HTTP_BODY_LENGTH
-					   ? (size_t)(c->body_left < CONN_BUF ? c->body_left : CONN_BUF)
-					   : CONN_BUF;
-	ssize_t n = fill(c, false, p, max), body;
+	ssize_t n = fill(c, false, p, CONN_BUF), body;
 
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -1;
 	if (n == 0) {
 		p->eof = true;
-		return c->tunnel || c->body_done ? 0 : -1; /* a body cut short */
+		return c->tunnel || c->x.req_done ? 0 : -1; /* a body cut short */
 	}
 	if (c->tunnel) {
 		p->len += (size_t)n;
 		return 0;
 	}
-	body = body_part(c, p->d + p->len, (size_t)n);
-	if (body < 0)
+	if (request_bytes(c, p->d + p->len, (size_t)n, &body) < 0)
 		return -1;
 	p->len += (size_t)body;
 	return 0;
@@ -697,11 +723,21 @@ static int from_upstream(struct conn *c)
 		return errno == EAGAIN ? 0 : -1;
 	if (n == 0 && !c->tunnel && c->down == 0 && c->u2c.len == 0)
 		return -1;
-	if (n == 0)
-		c->u2c.eof = true;
-	else
-		c->u2c.len += (size_t)n;
 	c->deadline = 0; /* the answer has begun */
+	if (n == 0) {
+		c->u2c.eof = true;
+		return 0;
+	}
+	if (!c->tunnel) {
+		ptrdiff_t k = exchange_response(&c->x, c->u2c.d + c->u2c.len, (size_t)n);
+
+		if (k < 0)
+			return -1;
+		if (k < n) /* past the response's end: nothing more from there */
+			c->u2c.eof = true;
+		n = k;
+	}
+	c->u2c.len += (size_t)n;
 	return 0;
 }
 
@@ -723,6 +759,40 @@ static bool finished(struct conn *c)
 	return c->c2u.shut && c->u2c.shut;
 }
 
+static void parse_head(struct conn *c);
+
+/* A forwarded exchange whose answer is all written: the next request on
+ * the same connections when both sides keep them, else the end. 1 when
+ * it goes on. */
+static int next_exchange(struct conn *c)
+{
+	if (c->tunnel || !c->x.resp_done || c->u2c.off != c->u2c.len)
+		return 0;
+	/* answered before the request was all sent, or past its end: the
+	 * server connection is in no state to go on */
+	if (!exchange_reusable(&c->x) || c->u2c.eof || c->c2u.off != c->c2u.len)
+		return -1;
+	if (c->allowed && c->px->set->log)
+		audit_net_end(c->px->set->log, c->tgt.host, c->tgt.port, c->up, c->down);
+	c->allowed = false;
+	c->up = c->down = 0;
+	c->up_route = c->route;
+	snprintf(c->up_host, sizeof(c->up_host), "%s", c->tgt.host);
+	c->up_port = c->tgt.port;
+	c->state = C_HEAD;
+	c->route = NULL;
+	memset(&c->tgt, 0, sizeof(c->tgt));
+	c->c2u.off = c->c2u.len = 0;
+	memcpy(c->head, c->pending ? c->pending : "", c->pending_len);
+	c->head_len = c->pending_len;
+	c->pending_len = 0;
+	c->deadline = px_now_ms() + c->px->set->head_timeout_ms;
+	update(c);
+	if (c->head_len)
+		parse_head(c);
+	return 1;
+}
+
 /* -1: the client's side failed; -2: the server's. */
 static void relay(struct conn *c, bool client, uint32_t events)
 {
@@ -739,8 +809,19 @@ static void relay(struct conn *c, bool client, uint32_t events)
 	       (rc = from_upstream(c) < 0 ? -2 : 0) == 0 &&
 	       drain(c, false, &c->u2c, &c->down) < 0)
 		rc = -1;
-	if (rc == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN))
+	/* the server hung up while its bytes wait in the kernel (not read:
+	 * the buffer is full): read them as room comes, then its end */
+	if (rc == 0 && !client && (events & EPOLLHUP) && !(events & (EPOLLIN | EPOLLERR))) {
+		epoll_ctl(c->px->ep, EPOLL_CTL_DEL, c->ufd, NULL);
+		c->up_hup = true;
+		c->uev = 0;
+	} else if (rc == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN)) {
 		rc = client ? -1 : -2;
+	}
+	while (rc == 0 && c->up_hup && !c->u2c.eof && room(&c->u2c) &&
+	       (rc = from_upstream(c) < 0 ? -2 : 0) == 0 &&
+	       drain(c, false, &c->u2c, &c->down) < 0)
+		rc = -1;
 	/* a forwarded request whose server went away before answering: the
 	 * client hears why (a tunnel's client just sees the close) */
 	if (rc == -2 && !c->tunnel && c->down == 0 && c->u2c.len == c->u2c.off) {
@@ -749,7 +830,14 @@ static void relay(struct conn *c, bool client, uint32_t events)
 	}
 	if (rc < 0 || finished(c))
 		return conn_close(c);
-	update(c);
+	switch (next_exchange(c)) {
+	case -1:
+		return conn_close(c);
+	case 1:
+		return;
+	default:
+		update(c);
+	}
 }
 
 /* ---- the head ---- */
@@ -766,6 +854,13 @@ static void read_head(struct conn *c)
 	if (n <= 0)
 		return conn_close(c);
 	c->head_len += (size_t)n;
+	/* a head ends with a line: parse (from the start) only then */
+	if (memchr(c->head + c->head_len - n, '\n', (size_t)n) || c->head_len == PROXY_HEAD_MAX)
+		parse_head(c);
+}
+
+static void parse_head(struct conn *c)
+{
 	switch (http_parse_request(&c->req, c->head, c->head_len, PROXY_HEAD_MAX)) {
 	case HTTP_INCOMPLETE:
 		if (c->head_len == PROXY_HEAD_MAX)
@@ -785,6 +880,9 @@ void conn_event(struct px_ev *ev, uint32_t events)
 
 	if (c->closed)
 		return;
+	/* a kept server connection that closes between exchanges */
+	if (!client && c->state != C_RELAY && c->state != C_CONNECT && c->state != C_TLS)
+		return drop_upstream(c);
 	/* a client gone (reset) while nothing is read from it */
 	if (client && (events & (EPOLLERR | EPOLLHUP)) && c->state != C_RELAY &&
 	    c->state != C_HEAD && c->state != C_ANSWER)

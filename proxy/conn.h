@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "exchange.h"
 #include "http.h"
 #include "proxy.h"
 #include "resolve.h"
@@ -26,6 +27,7 @@ struct px_ev {
 struct px {
 	const struct proxy_setup *set;
 	int ep, listener;
+	int spare;              /* /dev/null: a descriptor kept for EMFILE */
 	struct resolver *res;
 	struct conn *conns;     /* every open connection */
 	struct conn *dead;      /* closed during this batch of events */
@@ -69,16 +71,23 @@ struct conn {
 	const struct proxy_route *route; /* a credential route's request */
 	struct tls *tls;        /* to the route's server */
 	bool tls_wants_write;   /* the last TLS read needs the socket writable */
-	/* forwarding: the request body still to pass (framing of its head) */
-	uint64_t body_left;
-	struct http_chunked chunk;
-	bool body_done;
+	/* forwarding (and routes): the exchange under way, the bytes the
+	 * client sent past its request (its next one), and where the open
+	 * server connection leads (kept between exchanges) */
+	struct exchange x;
+	char *pending;          /* PROXY_HEAD_MAX */
+	size_t pending_len;
+	const struct proxy_route *up_route;
+	char up_host[HTTP_HOST_MAX + 1];
+	uint16_t up_port;
 	struct addrinfo *ai, *next_ai; /* the addresses, the next to try */
 	int last_errno;
 	struct pipe c2u, u2c;
 	uint64_t up, down;      /* bytes relayed */
 	bool allowed;           /* a "net_end" event is due at close */
 	bool closed;            /* on px->dead: events for it are stale */
+	bool up_hup;            /* the server hung up; what it sent is read
+				   as room comes (out of the loop) */
 };
 
 /* A new connection from the sandbox (fd non-blocking): it is added to

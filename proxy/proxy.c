@@ -11,6 +11,8 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/random.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,12 +76,28 @@ static void accept_all(struct px *px)
 				   "Content-Length: 39\r\n\r\nlatch: too many connections at once\r\n\r\n";
 	int fd;
 
-	while ((fd = accept4(px->listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+	for (;;) {
+		fd = accept4(px->listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE) && px->spare >= 0) {
+			/* out of descriptors: take the connection with the spare
+			 * one and close it, or it would stay pending (and the
+			 * listener readable) for ever */
+			close(px->spare);
+			fd = accept4(px->listener, NULL, NULL, SOCK_CLOEXEC);
+			if (fd >= 0)
+				close(fd);
+			px->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			continue;
+		}
+		if (fd < 0)
+			return; /* EAGAIN: none left; else the next event retries */
 		if (px->n >= PROXY_MAX_CONNS) {
 			(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
 			close(fd);
 			continue;
 		}
+		/* relayed pieces go on at once (no Nagle wait for an ACK) */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		conn_open(px, fd);
 	}
 }
@@ -126,8 +144,28 @@ static int deadlines(struct px *px)
 	return next < 0 ? -1 : (int)(next - now);
 }
 
-static void serve(struct proxy *p, struct px *px)
+/* The child's listener, once published: served from then on. */
+static void take_listener(struct proxy *p, struct px *px)
 {
+	uint64_t v;
+	int fd;
+
+	while (read(p->wake, &v, sizeof(v)) < 0 && errno == EINTR)
+		;
+	fd = __atomic_load_n(&p->listener, __ATOMIC_ACQUIRE);
+	if (px->listener >= 0 || fd < 0)
+		return;
+	px->listener = fd;
+	/* accept_all takes connections until none is left */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0)
+		add_fd(px, fd, &px->ev_listen);
+}
+
+/* The loop, until proxy_stop. */
+static void *run(void *arg)
+{
+	struct proxy *p = arg;
+	struct px *px = p->px;
 	struct epoll_event evs[MAX_EVENTS];
 
 	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
@@ -140,8 +178,9 @@ static void serve(struct proxy *p, struct px *px)
 			case EV_LISTEN:
 				accept_all(px);
 				break;
-			case EV_WAKE:
-				break; /* stop, checked above */
+			case EV_WAKE: /* published, or stop (checked above) */
+				take_listener(p, px);
+				break;
 			case EV_RESOLVED:
 				resolved(px);
 				break;
@@ -151,26 +190,6 @@ static void serve(struct proxy *p, struct px *px)
 			}
 		}
 		conn_reap(px);
-	}
-}
-
-/* Wait for the child's listener (or a stop), then serve it. */
-static void *run(void *arg)
-{
-	struct proxy *p = arg;
-	struct px *px = p->px;
-	uint64_t v;
-
-	while (__atomic_load_n(&p->listener, __ATOMIC_ACQUIRE) < 0 &&
-	       !__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE))
-		if (read(p->wake, &v, sizeof(v)) < 0 && errno != EINTR && errno != EAGAIN)
-			break;
-	px->listener = __atomic_load_n(&p->listener, __ATOMIC_ACQUIRE);
-	/* accept_all takes connections until none is left */
-	if (px->listener >= 0 &&
-	    fcntl(px->listener, F_SETFL, fcntl(px->listener, F_GETFL) | O_NONBLOCK) == 0) {
-		add_fd(px, px->listener, &px->ev_listen);
-		serve(p, px);
 	}
 	while (px->conns)
 		conn_close(px->conns);
@@ -204,7 +223,8 @@ int proxy_start(struct proxy *p, const struct proxy_setup *s)
 	snprintf(cred, sizeof(cred), "latch:%s", s->token);
 	base64(cred, strlen(cred), px->auth);
 	px->ep = epoll_create1(EPOLL_CLOEXEC);
-	p->wake = eventfd(0, EFD_CLOEXEC);
+	p->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	px->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	px->res = px->ep >= 0 && p->wake >= 0 ? resolver_start() : NULL;
 	if (px->res == NULL) {
 		rc = errno;
@@ -212,6 +232,8 @@ int proxy_start(struct proxy *p, const struct proxy_setup *s)
 			close(px->ep);
 		if (p->wake >= 0)
 			close(p->wake);
+		if (px->spare >= 0)
+			close(px->spare);
 		free(px);
 		errno = rc;
 		return -1;
@@ -227,6 +249,8 @@ int proxy_start(struct proxy *p, const struct proxy_setup *s)
 		resolver_stop(px->res);
 		close(px->ep);
 		close(p->wake);
+		if (px->spare >= 0)
+			close(px->spare);
 		free(px);
 		p->px = NULL;
 		errno = rc;
@@ -261,6 +285,8 @@ void proxy_stop(struct proxy *p)
 	resolver_stop(px->res);
 	if (px->listener >= 0)
 		close(px->listener);
+	if (px->spare >= 0)
+		close(px->spare);
 	close(px->ep);
 	close(p->wake);
 	free(px);

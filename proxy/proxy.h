@@ -12,8 +12,11 @@
  * time; else 407), either
  *  - CONNECT host:port: a tunnel, bytes both ways unread (TLS end to end);
  *  - an absolute-form http:// request: forwarded with its body (framed as
- *    its head says, nothing past it), hop-by-hop headers dropped and
- *    `Connection: close` (one request per connection);
+ *    its head says, nothing past it) and hop-by-hop headers dropped; the
+ *    response passes unchanged, its end found by its framing
+ *    (exchange.h), and when both sides keep the connections alive the
+ *    next request follows on them (the server connection reused when it
+ *    goes to the same place);
  *  - an origin-form request "/ROUTE/…" to a credential route (no token:
  *    the route's phantom in its header instead, else 401; an unknown
  *    route 404): forwarded as above over TLS to the route's server, the
@@ -28,8 +31,8 @@
  * answer too late); at most PROXY_MAX_CONNS at once (503). A tunnel has no
  * time limit (streams may idle).
  * Every decision is an audit event as it is made ("net"), and every
- * connection allowed another when it closes, with its byte counts
- * ("net_end").
+ * exchange or tunnel allowed another when it ends, with its byte counts
+ * ("net_end"). Sockets have TCP_NODELAY: relayed pieces are not held.
  */
 #ifndef LATCH_PROXY_H
 #define LATCH_PROXY_H

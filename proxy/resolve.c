@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,7 +18,9 @@
 struct resolver {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct lookup *todo, *done; /* done: newest first */
+	struct lookup *todo, **tail; /* waiting, oldest first */
+	size_t waiting;
+	struct lookup *done;    /* newest first */
 	int wake;               /* eventfd: something is done */
 	bool stop;
 	int refs;               /* the threads, and the owner until it stops */
@@ -49,11 +52,43 @@ static void release(struct resolver *r)
 	free(r);
 }
 
+/* The addresses of `host`. A name with a dot is asked for as fully
+ * qualified first ("host."); if that fails (a name only /etc/hosts
+ * knows), as given, and kept only if it is the name found, not one a
+ * search domain of resolv.conf made of it. */
+static int lookup(const char *host, struct addrinfo **ai)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_ADDRCONFIG };
+	char fqdn[260];
+	const char *canon;
+	size_t n;
+	int rc;
+
+	if (strchr(host, '.') == NULL)
+		return getaddrinfo(host, NULL, &hints, ai);
+	snprintf(fqdn, sizeof(fqdn), "%s.", host);
+	if (getaddrinfo(fqdn, NULL, &hints, ai) == 0)
+		return 0;
+	hints.ai_flags |= AI_CANONNAME;
+	rc = getaddrinfo(host, NULL, &hints, ai);
+	if (rc != 0)
+		return rc;
+	canon = (*ai)->ai_canonname ? (*ai)->ai_canonname : "";
+	n = strlen(canon);
+	if (n && canon[n - 1] == '.')
+		n--;
+	if (n != strlen(host) || strncasecmp(canon, host, n) != 0) {
+		freeaddrinfo(*ai);
+		*ai = NULL;
+		return EAI_NONAME;
+	}
+	return 0;
+}
+
 static void *worker(void *arg)
 {
 	struct resolver *r = arg;
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_ADDRCONFIG };
 	uint64_t one = 1;
 
 	pthread_mutex_lock(&r->mu);
@@ -66,8 +101,11 @@ static void *worker(void *arg)
 			break;
 		l = r->todo;
 		r->todo = l->next;
+		if (r->todo == NULL)
+			r->tail = &r->todo;
+		r->waiting--;
 		pthread_mutex_unlock(&r->mu);
-		l->gai_error = getaddrinfo(l->host, NULL, &hints, &l->ai);
+		l->gai_error = lookup(l->host, &l->ai);
 		if (l->gai_error)
 			l->ai = NULL;
 		pthread_mutex_lock(&r->mu);
@@ -93,6 +131,7 @@ struct resolver *resolver_start(void)
 	}
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
+	r->tail = &r->todo;
 	r->refs = 1;
 	/* the threads take no signal: the supervisor's main thread does */
 	sigfillset(&all);
@@ -119,16 +158,40 @@ int resolver_fd(const struct resolver *r)
 	return r->wake;
 }
 
-void resolver_ask(struct resolver *r, uint64_t conn, const char *host)
+int resolver_ask(struct resolver *r, uint64_t conn, const char *host)
 {
-	struct lookup *l = xcalloc(1, sizeof(*l));
+	struct lookup *l;
 
+	pthread_mutex_lock(&r->mu);
+	if (r->waiting >= RESOLVE_QUEUE_MAX) {
+		pthread_mutex_unlock(&r->mu);
+		return -1;
+	}
+	l = xcalloc(1, sizeof(*l));
 	l->conn = conn;
 	snprintf(l->host, sizeof(l->host), "%s", host);
-	pthread_mutex_lock(&r->mu);
-	l->next = r->todo;
-	r->todo = l;
+	*r->tail = l;
+	r->tail = &l->next;
+	r->waiting++;
 	pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	return 0;
+}
+
+void resolver_cancel(struct resolver *r, uint64_t conn)
+{
+	pthread_mutex_lock(&r->mu);
+	for (struct lookup **at = &r->todo; *at; at = &(*at)->next)
+		if ((*at)->conn == conn) {
+			struct lookup *l = *at;
+
+			*at = l->next;
+			if (*at == NULL)
+				r->tail = at;
+			r->waiting--;
+			lookup_free(l);
+			break;
+		}
 	pthread_mutex_unlock(&r->mu);
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define RESOLVE_THREADS 2
+#define RESOLVE_QUEUE_MAX 64   /* lookups waiting for a thread */
 
 struct lookup {
 	struct lookup *next;
@@ -28,8 +29,12 @@ struct resolver;
 struct resolver *resolver_start(void);
 /* The eventfd to poll for readability: lookups are done. */
 int resolver_fd(const struct resolver *r);
-/* Look `host` up for connection `conn`. */
-void resolver_ask(struct resolver *r, uint64_t conn, const char *host);
+/* Look `host` up for connection `conn`, in the order asked. A name with
+ * a dot is not lengthened by resolv.conf's search domains (a name on the
+ * allowlist must not become another). -1 when RESOLVE_QUEUE_MAX wait. */
+int resolver_ask(struct resolver *r, uint64_t conn, const char *host);
+/* The connection went away: its lookup, if still waiting, is not made. */
+void resolver_cancel(struct resolver *r, uint64_t conn);
 /* The finished lookups (the caller frees each with lookup_free); drains
  * the eventfd. */
 struct lookup *resolver_take(struct resolver *r);

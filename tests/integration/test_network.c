@@ -170,7 +170,9 @@ static const char UPSTREAM_PY[] =
 	"    def log_message(self, *a): pass\n"
 	"    def do_POST(self): self.do_GET()\n"
 	"    def do_GET(self):\n"
-	"        if self.path == '/headers':\n"
+	"        if self.path == '/peer':\n"
+	"            body = str(self.client_address[1]).encode()\n"
+	"        elif self.path == '/headers':\n"
 	"            body = ''.join(k.lower() + '\\n' for k in self.headers.keys()).encode()\n"
 	"        elif '/echo' in self.path:\n"
 	"            n = int(self.headers.get('Content-Length') or 0)\n"
@@ -275,6 +277,20 @@ Test(network, allowlist_lets_listed_hosts_through_the_proxy_and_no_others)
 	r = curl(p, "http://metadata.google.internal/computeMetadata/v1/");
 	LT_CONTAINS(r.out, "403\n", r);
 	LT_CONTAINS(r.out, "metadata", r);
+}
+
+/* Requests on one kept-alive connection to the proxy go on one kept-alive
+ * connection to the server (the server sees the same client port). */
+Test(network, forwarding_keeps_connections_alive)
+{
+	int port = upstream(site(), NULL, NULL);
+	struct lt_result r = curl(allowlist(lt_fmt("'localhost:%d'", port), true),
+				  lt_fmt("http://localhost:%d/peer http://localhost:%d/peer", port, port));
+	char a[16], b[16];
+
+	LT_EXIT(r, 0);
+	cr_assert_eq(sscanf(r.out, "%15s\n200\n%15s", a, b), 2, "%s", r.out);
+	cr_assert_str_eq(a, b, "two server connections: %s", r.out);
 }
 
 /* The proxy's token does not travel on; the allowed request and each

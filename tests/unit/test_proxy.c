@@ -70,6 +70,24 @@ static void *answering(void *arg)
 	return NULL;
 }
 
+/* A server that sends BLAST bytes and closes. */
+#define BLAST (4 << 20)
+static void *blasting(void *arg)
+{
+	int s = *(int *)arg, c;
+	static char chunk[65536];
+
+	memset(chunk, 'b', sizeof(chunk));
+	while ((c = accept(s, NULL, NULL)) >= 0) {
+		for (size_t sent = 0; sent < BLAST; sent += sizeof(chunk))
+			if (write(c, chunk, sizeof(chunk)) != (ssize_t)sizeof(chunk))
+				break;
+		close(c);
+	}
+	return NULL;
+}
+
+static int blasting_port;
 static int answering_port;
 static int hanging_port;   /* accepts (backlog) and never answers */
 static int closing_port;   /* accepts and closes at once */
@@ -85,7 +103,7 @@ static void *closing(void *arg)
 
 static void serve(void *(*fn)(void *), int *port)
 {
-	static int fds[4];
+	static int fds[8];
 	static int n;
 	pthread_t t;
 
@@ -105,9 +123,10 @@ static void start(void)
 	memset(set.token, '0', PROXY_TOKEN_LEN);
 	serve(answering, &answering_port);
 	serve(closing, &closing_port);
+	serve(blasting, &blasting_port);
 	(void)listener(&hanging_port);
 	cr_assert(allow_add(&allow, "127.0.0.1:*", &e) < 0); /* not an entry */
-	for (int *p = (int[]){ answering_port, hanging_port, closing_port, 0 }; *p; p++) {
+	for (int *p = (int[]){ answering_port, hanging_port, closing_port, blasting_port, 0 }; *p; p++) {
 		char entry[64];
 
 		snprintf(entry, sizeof(entry), "127.0.0.1:%d", *p);
@@ -231,6 +250,28 @@ Test(proxy, a_host_not_listed_and_a_missing_token_are_refused)
 	a = ask("GET http://127.0.0.1:1/ HTTP/1.1\r\nHost: x\r\n\r\n");
 	cr_assert(strstr(a, "HTTP/1.1 407 "), "%s", a);
 	cr_assert(strstr(a, "Proxy-Authenticate: Basic realm=\"latch\"\r\n"), "%s", a);
+}
+
+/* A tunnel whose client has half-closed and reads slowly, from a server
+ * that sends and hangs up: every byte still arrives. */
+Test(proxy, a_server_hanging_up_does_not_cut_what_it_sent)
+{
+	char req[256], buf[65536];
+	int s = client();
+	size_t got = 0;
+	ssize_t n;
+
+	snprintf(req, sizeof(req), "CONNECT 127.0.0.1:%d HTTP/1.1\r\nHost: x\r\n" AUTH "\r\n",
+		 blasting_port);
+	cr_assert(write(s, req, strlen(req)) == (ssize_t)strlen(req));
+	shutdown(s, SHUT_WR);
+	usleep(300000); /* the server has sent all and closed; buffers are full */
+	while ((n = read(s, buf, sizeof(buf))) > 0) {
+		got += (size_t)n;
+		usleep(1000);
+	}
+	close(s);
+	cr_assert_eq(got, strlen("HTTP/1.1 200 Connection established\r\n\r\n") + BLAST);
 }
 
 /* Bytes after a forwarded request's body are not passed on: a second,
