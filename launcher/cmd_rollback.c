@@ -128,8 +128,8 @@ static void report_snapshot(const char *what, const struct snap_result *r)
 {
 	if (r->unchanged)
 		fprintf(stderr, "latch: %s %s: the workspace is as this snapshot holds it (%" PRIu64
-			" files, %.1f MB), no new one taken, %.0f ms\n",
-			what, r->id, r->files, (double)r->bytes / 1e6, r->ms);
+			" files, %.1f MB, %" PRIu64 " read), no new one taken, %.0f ms\n",
+			what, r->id, r->files, (double)r->bytes / 1e6, r->read, r->ms);
 	else
 		fprintf(stderr, "latch: %s %s: %" PRIu64 " files, %.1f MB (%" PRIu64
 			" read, %" PRIu64 " new objects), %.0f ms\n",

@@ -94,6 +94,8 @@ static int child(void *arg)
 	if (sandbox_enter(s->sb, s->cs, c->judge ? &listener : NULL,
 			  c->proxy ? &proxy : NULL, &e) < 0) {
 		dprintf(2, "latch: cannot enter the sandbox: %s\n", e.msg);
+		if (proxy >= 0) /* the descriptor table is latch's too */
+			close(proxy);
 		_exit(125);
 	}
 	if (c->proxy)

@@ -793,6 +793,25 @@ static int next_exchange(struct conn *c)
 	return 1;
 }
 
+/* The server's bytes that no socket event will announce: those TLS has
+ * decrypted already, and those of a server that hung up (out of the
+ * loop): read and passed on while there is room. -1/-2 as relay's. */
+static int unannounced(struct conn *c)
+{
+	while (!c->u2c.eof && room(&c->u2c) &&
+	       ((c->tls && tls_pending(c->tls)) || c->up_hup)) {
+		size_t had = c->u2c.len;
+
+		if (from_upstream(c) < 0)
+			return -2;
+		if (c->u2c.len == had && !c->u2c.eof)
+			break; /* nothing came: wait for an event */
+		if (drain(c, false, &c->u2c, &c->down) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* -1: the client's side failed; -2: the server's. */
 static void relay(struct conn *c, bool client, uint32_t events)
 {
@@ -804,11 +823,7 @@ static void relay(struct conn *c, bool client, uint32_t events)
 		rc = -2;
 	if (rc == 0 && drain(c, false, &c->u2c, &c->down) < 0)
 		rc = -1;
-	/* TLS may hold decrypted bytes no socket event will announce */
-	while (rc == 0 && c->tls && tls_pending(c->tls) && room(&c->u2c) && !c->u2c.eof &&
-	       (rc = from_upstream(c) < 0 ? -2 : 0) == 0 &&
-	       drain(c, false, &c->u2c, &c->down) < 0)
-		rc = -1;
+
 	/* the server hung up while its bytes wait in the kernel (not read:
 	 * the buffer is full): read them as room comes, then its end */
 	if (rc == 0 && !client && (events & EPOLLHUP) && !(events & (EPOLLIN | EPOLLERR))) {
@@ -818,10 +833,8 @@ static void relay(struct conn *c, bool client, uint32_t events)
 	} else if (rc == 0 && (events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN)) {
 		rc = client ? -1 : -2;
 	}
-	while (rc == 0 && c->up_hup && !c->u2c.eof && room(&c->u2c) &&
-	       (rc = from_upstream(c) < 0 ? -2 : 0) == 0 &&
-	       drain(c, false, &c->u2c, &c->down) < 0)
-		rc = -1;
+	if (rc == 0)
+		rc = unannounced(c);
 	/* a forwarded request whose server went away before answering: the
 	 * client hears why (a tunnel's client just sees the close) */
 	if (rc == -2 && !c->tunnel && c->down == 0 && c->u2c.len == c->u2c.off) {

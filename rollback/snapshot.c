@@ -24,7 +24,22 @@ struct snap_ctx {
 	uint64_t max_file;
 	uint64_t files, bytes; /* seen so far */
 	uint64_t kept, kept_bytes; /* in the snapshot so far */
+	int64_t racy_ns;       /* files changed since then: see racy() */
 };
+
+/* A file changed within RACY_NS of the snapshot's start may change again
+ * within the same tick of the filesystem's clock after it was read, and
+ * then look unchanged (size, times, inode) to the next snapshot, which
+ * would take over the old digest. Such an entry is written with inode 0,
+ * which no file has: the next snapshot reads it again (git's "racily
+ * clean" entries). */
+#define RACY_NS 2000000000LL
+
+static void racy(const struct snap_ctx *c, struct entry *en)
+{
+	if (en->mtime_ns >= c->racy_ns || en->ctime_ns >= c->racy_ns)
+		en->ino = 0;
+}
 
 /* The last snapshot's entry for `path`, or NULL; asked in path order. */
 static const struct entry *prev_entry(struct snap_ctx *c, const char *path)
@@ -75,6 +90,7 @@ static int snap_file(struct snap_ctx *c, int root, struct entry *en,
 	}
 	c->kept++;
 	c->kept_bytes += (uint64_t)en->size;
+	racy(c, en);
 	return 0;
 }
 
@@ -239,6 +255,10 @@ static int take_locked(struct objstore *s, const struct snap_opts *o, int root,
 	struct snap_ctx c = { .s = s, .r = r, .o = o,
 			      .max_file = o->max_file ? o->max_file : SNAPSHOT_MAX_FILE };
 	bool loading = pthread_create(&p.tid, NULL, load_prev, &p) == 0;
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	c.racy_ns = tree_ns(now) - RACY_NS;
 	int rc;
 
 	if (!loading)

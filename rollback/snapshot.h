@@ -2,7 +2,10 @@
  *
  * The tree is walked (tree.h); a file whose size, mtime, ctime and inode
  * equal its entry in the workspace's latest snapshot is not read again
- * (its digest is taken over); any other is read once, hashed and stored
+ * (its digest is taken over; a file changed in the two seconds before a
+ * snapshot is recorded so that the next one reads it again, as it may
+ * change again within the same clock tick); any other is read once,
+ * hashed and stored
  * (store.h; a known content is not written twice). Then every new object
  * is made durable, and the manifest is written and renamed into place: a
  * snapshot cut short (a kill, a full disk) leaves no manifest, and the
