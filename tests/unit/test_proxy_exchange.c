@@ -114,9 +114,10 @@ Test(proxy_exchange, what_ends_the_reuse)
 Test(proxy_exchange, malformed_or_huge_answers_are_refused)
 {
 	static char big[EXCHANGE_HEAD_MAX + 64];
+	static const char smuggled[] = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n";
 
 	request("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-	cr_assert_eq(exchange_response(&x, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 68), -1);
+	cr_assert_eq(exchange_response(&x, smuggled, sizeof(smuggled) - 1), -1);
 	exchange_free(&x);
 	request("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
 	memcpy(big, "HTTP/1.1 200 OK\r\nX: ", 20);
