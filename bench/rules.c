@@ -554,7 +554,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	double secs = 2.0, target = 200000, t0, t, *pass;
-	const struct rules_roots roots = { WORKDIR, HOME };
+	const struct rules_roots roots = { .workdir = WORKDIR, .home = HOME };
 	const char *file = NULL;
 	size_t lines = 10000, loaded, denied = 0, n_pass = 0, cap_pass = 1024;
 	uint64_t seed = 1;

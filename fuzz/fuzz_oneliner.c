@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "python3", "-c" }, { "perl", "-e" }, { "ruby", "-e" },
 		{ "node", "-e" }, { "php", "-r" }, { "awk", "--" },
 	};
-	static const struct rules_roots roots = { "/home/u/proj", "/home/u" };
+	static const struct rules_roots roots = { .workdir = "/home/u/proj", .home = "/home/u" };
 	struct oneliner o;
 	const char *argv[3];
 	size_t l;

@@ -13,7 +13,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const pos[] = { "sh", "one", "two" };
-	static const struct rules_roots roots = { "/home/u/proj", "/home/u" };
+	static const struct rules_roots roots = { .workdir = "/home/u/proj", .home = "/home/u" };
 	char *script = malloc(size + 1);
 	struct sh_script sc;
 	const char *argv[5] = { "sh", "-c", NULL, "x", "y" };

@@ -11,6 +11,7 @@
 #include "../rules/rule.h"
 #include "cmd.h"
 #include "packs.h"
+#include "resolve.h"
 #include "plan.h"
 
 #define CHECK_ERR 2
@@ -205,7 +206,8 @@ int cmd_check(int argc, char **argv)
 			goto out;
 		}
 	{
-		const struct rules_roots roots = { .workdir = workdir, .home = home };
+		const struct rules_roots roots = { .workdir = workdir, .home = home,
+						   .exists = resolve_is_file };
 		char **cmd = argv + optind;
 		int n = argc - optind;
 		struct decision d = rules_decide(r, (const char *const *)cmd,

@@ -25,6 +25,7 @@
 #include "plan.h"
 #include "progress.h"
 #include "report.h"
+#include "resolve.h"
 #include "sandbox.h"
 #include "shims.h"
 #include "supervise.h"
@@ -336,7 +337,8 @@ static int run_argv(struct opts *o, char **argv)
 		memset(&self, 0, sizeof(self));
 	{
 		struct judge_setup js = {
-			.rules = rules, .roots = { pl.cs.workdir, pl.home },
+			.rules = rules,
+			.roots = { pl.cs.workdir, pl.home, resolve_is_file, NULL },
 			.log = log, .monitor = o->monitor,
 			.store = store_open ? &store : NULL,
 			.session = audit_id(log),

@@ -189,3 +189,11 @@ void resolve_forget(void)
 		}
 	}
 }
+
+bool resolve_is_file(const char *path, void *ctx)
+{
+	struct stat st;
+
+	(void)ctx;
+	return lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}

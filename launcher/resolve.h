@@ -18,4 +18,9 @@ char *resolve_real(const char *path, enum path_state *state, void *ctx);
  * drop the cache, e.g. after the filesystem changed or before exit. */
 void resolve_forget(void);
 
+/* For the rules' operand test `exists` (rules_roots.exists): whether
+ * `path` is there as anything but a directory (lstat: a symlink counts).
+ * `ctx` is unused. */
+bool resolve_is_file(const char *path, void *ctx);
+
 #endif

@@ -27,11 +27,19 @@ static char *join(const struct strv *sv)
 	return s;
 }
 
+/* An example's filesystem: the files it lists exist. */
+static bool example_exists(const char *path, void *ctx)
+{
+	return strv_contains(ctx, path);
+}
+
 static struct decision run_example(const struct rules *r,
 				   const struct example *ex)
 {
 	const struct rules_roots roots = { .workdir = RULES_EXAMPLE_WORKDIR,
-					   .home = RULES_EXAMPLE_HOME };
+					   .home = RULES_EXAMPLE_HOME,
+					   .exists = example_exists,
+					   .exists_ctx = (void *)&ex->exists };
 
 	return rules_decide(r, (const char *const *)ex->argv.v, ex->argv.n,
 			    ex->cwd ? ex->cwd : RULES_EXAMPLE_WORKDIR, &roots);

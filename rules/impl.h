@@ -47,6 +47,8 @@ struct opnd_test {
 	struct rootset not_under; /* neither equal to nor inside any root */
 	struct rootset above;    /* equal to or an ancestor of some root */
 	int in_git;              /* -1 unset; 1: has a component ".git"; 0: has not */
+	int exists;              /* -1 unset; 1: is an existing file (not a
+				    directory), as rules_roots.exists says */
 	struct pattern *word;    /* on the operand as written (prefix stripped) */
 	struct pattern *path;    /* on the resolved absolute path */
 };
@@ -70,6 +72,7 @@ struct cond {
 struct example {
 	struct strv argv;
 	char *cwd; /* NULL: the workdir */
+	struct strv exists; /* the files that exist for it (absolute) */
 	enum action expect;
 	int line;
 };
@@ -257,6 +260,8 @@ struct call {
 	size_t argc;
 	const char *cwd;
 	char *workdir, *home, *cache; /* normalised roots, or NULL */
+	bool (*exists)(const char *path, void *ctx); /* rules_roots' */
+	void *exists_ctx;
 	struct argv_view view;
 	bool have_view;
 	char *cmdline;

@@ -24,6 +24,10 @@ void call_init(struct call *cl, const struct rules *r, const char *command,
 		cl->cache = path_resolve(cl->home, ".cache");
 	}
 	cl->cwd = cwd ? cwd : cl->workdir ? cl->workdir : "/";
+	if (roots) {
+		cl->exists = roots->exists;
+		cl->exists_ctx = roots->exists_ctx;
+	}
 }
 
 void call_done(struct call *cl)
@@ -144,7 +148,7 @@ static bool operand_passes(struct call *cl, const struct opnd_test *t,
 	if (t->word && !re_match(cl, t->word, w, strlen(w)))
 		return false;
 	if (t->outside.set || t->under.set || t->not_under.set ||
-	    t->above.set || t->in_git >= 0 || t->path) {
+	    t->above.set || t->in_git >= 0 || t->path || t->exists >= 0) {
 		abs = path_resolve(cl->cwd, w);
 		if (t->outside.set && any_root(cl, &t->outside, abs, path_inside))
 			ok = false;
@@ -158,6 +162,9 @@ static bool operand_passes(struct call *cl, const struct opnd_test *t,
 		if (ok && t->in_git >= 0 && path_has_git(abs) != (t->in_git == 1))
 			ok = false;
 		if (ok && t->path && !re_match(cl, t->path, abs, strlen(abs)))
+			ok = false;
+		if (ok && t->exists >= 0 &&
+		    (cl->exists && cl->exists(abs, cl->exists_ctx)) != (t->exists == 1))
 			ok = false;
 		free(abs);
 	}

@@ -252,6 +252,16 @@ static int ot_git(struct pctx *c, const char *k, yaml_node_t *v)
 	return 0;
 }
 
+static int ot_exists(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	bool b = false;
+
+	if (yw_want_bool(&c->w, v, k, &b) < 0)
+		return -1;
+	c->ot->exists = b;
+	return 0;
+}
+
 static int ot_position(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	static const char *const names[] = { "any", "first", "last",
@@ -289,6 +299,7 @@ static int one_operand_test(struct pctx *c, yaml_node_t *v)
 		{ "not_under", ot_not_under },
 		{ "any_equal_or_above", ot_above },
 		{ "in_git_dir", ot_git },
+		{ "exists", ot_exists },
 		{ "word", ot_word },
 		{ "path", ot_path },
 	};
@@ -298,13 +309,13 @@ static int one_operand_test(struct pctx *c, yaml_node_t *v)
 	cd->opnds = xrealloc(cd->opnds, (cd->n_opnds + 1) * sizeof(*cd->opnds));
 	t = &cd->opnds[cd->n_opnds++];
 	memset(t, 0, sizeof(*t));
-	t->in_git = -1;
+	t->in_git = t->exists = -1;
 	c->ot = t;
 	if (walk(c, v, "operands", keys, N(keys)) < 0)
 		return -1;
 	if (!t->outside.set && !t->under.set && !t->not_under.set &&
-	    !t->above.set && t->in_git < 0 && !t->word && !t->path)
-		return yw_fail(&c->w, v, "an operand test needs one of outside, under, not_under, any_equal_or_above, in_git_dir, word, path%s%s",
+	    !t->above.set && t->in_git < 0 && t->exists < 0 && !t->word && !t->path)
+		return yw_fail(&c->w, v, "an operand test needs one of outside, under, not_under, any_equal_or_above, in_git_dir, exists, word, path%s%s",
 			    "", NULL);
 	return 0;
 }
@@ -504,6 +515,20 @@ static int ex_cwd(struct pctx *c, const char *k, yaml_node_t *v)
 	return 0;
 }
 
+/* The files an example's operand tests `exists` see: absolute paths. */
+static int ex_exists(struct pctx *c, const char *k, yaml_node_t *v)
+{
+	size_t first = c->ex->exists.n;
+
+	if (yw_want_list(&c->w, v, k, &c->ex->exists, false, NULL) < 0)
+		return -1;
+	for (size_t i = first; i < c->ex->exists.n; i++)
+		if (c->ex->exists.v[i][0] != '/')
+			return yw_fail(&c->w, v, "'%s' lists absolute paths, not '%s'", k,
+				       c->ex->exists.v[i]);
+	return 0;
+}
+
 static int want_action(struct pctx *c, yaml_node_t *v, const char *k,
 		       enum action *out)
 {
@@ -529,11 +554,12 @@ static int r_examples(struct pctx *c, const char *k, yaml_node_t *v)
 {
 	static const struct key keys[] = {
 		{ "argv", ex_argv }, { "cwd", ex_cwd }, { "expect", ex_expect },
+		{ "exists", ex_exists },
 	};
 	struct rule *ru = c->ru;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return yw_fail(&c->w, v, "'%s' must be a list of {argv, cwd, expect}%s", k, NULL);
+		return yw_fail(&c->w, v, "'%s' must be a list of {argv, cwd, exists, expect}%s", k, NULL);
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++) {
 		yaml_node_t *item = yw_node(&c->w, *it);
@@ -653,6 +679,7 @@ void rule_free(struct rule *ru)
 	for (size_t i = 0; i < ru->n_ex; i++) {
 		strv_free(&ru->ex[i].argv);
 		free(ru->ex[i].cwd);
+		strv_free(&ru->ex[i].exists);
 	}
 	free(ru->ex);
 	free(ru);

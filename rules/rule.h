@@ -33,6 +33,11 @@ int action_from_name(const char *s);
 struct rules_roots {
 	const char *workdir;
 	const char *home;
+	/* whether the absolute `path` is an existing file (not a directory),
+	 * for the operand test `exists`; NULL: nothing exists (the engine
+	 * itself touches no filesystem) */
+	bool (*exists)(const char *path, void *ctx);
+	void *exists_ctx;
 };
 
 struct decision {

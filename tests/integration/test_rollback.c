@@ -309,6 +309,26 @@ Test(rollback, an_unchanged_workspace_is_not_snapshotted_twice)
 	cr_assert_str_neq(snapshot(), first, "a mode change is a change");
 }
 
+/* A move onto a file that exists in the workspace runs after a snapshot;
+ * restore brings the file it replaced back. A move onto a new name does
+ * not snapshot. */
+Test(rollback, a_move_over_a_file_is_snapshotted_first)
+{
+	struct lt_result r;
+
+	lt_write(lt_path(lt.work, "precious.txt"), "precious\n");
+	r = LT_RUN("run", "-p", snapshotting_profile(), "--", "sh",
+		   lt_script("echo new > draft.txt && mv draft.txt fresh.txt && echo new > draft2.txt && mv draft2.txt precious.txt"));
+	LT_EXIT(r, 0);
+	LT_FILE_IS(lt_path(lt.work, "precious.txt"), "new\n");
+	LT_CONTAINS(lt_audit_log(), "\"decision\":\"snapshot\",\"rule\":\"mv-over-file-snapshot\"", r);
+	cr_assert_eq(lt_count_lines(lt_audit_log(), "mv-over-file-snapshot"), 1,
+		     "only the move onto an existing file");
+	r = LT_RUN("rollback", "restore", newest("exec"));
+	LT_EXIT(r, 0);
+	LT_FILE_IS(lt_path(lt.work, "precious.txt"), "precious\n");
+}
+
 /* What no exec shows (a delete inside the interpreter, by a path only
  * known at run time) is recovered from the session's first snapshot. */
 Test(rollback, an_in_process_delete_is_recovered_from_the_baseline)

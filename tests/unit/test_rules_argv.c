@@ -64,7 +64,7 @@ static void teardown(void)
 
 static enum action decide_v(const char *const *argv)
 {
-	const struct rules_roots roots = { "/w", "/h" };
+	const struct rules_roots roots = { .workdir = "/w", .home = "/h" };
 	size_t n = 0;
 
 	while (argv[n])

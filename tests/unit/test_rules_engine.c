@@ -35,7 +35,7 @@ static const char *load_fail(const char *yaml)
 	return e.msg;
 }
 
-static const struct rules_roots roots = { "/home/u/proj", "/home/u" };
+static const struct rules_roots roots = { .workdir = "/home/u/proj", .home = "/home/u" };
 
 static struct decision decide_v(const struct rules *r, const char *cwd,
 				const char *const *argv)
@@ -277,7 +277,7 @@ Test(rules_engine, patterns_any_not_prefix)
 Test(rules_engine, no_home_means_home_roots_match_nothing)
 {
 	struct rules *r = load_ok(conds);
-	const struct rules_roots nohome = { "/w", NULL };
+	const struct rules_roots nohome = { .workdir = "/w" };
 
 	cr_assert_eq(rules_decide(r, (const char *const[]){ "o", "/home/u/.cache/x" },
 				  2, "/w", &nohome).action, ACTION_DENY);
