@@ -185,11 +185,15 @@ static void *load_prev(void *arg)
 	return NULL;
 }
 
+/* Whether the walked entry `b` is the last snapshot's `a` again; a racily
+ * clean `a` (inode 0) stays as it is when the file read again is the
+ * same: the next snapshot reads it once more, and no manifest is
+ * rewritten for it. */
 static bool same_entry(const struct entry *a, const struct entry *b)
 {
 	return a->type == b->type && a->mode == b->mode && a->size == b->size &&
 	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns &&
-	       a->ino == b->ino && strcmp(a->path, b->path) == 0 &&
+	       (a->ino == b->ino || a->ino == 0) && strcmp(a->path, b->path) == 0 &&
 	       (a->type != 'f' || memcmp(a->digest, b->digest, SHA256_HEX) == 0) &&
 	       (a->type != 'l' || strcmp(a->target, b->target) == 0);
 }
