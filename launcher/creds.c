@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../common/xalloc.h"
+#include "../policy/envpolicy.h"
 
 #define SECRET_MAX 65536
 
@@ -202,15 +203,10 @@ int creds_load(struct creds *cr, const struct capset *cs, const struct vars *vs,
 /* NAME=value into env, replacing NAME's entry. */
 static void set_env(struct strv *env, const char *name, const char *value)
 {
-	size_t n = strlen(name);
+	char *kv = xjoin(name, "=", value);
 
-	for (size_t i = 0; i < env->n; i++)
-		if (strncmp(env->v[i], name, n) == 0 && env->v[i][n] == '=') {
-			free(env->v[i]);
-			env->v[i] = xjoin(name, "=", value);
-			return;
-		}
-	strv_push_owned(env, xjoin(name, "=", value));
+	env_put(env, kv);
+	free(kv);
 }
 
 static void unset_env(struct strv *env, const char *name)

@@ -37,7 +37,7 @@ bool env_is_injection(const char *name)
 	return false;
 }
 
-static void set_var(struct strv *out, const char *kv)
+void env_put(struct strv *out, const char *kv)
 {
 	size_t n = strcspn(kv, "=");
 
@@ -72,12 +72,12 @@ void env_apply(const struct capset *cs, char *const *environ_in,
 			if (!strv_contains(stripped, name))
 				strv_push(stripped, name);
 		} else {
-			set_var(out, *ep);
+			env_put(out, *ep);
 		}
 		free(name);
 	}
 	for (size_t i = 0; i < cs->env_set.n; i++)
-		set_var(out, cs->env_set.v[i]);
+		env_put(out, cs->env_set.v[i]);
 }
 
 void env_proxy(struct strv *out, const char *url)
@@ -88,10 +88,10 @@ void env_proxy(struct strv *out, const char *url)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char *kv = xjoin(names[i], "=", url);
 
-		set_var(out, kv);
+		env_put(out, kv);
 		free(kv);
 	}
-	set_var(out, "NO_PROXY=localhost,127.0.0.1,::1");
-	set_var(out, "no_proxy=localhost,127.0.0.1,::1");
-	set_var(out, "NODE_USE_ENV_PROXY=1");
+	env_put(out, "NO_PROXY=localhost,127.0.0.1,::1");
+	env_put(out, "no_proxy=localhost,127.0.0.1,::1");
+	env_put(out, "NODE_USE_ENV_PROXY=1");
 }

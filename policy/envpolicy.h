@@ -27,6 +27,9 @@ bool env_is_injection(const char *name);
 void env_apply(const struct capset *cs, char *const *environ_in,
 	       struct strv *out, struct strv *stripped);
 
+/* "NAME=VALUE" into `out`, replacing NAME's entry if there is one. */
+void env_put(struct strv *out, const char *kv);
+
 /* Point every HTTP client at latch's proxy `url` (with the session's
  * token as its user info): HTTP_PROXY, HTTPS_PROXY, ALL_PROXY in both
  * cases (replacing the user's: the sandbox has no other way out),

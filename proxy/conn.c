@@ -248,25 +248,32 @@ static void answer(struct conn *c, int status, const char *why)
 
 /* ---- the decision ---- */
 
+/* Whether `v` is `want`, in time independent of where they differ. */
+static bool same_secret(struct http_slice v, const char *want)
+{
+	size_t n = strlen(want);
+	unsigned char diff = 0;
+
+	if (v.n != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(v.p[i] ^ want[i]);
+	return diff == 0;
+}
+
 /* Whether the request carries the session's token, compared in constant
  * time: "Basic" (any case), spaces, then the credentials. */
 static bool authorized(const struct conn *c)
 {
-	const char *want = c->px->auth;
-	size_t wn = strlen(want), i = 5;
+	size_t i = 5;
 	struct http_slice v;
-	unsigned char diff = 0;
 
 	if (http_lookup(&c->req, "proxy-authorization", &v) != 1 || v.n < 6 ||
 	    strncasecmp(v.p, "basic", 5) != 0 || (v.p[5] != ' ' && v.p[5] != '\t'))
 		return false;
 	while (i < v.n && (v.p[i] == ' ' || v.p[i] == '\t'))
 		i++;
-	if (v.n - i != wn)
-		return false;
-	for (size_t k = 0; k < wn; k++)
-		diff |= (unsigned char)(v.p[i + k] ^ want[k]);
-	return diff == 0;
+	return same_secret((struct http_slice){ v.p + i, v.n - i }, c->px->auth);
 }
 
 static void connect_next(struct conn *c);
@@ -314,19 +321,6 @@ static void go(struct conn *c)
 	c->state = C_RESOLVE;
 	c->deadline = px_now_ms() + c->px->set->resolve_timeout_ms;
 	update(c);
-}
-
-/* Whether `v` is `want`, in time independent of where they differ. */
-static bool same_secret(struct http_slice v, const char *want)
-{
-	size_t n = strlen(want);
-	unsigned char diff = 0;
-
-	if (v.n != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned char)(v.p[i] ^ want[i]);
-	return diff == 0;
 }
 
 /* "/NAME/rest" to the credential route NAME, with its phantom. */

@@ -5,12 +5,7 @@
  * server speaking just enough of Anthropic's Messages API, reached
  * through latch's credential route: the agent holds a phantom key, the
  * server gets the real one. */
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #include "../lib/latchtest.h"
 
@@ -52,35 +47,10 @@ static const char FAKE_API_PY[] =
 	"print(srv.server_address[1], flush=True)\n"
 	"srv.serve_forever()\n";
 
-/* The fake API on the host's loopback; its port. Requests go to `log`. */
-static int fake_api(const char *cert, const char *key, const char *log)
-{
-	int fds[2];
-	char line[16] = "";
-	pid_t pid;
-	FILE *f;
-
-	cr_assert(pipe(fds) == 0);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(fds[1], 1);
-		close(fds[0]);
-		execl("/usr/bin/python3", "python3", "-c", FAKE_API_PY, "-", cert, key, log, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	f = fdopen(fds[0], "r");
-	cr_assert(f && fgets(line, sizeof(line), f), "the fake API did not start");
-	fclose(f);
-	return atoi(line);
-}
-
 Test(agents, claude_code_answers_through_the_credential_route)
 {
 	const char *agents = getenv("LATCH_TEST_AGENTS");
-	char *claude, *dir = lt_path(lt.root, "tls"), *cert, *key, *log = lt_path(lt.root, "api.log");
+	char *claude, *cert, *key, *log = lt_path(lt.root, "api.log");
 	char *profile;
 	int port;
 	struct lt_result r;
@@ -90,16 +60,12 @@ Test(agents, claude_code_answers_through_the_credential_route)
 	if (agents == NULL)
 		agents = "/opt/latch-agents";
 	claude = lt_path(agents, "node_modules/.bin/claude");
-	if (!lt_exists(claude) || !lt_exists("/usr/bin/python3") || !lt_exists("/usr/bin/openssl"))
-		cr_skip_test("needs %s (npm install --prefix %s @anthropic-ai/claude-code), python3 and openssl",
+	if (!lt_exists(claude))
+		cr_skip_test("needs %s (npm install --prefix %s @anthropic-ai/claude-code)",
 			     claude, agents);
-	lt_mkdir(dir);
-	cert = lt_path(dir, "cert.pem");
-	key = lt_path(dir, "key.pem");
-	cr_assert_eq(system(lt_fmt("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -keyout '%s' -out '%s' "
-				   "-subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null",
-				   key, cert)), 0);
-	port = fake_api(cert, key, log);
+	lt_tls_cert(&cert, &key);
+	/* the script's argv[1] is unused ("-"), as python's own */
+	port = lt_python_server(FAKE_API_PY, LT_ARGV("-", cert, key, log));
 	lt_mkdir(lt_path(lt.home, ".claude"));
 	lt_write(lt_path(lt.home, ".claude.json"), "{}\n");
 	profile = lt_profile("agent", lt_fmt(

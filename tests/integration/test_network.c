@@ -6,11 +6,9 @@
  * HTTP(S) servers here are on 127.0.0.1. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -190,48 +188,8 @@ static const char UPSTREAM_PY[] =
 
 static int upstream(const char *dir, const char *cert, const char *key)
 {
-	int fds[2];
-	char line[16] = "";
-	pid_t pid;
-	FILE *f;
-
-	if (!lt_exists("/usr/bin/python3"))
-		cr_skip_test("needs python3");
-	cr_assert(pipe(fds) == 0);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(fds[1], 1);
-		close(fds[0]);
-		if (cert)
-			execl("/usr/bin/python3", "python3", "-c", UPSTREAM_PY, dir, cert, key, (char *)NULL);
-		else
-			execl("/usr/bin/python3", "python3", "-c", UPSTREAM_PY, dir, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	f = fdopen(fds[0], "r");
-	cr_assert(f && fgets(line, sizeof(line), f), "the upstream server did not start");
-	fclose(f);
-	return atoi(line);
-}
-
-/* A certificate for localhost and 127.0.0.1 (its own CA), made now:
- * ROOT/tls/cert.pem and key.pem. */
-static void make_cert(char **cert, char **key)
-{
-	char *dir = lt_path(lt.root, "tls");
-
-	if (!lt_exists("/usr/bin/openssl"))
-		cr_skip_test("needs openssl");
-	lt_mkdir(dir);
-	*cert = lt_path(dir, "cert.pem");
-	*key = lt_path(dir, "key.pem");
-	cr_assert_eq(system(lt_fmt("openssl req -x509 -newkey rsa:2048 -nodes -days 1 "
-				   "-keyout '%s' -out '%s' -subj /CN=localhost "
-				   "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null",
-				   *key, *cert)), 0);
+	return cert ? lt_python_server(UPSTREAM_PY, LT_ARGV(dir, cert, key))
+		    : lt_python_server(UPSTREAM_PY, LT_ARGV(dir));
 }
 
 /* The files the upstream serves: ROOT/site/index.txt. */
@@ -344,7 +302,7 @@ Test(network, a_credential_route_adds_the_real_key_the_sandbox_never_holds)
 	int port;
 	struct lt_result r;
 
-	make_cert(&cert, &key);
+	lt_tls_cert(&cert, &key);
 	port = upstream(site(), cert, key);
 	r = through_route(route_profile("block", port, cert, "env:ECHO_REAL_KEY"),
 		"echo \"key=$ECHO_API_KEY url=$ECHO_BASE_URL real=${ECHO_REAL_KEY:-unset}\"; "
@@ -368,7 +326,7 @@ Test(network, a_wrong_phantom_gets_401_and_an_unknown_route_404)
 	int port;
 	struct lt_result r;
 
-	make_cert(&cert, &key);
+	lt_tls_cert(&cert, &key);
 	port = upstream(site(), cert, key);
 	r = through_route(route_profile("block", port, cert, "env:ECHO_REAL_KEY"),
 		"curl -sS -w '\\n%{http_code}\\n' -H 'Authorization: Bearer sk-guess' \"$ECHO_BASE_URL/v1/echo\"; "
@@ -389,7 +347,7 @@ Test(network, credential_sources_and_an_open_network)
 	int port;
 	struct lt_result r;
 
-	make_cert(&cert, &key);
+	lt_tls_cert(&cert, &key);
 	port = upstream(site(), cert, key);
 	lt_write(file, "sk-from-file\nsecond line\n");
 	r = through_route(route_profile("open", port, cert, lt_fmt("file:%s", file)),
@@ -411,7 +369,7 @@ Test(network, https_tunnels_through_and_nothing_goes_around_the_proxy)
 	char *p;
 	struct lt_result r;
 
-	make_cert(&cert, &key);
+	lt_tls_cert(&cert, &key);
 	port = upstream(site(), cert, key);
 	p = allowlist(lt_fmt("'localhost:%d'", port), true);
 	r = curl(p, lt_fmt("--cacert '%s' https://localhost:%d/index.txt", cert, port));

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -730,4 +731,50 @@ const char *lt_comm(pid_t pid)
 		return "?";
 	s[strcspn(s, "\n")] = '\0';
 	return s;
+}
+
+int lt_python_server(const char *code, const char *const *args)
+{
+	const char *argv[16] = { "python3", "-c", code };
+	size_t n = 3;
+	char line[16] = "";
+	int fds[2];
+	pid_t pid;
+	FILE *f;
+
+	if (!lt_exists("/usr/bin/python3"))
+		cr_skip_test("needs python3");
+	while (*args && n < sizeof(argv) / sizeof(argv[0]) - 1)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	cr_assert(pipe(fds) == 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(fds[1], 1);
+		close(fds[0]);
+		execv("/usr/bin/python3", (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	cr_assert(f && fgets(line, sizeof(line), f), "the python server did not start");
+	fclose(f);
+	return atoi(line);
+}
+
+void lt_tls_cert(char **cert, char **key)
+{
+	char *dir = lt_path(lt.root, "tls");
+
+	if (!lt_exists("/usr/bin/openssl"))
+		cr_skip_test("needs openssl");
+	lt_mkdir(dir);
+	*cert = lt_path(dir, "cert.pem");
+	*key = lt_path(dir, "key.pem");
+	cr_assert_eq(system(lt_fmt("openssl req -x509 -newkey rsa:2048 -nodes -days 1 "
+				   "-keyout '%s' -out '%s' -subj /CN=localhost "
+				   "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null",
+				   *key, *cert)), 0);
 }

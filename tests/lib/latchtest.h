@@ -78,6 +78,16 @@ char *lt_victim(void);
 /* The audit log of the test's one session (fails the test unless exactly
  * one session was logged under the fake HOME). */
 char *lt_audit_log(void);
+
+/* ---- servers on the host's loopback, for the network tests ---- */
+
+/* `python3 -c CODE ARGS…` (args NULL-terminated), killed with the test;
+ * CODE prints the port it listens on as its first line: that port. The
+ * test is skipped without python3. */
+int lt_python_server(const char *code, const char *const *args);
+/* A self-signed certificate for localhost and 127.0.0.1, made now with
+ * openssl: ROOT/tls/cert.pem and key.pem (skipped without openssl). */
+void lt_tls_cert(char **cert, char **key);
 bool lt_exists(const char *path); /* lstat succeeds */
 
 /* ---- running latch ---- */
