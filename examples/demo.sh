@@ -47,7 +47,9 @@ run "$latch" audit tail
 mkdir -p src && echo "int main(void) { return 0; }" > src/main.c
 printf 'extends: default\nsnapshots: true\n' > "$scratch/agent.yaml"
 run "$latch" run --profile "$scratch/agent.yaml" -- sh -c 'rm -rf src && echo "src deleted"'
-id=$("$latch" rollback list | awk '$3 == "exec" { id = $1 } END { print id }')
+# the snapshot the delete waited for: the session's first when nothing had
+# changed since it (a workspace is not snapshotted twice)
+id=$("$latch" rollback list | awk '$3 == "exec" || $3 == "start" { id = $1 } END { print id }')
 run "$latch" rollback show "$id"
 run "$latch" rollback restore "$id"
 run cat src/main.c

@@ -210,7 +210,7 @@ static int read_snapshot(const struct objstore *s, const char *id,
 	struct err e;
 	int rc;
 
-	if (strchr(id, '/') || id[0] == '.') {
+	if (id[0] == '\0' || strchr(id, '/') || id[0] == '.') {
 		fprintf(stderr, "latch rollback: no snapshot '%s' (see 'latch rollback list')\n", id);
 		return -1;
 	}
