@@ -1,17 +1,25 @@
 /* log.h — the session's audit log: one JSON object per line (cJSON),
- * appended as each event happens (one write(2) per event, O_APPEND; no
- * fsync: a crash of the machine may lose what the kernel had not written,
- * a kill of latch loses nothing already logged).
+ * sealed into a hash chain (chain.h), appended as each event happens: one
+ * write(2) per event, O_APPEND, no fsync. A kill of latch loses at most
+ * the record it was writing (a torn last line, reported as such); a crash
+ * of the machine may lose what the kernel had not written.
  *
  * Where: $XDG_STATE_HOME/latch/sessions/ID/events.jsonl (latch's state dir,
  * hidden from every sandbox), ID = UTC start time + latch's pid
- * (20261128T163455Z-12345). Records, each with "seq" (from 1), "time"
- * (UTC, ISO 8601 with milliseconds) and "event":
- *   start: latch version, profile, workdir, command argv, monitor
+ * (20261128T163455Z-12345). While latch runs it holds an exclusive flock
+ * on the log. The session's begin and its close (final head, count, an
+ * optional Ed25519 signature) go to the ledger (ledger.h).
+ *
+ * Records, each with "seq" (from 1), "time" (UTC, ISO 8601 with
+ * milliseconds), "event", and last "chain":
+ *   start: latch version, profile, workdir, command argv, monitor, plan
+ *          (the capability set and what the kernel enforces, as `latch run
+ *          --dry-run --json` shows it)
  *   exec:  pid, ppid, exe (the file that runs), argv (secrets redacted,
  *          redact.h), cwd, decision (allow|log|snapshot|ask|deny),
  *          rule (id or null), reason (why it was refused, when no rule
- *          decided), answer (to an ask), enforced (false under --monitor),
+ *          decided), answer (to an ask: yes|no|timeout|no terminal),
+ *          enforced (false under --monitor), shim (refused by the shim),
  *          snapshot (the id of the snapshot taken before it)
  *   net:   a decision of the network proxy (proxy.h): kind (connect: a
  *          tunnel; http: a forwarded request; route: to a credential
@@ -21,8 +29,12 @@
  *          connected to)
  *   net_end: an allowed connection closed: host, port, bytes_up,
  *          bytes_down
- *   end:   exit status, execs allowed, refused
- * Hash chaining and `latch audit verify` come with the audit issue.
+ *   snapshot: trigger (start|exec|manual|end|restore), workdir, and id,
+ *          unchanged, files, bytes, ms — or error
+ *   restore: id, workdir, undo (the snapshot taken before), paths (0: the
+ *          whole workspace), written, deleted, failed, error
+ *   end:   exit status, execs allowed and refused, net requests allowed
+ *          and refused
  */
 #ifndef LATCH_AUDIT_LOG_H
 #define LATCH_AUDIT_LOG_H
@@ -32,19 +44,29 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <cjson/cJSON.h>
+
 #include "../common/err.h"
 
 struct audit_log;
 
+struct sign_key;
+
 /* Create the session's directory and log under `state_dir` (latch's own,
- * created beforehand). */
-struct audit_log *audit_open(const char *state_dir, struct err *e);
+ * created beforehand) and begin it in the ledger. With `key` (sign.h,
+ * borrowed until audit_close), its close in the ledger is signed. */
+struct audit_log *audit_open(const char *state_dir, struct sign_key *key,
+			     struct err *e);
 const char *audit_path(const struct audit_log *l);
 const char *audit_id(const struct audit_log *l); /* the session's id */
+const char *audit_dir(const struct audit_log *l); /* the state dir */
+/* Close the session in the ledger (with its signature) and free. */
 void audit_close(struct audit_log *l);
 
+/* `profile` NULL: a command of latch's own (rollback restore); `plan`
+ * (owned; may be NULL): what the session runs under. */
 void audit_start(struct audit_log *l, const char *profile, const char *workdir,
-		 char *const *argv, bool monitor);
+		 char *const *argv, bool monitor, cJSON *plan);
 
 struct audit_exec {
 	pid_t pid, ppid;
@@ -77,6 +99,24 @@ struct audit_net {
 void audit_net(struct audit_log *l, const struct audit_net *ev);
 void audit_net_end(struct audit_log *l, const char *host, unsigned port,
 		   uint64_t up, uint64_t down);
+
+struct audit_snapshot {
+	const char *trigger, *workdir;
+	const char *id;           /* NULL: it failed, */
+	const char *error;        /* and why */
+	bool unchanged;
+	uint64_t files, bytes;
+	double ms;
+};
+void audit_snapshot(struct audit_log *l, const struct audit_snapshot *ev);
+
+struct audit_restore {
+	const char *id, *workdir, *undo;
+	size_t paths;
+	unsigned long written, deleted, failed;
+	const char *error;        /* NULL unless it stopped */
+};
+void audit_restore(struct audit_log *l, const struct audit_restore *ev);
 
 void audit_end(struct audit_log *l, int status, unsigned long allowed,
 	       unsigned long refused);

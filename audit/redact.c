@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../common/strv.h"
 #include "../common/xalloc.h"
 
 #define MASK "***"
@@ -120,30 +121,141 @@ static char *masked_after(const char *word, size_t keep)
 	return out;
 }
 
-char *redact_word(const char *prev, const char *word)
+/* The length of a secret header's name and colon at the start of `w`
+ * (after a curl-style "-H" glued to it), or 0. */
+static size_t secret_header(const char *w)
+{
+	static const char *const headers[] = {
+		"authorization:", "proxy-authorization:", "cookie:", "set-cookie:",
+		"x-api-key:", "api-key:", "x-auth-token:", "private-token:",
+	};
+	size_t skip = strncmp(w, "-H", 2) == 0 ? 2 : 0;
+
+	for (size_t i = 0; i < N(headers); i++)
+		if (strncasecmp(w + skip, headers[i], strlen(headers[i])) == 0)
+			return skip + strlen(headers[i]);
+	return 0;
+}
+
+/* A query parameter of a URL that names a secret (?token=…&api_key=…). */
+static bool secret_param(const char *name, size_t len)
+{
+	static const char *const params[] = {
+		"key", "sig", "signature", "auth", "code", "access_token",
+		"refresh_token", "id_token", "client_secret",
+	};
+
+	for (size_t i = 0; i < N(params); i++)
+		if (len == strlen(params[i]) && strncasecmp(name, params[i], len) == 0)
+			return true;
+	return secret_name(name, len);
+}
+
+/* `s` with the values of secret query parameters masked; NULL when none. */
+static char *mask_query(const char *s)
+{
+	const char *q = strstr(s, "://") ? strchr(s, '?') : NULL, *p;
+	char *out = NULL;
+	size_t n = 0;
+
+	if (q == NULL)
+		return NULL;
+	for (p = q + 1; *p && *p != '#';) {
+		size_t name = strcspn(p, "=&#"), value;
+
+		if (p[name] != '=') {
+			p += name + (p[name] == '&');
+			continue;
+		}
+		value = strcspn(p + name + 1, "&#");
+		if (secret_param(p, name) && value > 0) {
+			size_t keep = (size_t)(p + name + 1 - s), rest = strlen(p + name + 1 + value);
+			char *next = xmalloc(keep + sizeof(MASK) + rest);
+
+			memcpy(next, s, keep);
+			memcpy(next + keep, MASK, sizeof(MASK) - 1);
+			memcpy(next + keep + sizeof(MASK) - 1, p + name + 1 + value, rest + 1);
+			n = keep + sizeof(MASK) - 1;
+			free(out);
+			s = out = next;
+			p = s + n;
+		} else {
+			p += name + 1 + value;
+		}
+		if (*p == '&')
+			p++;
+	}
+	return out;
+}
+
+/* `s` with each occurrence of the secret values masked; NULL when none. */
+static char *mask_values(const char *s, const struct strv *values)
+{
+	char *out = NULL;
+
+	for (size_t i = 0; values && i < values->n; i++) {
+		const char *v = values->v[i], *at;
+		size_t vl = strlen(v);
+
+		while ((at = strstr(s, v)) != NULL) {
+			size_t keep = (size_t)(at - s), rest = strlen(at + vl);
+			char *next = xmalloc(keep + sizeof(MASK) + rest);
+
+			memcpy(next, s, keep);
+			memcpy(next + keep, MASK, sizeof(MASK) - 1);
+			memcpy(next + keep + sizeof(MASK) - 1, at + vl, rest + 1);
+			free(out);
+			s = out = next;
+		}
+	}
+	return out;
+}
+
+void redact_env_values(char *const *envp, struct strv *values)
+{
+	for (; envp && *envp; envp++) {
+		const char *eq = strchr(*envp, '=');
+
+		if (eq && strlen(eq + 1) >= REDACT_VALUE_MIN &&
+		    secret_name(*envp, (size_t)(eq - *envp)) && !strv_contains(values, eq + 1))
+			strv_push(values, eq + 1);
+	}
+}
+
+/* The word with secret query values and env values masked, then URL
+ * userinfo and key formats; NULL when nothing was. */
+static char *mask_inside(const char *word, const struct strv *values)
+{
+	char *q = mask_query(word), *v = mask_values(q ? q : word, values), *out;
+	const char *cur = v ? v : q ? q : word;
+	size_t len = strlen(cur);
+	bool hit;
+
+	out = xmalloc(len + sizeof(MASK));
+	memcpy(out, cur, len + 1);
+	hit = mask_userinfo(out);
+	hit = mask_keys(out) || hit || q || v;
+	free(q);
+	free(v);
+	if (hit)
+		return out;
+	free(out);
+	return NULL;
+}
+
+char *redact_word(const char *prev, const char *word, const struct strv *values)
 {
 	const char *eq = strchr(word, '=');
-	bool hit;
-	size_t len;
-	char *out;
+	size_t header = secret_header(word);
 
 	if (prev && secret_option(prev, strlen(prev)))
 		return xstrdup(MASK);
 	if (eq && secret_option(word, (size_t)(eq - word)))
 		return masked_after(word, (size_t)(eq - word) + 1);
-	if (eq && word[0] != '-' && secret_name(word, (size_t)(eq - word)))
-		return masked_after(word, (size_t)(eq - word) + 1);
-	if (strncasecmp(word, "authorization:", 14) == 0)
-		return masked_after(word, 14);
-	if (strncasecmp(word, "cookie:", 7) == 0)
-		return masked_after(word, 7);
-	len = strlen(word);
-	out = xmalloc(len + sizeof(MASK));
-	memcpy(out, word, len + 1);
-	hit = mask_userinfo(out);
-	hit = mask_keys(out) || hit;
-	if (hit)
-		return out;
-	free(out);
-	return NULL;
+	if (eq && word[0] != '-' && secret_name(word, (size_t)(eq - word)) &&
+	    !memchr(word, '?', (size_t)(eq - word)) && !strstr(word, "://"))
+		return masked_after(word, (size_t)(eq - word) + 1); /* not a URL's query */
+	if (header)
+		return masked_after(word, header);
+	return mask_inside(word, values);
 }

@@ -7,7 +7,13 @@
  *  - NAME=VALUE words whose NAME looks secret (*TOKEN*, *SECRET*,
  *    *PASSWORD*, *PASSWD*, *API_KEY*, *APIKEY*, *PRIVATE_KEY*, *CREDENTIAL*);
  *  - the userinfo of a URL (user:pass in https://user:pass@host becomes ***);
- *  - an HTTP Authorization or Cookie header's value;
+ *  - the value of an HTTP header that carries credentials (Authorization,
+ *    Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key, Api-Key,
+ *    X-Auth-Token, Private-Token), also glued to curl's -H;
+ *  - in a URL, the values of query parameters that name secrets (key, sig,
+ *    signature, auth, code, access_token, …, and the NAME patterns below);
+ *  - the values of the environment's secret variables (NAME patterns
+ *    below, values of REDACT_VALUE_MIN bytes or more) wherever they occur;
  *  - known key formats anywhere in a word: sk-…, ghp_/gho_/ghu_/ghs_/ghr_…,
  *    github_pat_…, glpat-…, xox[abprs]-…, AKIA/ASIA + 16, AIza…
  * Pure.
@@ -15,8 +21,16 @@
 #ifndef LATCH_REDACT_H
 #define LATCH_REDACT_H
 
+#include "../common/strv.h"
+
+#define REDACT_VALUE_MIN 8
+
+/* The values of envp's secret variables, added to `values`. */
+void redact_env_values(char *const *envp, struct strv *values);
+
 /* `word` as it may be written, `prev` being the word before it (NULL for
- * the first). NULL when nothing is secret in it; else a new string. */
-char *redact_word(const char *prev, const char *word);
+ * the first), `values` the secret values to mask (may be NULL). NULL when
+ * nothing is secret in it; else a new string. */
+char *redact_word(const char *prev, const char *word, const struct strv *values);
 
 #endif

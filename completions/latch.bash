@@ -116,14 +116,23 @@ _latch()
             if [[ $cur == -* ]]; then
                 _latch_reply -W '--help -h' -- "$cur"
             else
-                _latch_reply -W 'list tail' -- "$cur"
+                _latch_reply -W 'list show tail verify export' -- "$cur"
             fi
             return 0
         fi
         sub=${COMP_WORDS[2]}
+        case $prev in
+        --only) _latch_reply -W 'blocked exec net' -- "$cur"; return 0 ;;
+        --format) _latch_reply -W 'jsonl csv' -- "$cur"; return 0 ;;
+        --key) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+        --since) return 0 ;;
+        esac
         case $sub in
-        list) opts='-h --help' ;;
+        list) opts='--since --json -h --help' ;;
+        show) opts='--only --json -h --help' ;;
         tail) opts='--json -h --help' ;;
+        verify) opts='--all --key -h --help' ;;
+        export) opts='--format -h --help' ;;
         *) return 0 ;;
         esac
         ;;

@@ -41,7 +41,7 @@ run "$latch" run --allow "$HOME" -- sh -c 'echo cleaning; rm -rf ~/precious'
 # A script run from a file is judged exec by exec, whatever runs is called:
 printf '%s\n' 'cp /bin/rm ./zap && ./zap -rf ~/precious' 'cat ~/precious/data.txt' > cleanup.sh
 run "$latch" run --allow "$HOME" -- sh cleanup.sh
-run "$latch" audit tail
+run "$latch" audit show last
 # Inside the workspace, deleting is the agent's business — but with the
 # agent profiles (snapshots: true) it is snapshotted first, and undone:
 mkdir -p src && echo "int main(void) { return 0; }" > src/main.c
@@ -53,3 +53,7 @@ id=$("$latch" rollback list | awk '$3 == "exec" || $3 == "start" { id = $1 } END
 run "$latch" rollback show "$id"
 run "$latch" rollback restore "$id"
 run cat src/main.c
+# Every session is in the audit trail, chained: what was refused, and
+# whether anything was changed since
+run "$latch" audit list
+run "$latch" audit verify

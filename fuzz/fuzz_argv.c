@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			argv[argc++] = p;
 		argv[argc] = NULL;
 		for (int i = 1; s == 0 && i < argc; i++) {
-			char *r = redact_word(i > 1 ? argv[i - 1] : NULL, argv[i]);
+			char *r = redact_word(i > 1 ? argv[i - 1] : NULL, argv[i], NULL);
 
 			if (r && strlen(r) > strlen(argv[i]) + 3)
 				abort();

@@ -1,181 +1,512 @@
-/* cmd_audit.c — `latch audit list|tail`: the sessions' audit logs
- * (audit/log.h). */
+/* cmd_audit.c — `latch audit list|show|tail|verify|export`: the sessions'
+ * audit logs (audit/log.h) and the ledger that closes them (ledger.h). */
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../audit/ledger.h"
+#include "../audit/lines.h"
+#include "../audit/sign.h"
+#include "../audit/verify.h"
+#include "../common/dirnames.h"
 #include "../common/strv.h"
 #include "../common/xalloc.h"
+#include "audit_csv.h"
+#include "audit_view.h"
 #include "cmd.h"
-#include "opts.h"
-#include "../common/dirnames.h"
 #include "plan.h"
 
 #define FOLLOW_MS 100
 
-/* Session ids, oldest first. */
-static void sessions(const char *dir, struct strv *ids)
+struct audit_opts {
+	bool json, all, help;
+	const char *since, *only, *format, *key;
+	char **rest;
+	int n_rest;
+	char *state, *dir;       /* latch's state dir, its sessions/ */
+	struct strv ids;         /* the sessions, oldest first */
+};
+
+static int parse(struct audit_opts *o, int argc, char **argv)
 {
-	(void)dir_names(dir, "", false, ids);
+	static const struct option longs[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "since", required_argument, NULL, 's' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "key", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+		switch (c) {
+		case 'j': o->json = true; break;
+		case 'a': o->all = true; break;
+		case 'h': o->help = true; break;
+		case 's': o->since = optarg; break;
+		case 'o': o->only = optarg; break;
+		case 'f': o->format = optarg; break;
+		case 'k': o->key = optarg; break;
+		default:
+			fprintf(stderr, "latch audit %s: bad option '%s': unknown, or its value is missing "
+				"(see 'latch audit --help')\n", argv[0], argv[optind - 1]);
+			return -1;
+		}
+	}
+	o->rest = argv + optind;
+	o->n_rest = argc - optind;
+	return 0;
 }
 
-static const char *str(const cJSON *o, const char *key)
+static char *log_path(const struct audit_opts *o, const char *id)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return xasprintf("%s/%s/events.jsonl", o->dir, id);
 }
 
-static double num(const cJSON *o, const char *key)
+/* The session an argument names: its id, a unique prefix, or "last". */
+static const char *find_session(const struct audit_opts *o, const char *arg)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const char *found = NULL;
+	size_t n = strlen(arg);
 
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+	if (strcmp(arg, "last") == 0 && o->ids.n)
+		return o->ids.v[o->ids.n - 1];
+	for (size_t i = 0; i < o->ids.n && n && !strchr(arg, '/'); i++) {
+		if (strcmp(o->ids.v[i], arg) == 0)
+			return o->ids.v[i];
+		if (strncmp(o->ids.v[i], arg, n) == 0) {
+			if (found) {
+				fprintf(stderr, "latch audit: '%s' names more than one session (%s, %s, …)\n",
+					arg, found, o->ids.v[i]);
+				return NULL;
+			}
+			found = o->ids.v[i];
+		}
+	}
+	if (found == NULL)
+		fprintf(stderr, "latch audit: no session '%s' in '%s' (see 'latch audit list')\n",
+			arg, o->dir);
+	return found;
 }
 
-static void print_words(const cJSON *a)
+/* Open a session's log; `running` (may be NULL): its latch holds it. */
+static int open_log(const struct audit_opts *o, const char *id, bool *running)
 {
+	char *path = log_path(o, id);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		fprintf(stderr, "latch audit: cannot open '%s': %s\n", path, strerror(errno));
+	else if (running)
+		*running = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	free(path);
+	return fd;
+}
+
+/* ---- list ---- */
+
+struct summary {
+	cJSON *start, *end;          /* the first record, the end record */
+	unsigned long blocked;
+	bool running;
+};
+
+/* Read a session's log through: its start, its end, what was refused. */
+static int summarise(const struct audit_opts *o, const char *id, struct summary *s)
+{
+	struct lines in;
+	const char *line;
+	size_t len;
+	int fd = open_log(o, id, &s->running);
+
+	if (fd < 0)
+		return -1;
+	lines_init(&in, fd);
+	while (lines_next(&in, &line, &len) == LINES_OK) {
+		cJSON *r = cJSON_ParseWithLength(line, len);
+		const char *ev = rec_str(r, "event");
+
+		if (ev && strcmp(ev, "start") == 0 && s->start == NULL) {
+			s->start = r;
+			continue;
+		}
+		if (ev && strcmp(ev, "end") == 0) {
+			cJSON_Delete(s->end);
+			s->end = r;
+			continue;
+		}
+		s->blocked += rec_blocked(r);
+		cJSON_Delete(r);
+	}
+	lines_free(&in);
+	close(fd);
+	return 0;
+}
+
+/* "2026-11-29T03:19:01.123Z" as seconds since the epoch; -1 if not. */
+static double utc_seconds(const char *t)
+{
+	struct tm tm = { 0 };
+	const char *rest = t ? strptime(t, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+	double frac = 0;
+
+	if (rest == NULL)
+		return -1;
+	if (*rest == '.')
+		frac = strtod(rest, NULL);
+	return (double)timegm(&tm) + frac;
+}
+
+/* --since: YYYY-MM-DD[THH:MM[:SS]] (UTC), or N followed by m, h or d
+ * (that long ago). */
+static int since_seconds(const char *arg, double *out)
+{
+	struct tm tm = { 0 };
+	char *end;
+	double n = strtod(arg, &end);
+	const char *rest;
+
+	if (end != arg && end[0] && !end[1] && strchr("mhd", end[0]) && n >= 0) {
+		*out = (double)time(NULL) - n * (end[0] == 'm' ? 60 : end[0] == 'h' ? 3600 : 86400);
+		return 0;
+	}
+	rest = strptime(arg, "%Y-%m-%d", &tm);
+	if (rest && *rest == 'T')
+		rest = strptime(rest + 1, "%H:%M", &tm);
+	if (rest && *rest == ':')
+		rest = strptime(rest + 1, "%S", &tm);
+	if (rest == NULL || *rest) {
+		fprintf(stderr, "latch audit list: --since %s: expected a UTC date (2026-11-29, "
+			"2026-11-29T14:30) or a time ago (30m, 12h, 7d)\n", arg);
+		return -1;
+	}
+	*out = (double)timegm(&tm);
+	return 0;
+}
+
+static void duration(char *buf, size_t n, const struct summary *s)
+{
+	double a = utc_seconds(rec_str(s->start, "time")), b = utc_seconds(rec_str(s->end, "time"));
+
+	if (s->end == NULL)
+		snprintf(buf, n, "%s", s->running ? "running" : "killed");
+	else if (a < 0 || b < a)
+		snprintf(buf, n, "?");
+	else if (b - a < 60)
+		snprintf(buf, n, "%.1fs", b - a);
+	else if (b - a < 3600)
+		snprintf(buf, n, "%.0fm%02.0fs", (b - a) / 60 - 0.5, (double)((long)(b - a) % 60));
+	else
+		snprintf(buf, n, "%.0fh%02ldm", (b - a) / 3600 - 0.5, (long)(b - a) / 60 % 60);
+}
+
+static cJSON *summary_json(const char *id, const struct summary *s)
+{
+	cJSON *j = cJSON_CreateObject();
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(s->start, "command");
+
+	cJSON_AddStringToObject(j, "id", id);
+	cJSON_AddItemToObject(j, "start", cJSON_CreateString(rec_str(s->start, "time")));
+	cJSON_AddItemToObject(j, "end", cJSON_CreateString(rec_str(s->end, "time")));
+	cJSON_AddStringToObject(j, "state", s->end ? "ended" : s->running ? "running" : "killed");
+	cJSON_AddItemToObject(j, "profile", cJSON_CreateString(rec_str(s->start, "profile")));
+	cJSON_AddItemToObject(j, "command", cmd ? cJSON_Duplicate(cmd, true) : cJSON_CreateNull());
+	if (s->end)
+		cJSON_AddNumberToObject(j, "exit", rec_num(s->end, "status"));
+	else
+		cJSON_AddNullToObject(j, "exit");
+	cJSON_AddNumberToObject(j, "blocked", (double)s->blocked);
+	return j;
+}
+
+static void summary_line(const struct view *v, const char *id, const struct summary *s)
+{
+	const char *t = rec_str(s->start, "time");
+	char when[24] = "?", dur[24], code[16] = "-";
 	const cJSON *w;
 	bool first = true;
 
-	cJSON_ArrayForEach(w, a) {
+	if (t && strlen(t) >= 19)
+		snprintf(when, sizeof(when), "%.10s %.8s", t, t + 11);
+	duration(dur, sizeof(dur), s);
+	if (s->end)
+		snprintf(code, sizeof(code), "%.0f", rec_num(s->end, "status"));
+	fprintf(v->out, "%s%-24s  %-19s  %-8s  %4s  %7lu  ",
+		v->colour && s->blocked ? "\033[1;31m" : "", id, when, dur, code, s->blocked);
+	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(s->start, "command")) {
 		if (!first)
-			putchar(' ');
-		fput_word(stdout, cJSON_IsString(w) ? w->valuestring : "?");
+			fputc(' ', v->out);
+		fput_word(v->out, cJSON_IsString(w) ? w->valuestring : "?");
 		first = false;
 	}
+	fprintf(v->out, "%s\n", v->colour && s->blocked ? "\033[0m" : "");
 }
 
-/* One record, readable. True for the session's end. */
-static bool print_record(const cJSON *o)
+static int list(const struct audit_opts *o)
 {
-	const char *ev = str(o, "event"), *t = str(o, "time");
-	const char *clock = t && strlen(t) > 11 ? t + 11 : "?";
+	double since = -1;
+	cJSON *arr = o->json ? cJSON_CreateArray() : NULL;
+	struct view v;
 
-	if (ev && strcmp(ev, "start") == 0) {
-		printf("%s  start   profile %s, workdir %s%s: ", clock,
-		       str(o, "profile") ? str(o, "profile") : "?",
-		       str(o, "workdir") ? str(o, "workdir") : "?",
-		       cJSON_IsTrue(cJSON_GetObjectItem(o, "monitor")) ? ", monitor" : "");
-		print_words(cJSON_GetObjectItem(o, "command"));
-	} else if (ev && strcmp(ev, "exec") == 0) {
-		const char *rule = str(o, "rule");
-		bool enforced = !cJSON_IsFalse(cJSON_GetObjectItem(o, "enforced"));
-
-		printf("%s  %-7s %-6.0f %-22s ", clock,
-		       str(o, "decision") ? str(o, "decision") : "?",
-		       num(o, "pid"), rule ? rule : (str(o, "reason") ? "(refused)" : "-"));
-		print_words(cJSON_GetObjectItem(o, "argv"));
-		if (!enforced)
-			printf("  (monitor: not enforced)");
-	} else if (ev && strcmp(ev, "end") == 0) {
-		printf("%s  end     exit %.0f, %.0f execs allowed, %.0f refused",
-		       clock, num(o, "status"), num(o, "allowed"),
-		       num(o, "refused"));
-	} else {
-		printf("%s  %s", clock, ev ? ev : "?");
-	}
-	putchar('\n');
-	return ev && strcmp(ev, "end") == 0;
-}
-
-/* Print the log from the start, then follow it until the session ends. */
-static int tail(const char *path, bool json)
-{
-	FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	bool ended = false;
-	struct timespec pause = { 0, FOLLOW_MS * 1000000L };
-
-	if (f == NULL) {
-		fprintf(stderr, "latch audit: cannot open '%s': %m\n", path);
+	if (o->since && since_seconds(o->since, &since) < 0) {
+		cJSON_Delete(arr);
 		return EXIT_LATCH;
 	}
-	while (!ended) {
-		ssize_t n = getline(&line, &cap, f);
-		cJSON *o;
+	view_init(&v, stdout, ONLY_ALL);
+	if (!o->json && o->ids.n)
+		fprintf(stdout, "%s%-24s  %-19s  %-8s  %4s  %7s  %s%s\n", v.colour ? "\033[1m" : "",
+			"SESSION", "START (UTC)", "DURATION", "EXIT", "BLOCKED", "COMMAND",
+			v.colour ? "\033[0m" : "");
+	for (size_t i = 0; i < o->ids.n; i++) {
+		struct summary s = { 0 };
 
-		if (n <= 0 || line[n - 1] != '\n') {
-			/* at the end (or mid-line): wait for more */
-			if (n > 0)
-				fseek(f, -n, SEEK_CUR);
-			clearerr(f);
-			fflush(stdout);
-			nanosleep(&pause, NULL);
-			continue;
+		if (summarise(o, o->ids.v[i], &s) == 0 &&
+		    (since < 0 || utc_seconds(rec_str(s.start, "time")) >= since)) {
+			if (arr)
+				cJSON_AddItemToArray(arr, summary_json(o->ids.v[i], &s));
+			else
+				summary_line(&v, o->ids.v[i], &s);
 		}
-		o = cJSON_Parse(line);
-		if (o == NULL) {
-			fprintf(stderr, "latch audit: %s: a line is not JSON\n", path);
-			continue;
-		}
-		ended = cJSON_IsString(cJSON_GetObjectItem(o, "event")) &&
-			strcmp(str(o, "event"), "end") == 0;
-		if (json)
-			fputs(line, stdout);
-		else
-			print_record(o);
-		cJSON_Delete(o);
+		cJSON_Delete(s.start);
+		cJSON_Delete(s.end);
 	}
-	free(line);
-	fclose(f);
+	if (arr) {
+		char *text = cJSON_Print(arr);
+
+		puts(text);
+		free(text);
+		cJSON_Delete(arr);
+	}
 	return 0;
 }
 
-static int list(const char *dir, const struct strv *ids)
+/* ---- show, tail, export ---- */
+
+enum out_form { FORM_TABLE, FORM_JSONL, FORM_CSV };
+
+/* Every record of a session's log, as `form`; following it (tail) until
+ * its end record, or until its latch is gone. */
+static int print_log(const struct audit_opts *o, const char *id, enum out_form form,
+		     enum view_only only, bool follow)
 {
-	for (size_t i = 0; i < ids->n; i++)
-		printf("%s  %s/%s/events.jsonl\n", ids->v[i], dir, ids->v[i]);
-	return 0;
+	struct timespec pause = { 0, FOLLOW_MS * 1000000L };
+	struct view v;
+	struct lines in;
+	const char *line;
+	size_t len;
+	enum lines_rc lr;
+	bool running, ended = false;
+	int fd = open_log(o, id, &running), rc = 0;
+
+	if (fd < 0)
+		return EXIT_LATCH;
+	view_init(&v, stdout, only);
+	if (form == FORM_CSV)
+		csv_header(stdout);
+	lines_init(&in, fd);
+	while (!ended) {
+		cJSON *r;
+
+		lr = lines_next(&in, &line, &len);
+		if (lr != LINES_OK) {
+			if (lr == LINES_ERROR || lr == LINES_LONG) {
+				fprintf(stderr, "latch audit: %s: line %lu: %s\n", id, in.no + 1,
+					lr == LINES_LONG ? "longer than any record latch writes" : strerror(errno));
+				rc = 1;
+				break;
+			}
+			if (!follow || !running) {
+				if (lr == LINES_PARTIAL)
+					fprintf(stderr, "latch audit: %s: the last record is cut short "
+						"(its latch was killed while writing it)\n", id);
+				if (follow)
+					fprintf(stderr, "latch audit: %s: its latch is gone without closing it "
+						"(killed)\n", id);
+				break;
+			}
+			fflush(stdout);
+			nanosleep(&pause, NULL);
+			running = flock(fd, LOCK_SH | LOCK_NB) < 0;
+			continue;
+		}
+		r = cJSON_ParseWithLength(line, len);
+		if (r == NULL) {
+			fprintf(stderr, "latch audit: %s: line %lu is not JSON (see 'latch audit verify %s')\n",
+				id, in.no, id);
+			rc = 1;
+			continue;
+		}
+		ended = follow && rec_str(r, "event") && strcmp(rec_str(r, "event"), "end") == 0;
+		if (form == FORM_JSONL)
+			printf("%.*s\n", (int)len, line);
+		else if (form == FORM_CSV)
+			csv_record(stdout, r);
+		else
+			view_record(&v, r);
+		cJSON_Delete(r);
+	}
+	lines_free(&in);
+	close(fd);
+	return rc;
+}
+
+static int show(const struct audit_opts *o, const char *id)
+{
+	static const char *const names[] = {
+		[ONLY_ALL] = "all", [ONLY_BLOCKED] = "blocked", [ONLY_EXEC] = "exec", [ONLY_NET] = "net",
+	};
+	enum view_only only = ONLY_ALL;
+
+	if (o->only) {
+		for (only = ONLY_BLOCKED; only <= ONLY_NET; only++)
+			if (strcmp(o->only, names[only]) == 0)
+				break;
+		if (only > ONLY_NET) {
+			fprintf(stderr, "latch audit show: --only must be blocked, exec or net, not '%s'\n",
+				o->only);
+			return EXIT_LATCH;
+		}
+	}
+	if (o->json && only != ONLY_ALL) {
+		fprintf(stderr, "latch audit show: --only is for the table; filter the JSON lines "
+			"with jq, e.g. jq 'select(.decision == \"deny\")'\n");
+		return EXIT_LATCH;
+	}
+	return print_log(o, id, o->json ? FORM_JSONL : FORM_TABLE, only, false);
+}
+
+static int export(const struct audit_opts *o, const char *id)
+{
+	if (o->format == NULL || (strcmp(o->format, "jsonl") && strcmp(o->format, "csv"))) {
+		fprintf(stderr, "latch audit export: --format must be jsonl or csv\n");
+		return EXIT_LATCH;
+	}
+	return print_log(o, id, strcmp(o->format, "csv") ? FORM_JSONL : FORM_CSV, ONLY_ALL, false);
+}
+
+/* ---- verify ---- */
+
+/* One session, a line on stdout; false when it fails. */
+static bool verify_one(const struct audit_opts *o, const struct ledger_check *lc,
+		       const char *id, struct sign_key *key)
+{
+	struct log_check r = { 0 };
+	enum session_state st;
+	bool running = false;
+	int fd = open_log(o, id, &running);
+
+	if (fd < 0) {
+		printf("%s: FAILED: its log cannot be read\n", id);
+		return false;
+	}
+	st = verify_session(fd, id, ledger_find(lc, id), running, key, &r);
+	close(fd);
+	switch (st) {
+	case SESSION_INTACT:
+		printf("%s: intact, %lu records%s%s\n", id, r.records, key ? ", signed by " : "",
+		       key ? sign_key_id(key) : "");
+		return true;
+	case SESSION_RUNNING:
+	case SESSION_UNCLOSED:
+		printf("%s: %s\n", id, r.why);
+		return true;
+	default:
+		printf("%s: FAILED at seq %lu: %s\n", id, r.bad_seq, r.why);
+		return false;
+	}
+}
+
+static int verify(const struct audit_opts *o, const char *only_id)
+{
+	char *path = ledger_path(o->state);
+	struct ledger_check lc;
+	struct sign_key *key = NULL;
+	struct err e;
+	bool ok = true;
+
+	if (o->key && (key = sign_key_load(o->key, false, &e)) == NULL) {
+		fprintf(stderr, "latch audit verify: --key: %s\n", e.msg);
+		free(path);
+		return EXIT_LATCH;
+	}
+	if (verify_ledger(path, &lc, &e) < 0) {
+		fprintf(stderr, "latch audit verify: %s\n", e.msg);
+		ok = false;
+	} else if (lc.chain.bad_seq) {
+		printf("ledger %s: FAILED at seq %lu: %s\n", path, lc.chain.bad_seq, lc.chain.why);
+		ok = false;
+	} else if (lc.chain.partial) {
+		printf("ledger %s: its last line is cut short (a latch was killed while writing it)\n",
+		       path);
+	}
+	if (only_id) {
+		ok = verify_one(o, &lc, only_id, key) && ok;
+	} else {
+		for (size_t i = 0; i < o->ids.n; i++)
+			ok = verify_one(o, &lc, o->ids.v[i], key) && ok;
+		for (size_t i = 0; i < lc.n; i++)
+			if (!strv_contains(&o->ids, lc.v[i].session)) {
+				printf("%s: FAILED: the ledger has it (line %lu) but its log is gone: deleted\n",
+				       lc.v[i].session, lc.v[i].begin_seq);
+				ok = false;
+			}
+		printf("%zu sessions: %s\n", o->ids.n, ok ? "intact" : "FAILED (see above)");
+	}
+	ledger_check_free(&lc);
+	sign_key_free(key);
+	free(path);
+	return ok ? 0 : 1;
 }
 
 int cmd_audit(int argc, char **argv)
 {
-	struct opts o;
-	struct strv ids = { 0 };
-	char *state, *dir;
+	struct audit_opts o = { 0 };
+	const char *sub = argc > 1 ? argv[1] : NULL, *id = NULL;
 	int rc = EXIT_LATCH;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(argc < 2 ? stderr : stdout, "audit");
-		return argc < 2 ? EXIT_LATCH : 0;
+	if (sub == NULL || !strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+		usage(sub ? stdout : stderr, "audit");
+		return sub ? 0 : EXIT_LATCH;
 	}
-	if (opts_parse(&o, argc - 1, argv + 1, OPT_JSON | OPT_ANYWHERE) < 0) {
-		opts_free(&o);
+	if (parse(&o, argc - 1, argv + 1) < 0)
 		return EXIT_LATCH;
-	}
-	state = plan_state_dir();
-	dir = xasprintf("%s/sessions", state);
-	sessions(dir, &ids);
 	if (o.help) {
 		usage(stdout, "audit");
-		rc = 0;
-	} else if (!strcmp(argv[1], "list") && o.n_rest == 0) {
-		rc = list(dir, &ids);
-	} else if (!strcmp(argv[1], "tail") && o.n_rest <= 1) {
-		const char *id = o.n_rest ? o.rest[0] : ids.n ? ids.v[ids.n - 1] : NULL;
-
-		if (id == NULL) {
-			fprintf(stderr, "latch audit: no session yet in '%s'\n", dir);
-		} else if (strchr(id, '/') || !strv_contains(&ids, id)) {
-			fprintf(stderr, "latch audit: no session '%s' in '%s' (see 'latch audit list')\n",
-				id, dir);
-		} else {
-			char *path = xasprintf("%s/%s/events.jsonl", dir, id);
-
-			rc = tail(path, o.json);
-			free(path);
-		}
-	} else {
-		fprintf(stderr, "latch audit: expected 'list' or 'tail [ID]' (see 'latch audit --help')\n");
+		return 0;
 	}
-	strv_free(&ids);
-	free(dir);
-	free(state);
-	opts_free(&o);
+	o.state = plan_state_dir();
+	o.dir = xasprintf("%s/sessions", o.state);
+	(void)dir_names(o.dir, "", false, &o.ids);
+	if (!strcmp(sub, "list") && o.n_rest == 0) {
+		rc = list(&o);
+	} else if (!strcmp(sub, "verify") && o.n_rest <= 1 && !(o.all && o.n_rest)) {
+		if (o.n_rest == 0 || (id = find_session(&o, o.rest[0])) != NULL)
+			rc = verify(&o, id);
+	} else if (!strcmp(sub, "tail") && o.n_rest <= 1) {
+		id = o.n_rest ? find_session(&o, o.rest[0]) : find_session(&o, "last");
+		if (id)
+			rc = print_log(&o, id, o.json ? FORM_JSONL : FORM_TABLE, ONLY_ALL, true);
+	} else if ((!strcmp(sub, "show") || !strcmp(sub, "export")) && o.n_rest == 1) {
+		if ((id = find_session(&o, o.rest[0])) != NULL)
+			rc = sub[0] == 's' ? show(&o, id) : export(&o, id);
+	} else {
+		fprintf(stderr, "latch audit: expected 'list', 'show ID', 'tail [ID]', 'verify [ID|--all]'"
+			" or 'export ID --format jsonl|csv' (see 'latch audit --help')\n");
+	}
+	strv_free(&o.ids);
+	free(o.dir);
+	free(o.state);
 	return rc;
 }

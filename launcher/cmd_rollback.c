@@ -20,8 +20,11 @@
 #include "plan.h"
 #include "progress.h"
 #include "resolve.h"
+#include "session_log.h"
+#include "snaplog.h"
 
 struct rb_opts {
+	struct strv command;    /* latch's argv, for the audit log */
 	const char *workdir;
 	struct strv paths;
 	struct prune_opts prune;
@@ -29,6 +32,30 @@ struct rb_opts {
 	char **rest;
 	int n_rest;
 };
+
+static void rb_opts_free(struct rb_opts *o)
+{
+	strv_free(&o->paths);
+	strv_free(&o->command);
+}
+
+/* A command that changes the workspace outside any session is a session
+ * of its own in the audit trail (audit/log.h). */
+static int own_session(struct session_log *sl, const struct rb_opts *o,
+		       const char *workdir)
+{
+	if (session_log_open(sl) < 0)
+		return -1;
+	audit_start(sl->log, NULL, workdir, o->command.v, false, NULL);
+	return 0;
+}
+
+static void own_session_end(struct session_log *sl, int rc)
+{
+	if (sl->log)
+		audit_end(sl->log, rc, 0, 0);
+	session_log_close(sl);
+}
 
 /* --keep N, --max-size SIZE[KMG], --older-than DAYS. */
 static int prune_value(struct prune_opts *p, int opt, const char *v)
@@ -66,6 +93,11 @@ static int parse(struct rb_opts *o, int argc, char **argv, const char *cmd)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	strv_push(&o->command, "latch");
+	if (strcmp(cmd, "snapshot") != 0)
+		strv_push(&o->command, cmd);
+	for (int i = 0; i < argc; i++)
+		strv_push(&o->command, argv[i]);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "w:h", longs, NULL)) != -1) {
@@ -82,14 +114,14 @@ static int parse(struct rb_opts *o, int argc, char **argv, const char *cmd)
 					optarg, c == 'k' ? "a number of snapshots (at least 1)"
 					: c == 'm' ? "a size such as 500M or 2G"
 					: "a number of days");
-				strv_free(&o->paths);
+				rb_opts_free(o);
 				return -1;
 			}
 			break;
 		default:
 			fprintf(stderr, "latch %s: unknown option '%s' (see 'latch %s --help')\n",
 				cmd, argv[optind - 1], cmd);
-			strv_free(&o->paths);
+			rb_opts_free(o);
 			return -1;
 		}
 	}
@@ -139,7 +171,8 @@ static void report_snapshot(const char *what, const struct snap_result *r)
 }
 
 static int take(struct objstore *s, const char *workdir, const char *trigger,
-		const struct manifest *like, const char *what, char *id)
+		const struct manifest *like, const char *what, char *id,
+		struct audit_log *log)
 {
 	struct progress pr;
 	struct snap_opts so = { .workdir = workdir, .trigger = trigger,
@@ -153,6 +186,7 @@ static int take(struct objstore *s, const char *workdir, const char *trigger,
 	progress_start(&pr);
 	rc = snapshot_take(s, &so, &r, &e);
 	progress_end(&pr);
+	snaplog(log, &so, rc == 0 ? &r : NULL, e.msg);
 
 	if (rc < 0)
 		die_msg(e.msg);
@@ -175,7 +209,7 @@ int cmd_snapshot(int argc, char **argv)
 		return EXIT_LATCH;
 	if (o.help || o.n_rest) {
 		usage(o.help ? stdout : stderr, "snapshot");
-		strv_free(&o.paths);
+		rb_opts_free(&o);
 		return o.help ? 0 : EXIT_LATCH;
 	}
 	if (getenv("LATCH_SESSION")) {
@@ -188,15 +222,19 @@ int cmd_snapshot(int argc, char **argv)
 			fprintf(stderr, "latch: snapshot taken by the session's supervisor (see 'latch rollback list' outside the sandbox)\n");
 		else
 			fprintf(stderr, "latch: this session takes no snapshots (its profile has no 'snapshots: true')\n");
-		strv_free(&o.paths);
+		rb_opts_free(&o);
 		return taken ? 0 : EXIT_LATCH;
 	}
 	if ((w = workspace(o.workdir)) != NULL && open_store(&s) == 0) {
-		rc = take(&s, w, "manual", NULL, "snapshot", NULL) == 0 ? 0 : EXIT_LATCH;
+		struct session_log sl = { 0 };
+
+		if (own_session(&sl, &o, w) == 0)
+			rc = take(&s, w, "manual", NULL, "snapshot", NULL, sl.log) == 0 ? 0 : EXIT_LATCH;
+		own_session_end(&sl, rc);
 		objstore_close(&s);
 	}
 	free(w);
-	strv_free(&o.paths);
+	rb_opts_free(&o);
 	return rc;
 }
 
@@ -375,8 +413,9 @@ static int restore(struct objstore *s, const char *id, struct rb_opts *o)
 	struct restore_opts ro = { .paths = &rel, .dry_run = o->dry_run,
 				   .each = print_change };
 	struct restore_result r = { 0 };
-	struct err e;
-	char undo[64];
+	struct session_log sl = { 0 };
+	struct err e = { "" };
+	char undo[64] = "";
 	int rc = EXIT_LATCH;
 
 	if (read_snapshot(s, id, &m, 0) < 0)
@@ -389,12 +428,14 @@ static int restore(struct objstore *s, const char *id, struct rb_opts *o)
 		strv_push_owned(&rel, p);
 	}
 	if (!o->dry_run &&
-	    take(s, m.workdir, "restore", &m, "before restoring, the workspace is snapshot", undo) < 0)
+	    (own_session(&sl, o, m.workdir) < 0 ||
+	     take(s, m.workdir, "restore", &m, "before restoring, the workspace is snapshot", undo,
+		  sl.log) < 0))
 		goto out;
 	/* a prune waits, so the objects stay (the snapshot above unlocked) */
 	if (objstore_lock(s, false, &e) < 0 || restore_run(s, &m, &ro, &r, &e) < 0) {
 		die_msg(e.msg);
-		goto out;
+		goto logged;
 	}
 	fflush(stdout); /* the changes before the summary */
 	if (!o->dry_run)
@@ -404,7 +445,14 @@ static int restore(struct objstore *s, const char *id, struct rb_opts *o)
 	if (!o->dry_run)
 		fprintf(stderr, "latch: to undo: latch rollback restore %s\n", undo);
 	rc = r.failed ? 1 : 0;
+logged:
+	if (sl.log)
+		audit_restore(sl.log, &(struct audit_restore){
+			.id = id, .workdir = m.workdir, .undo = undo, .paths = rel.n,
+			.written = r.written, .deleted = r.deleted, .failed = r.failed,
+			.error = rc == EXIT_LATCH ? e.msg : NULL });
 out:
+	own_session_end(&sl, rc);
 	strv_free(&rel);
 	manifest_free(&m);
 	return rc;
@@ -527,6 +575,6 @@ int cmd_rollback(int argc, char **argv)
 			fprintf(stderr, "latch rollback: expected 'list', 'show ID', 'diff ID [PATH]', 'restore ID', 'verify [ID]' or 'prune' (see 'latch rollback --help')\n");
 		objstore_close(&s);
 	}
-	strv_free(&o.paths);
+	rb_opts_free(&o);
 	return rc;
 }

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../audit/log.h"
+#include "../common/sha256.h"
 #include "../common/xalloc.h"
 #include "../policy/access.h"
 #include "../policy/envpolicy.h"
@@ -27,7 +27,9 @@
 #include "report.h"
 #include "resolve.h"
 #include "sandbox.h"
+#include "session_log.h"
 #include "shims.h"
+#include "snaplog.h"
 #include "supervise.h"
 
 extern char **environ;
@@ -136,24 +138,27 @@ static void *load_packs(void *arg)
 {
 	struct pack_job *job = arg;
 
+	struct err e;
+
 	job->rc = packs_load_shipped(job->rules, &job->e);
+	/* libcrypto, for the audit chain (common/sha256.h): loaded here, off
+	 * the main thread's path; a failure is the log's to report */
+	sha256_free(sha256_new(&e));
 	return NULL;
 }
 
-/* The session's audit log, with its start record (audit/log.h). */
-static int open_log(struct audit_log **log, const struct plan *pl,
-		    char **argv, bool monitor)
+/* The session's audit log, with its start record (audit/log.h): the
+ * capability set and what the kernel enforces as --dry-run --json shows
+ * them. */
+static int open_log(struct session_log *sl, const struct plan *pl,
+		    const struct sandbox *sb, char **argv, bool monitor)
 {
-	char *state = plan_state_dir();
-	struct err e;
+	struct report r = { .cs = &pl->cs, .sb = sb };
 
-	*log = audit_open(state, &e);
-	free(state);
-	if (*log == NULL) {
-		die_msg(e.msg);
+	if (session_log_open(sl) < 0)
 		return -1;
-	}
-	audit_start(*log, pl->cs.profile, pl->cs.workdir, argv, monitor);
+	audit_start(sl->log, pl->cs.profile, pl->cs.workdir, argv, monitor,
+		    report_cjson(&r));
 	return 0;
 }
 
@@ -195,7 +200,7 @@ static struct snap_opts session_snap_opts(const struct plan *pl,
 /* A snapshot of the session's workspace (`trigger`: start or end); its
  * line only when it was slow; what was left out is named. */
 static int session_snapshot(struct objstore *st, const struct plan *pl,
-			    const struct audit_log *log, const char *trigger,
+			    struct audit_log *log, const char *trigger,
 			    struct err *e)
 {
 	struct progress pr;
@@ -215,6 +220,7 @@ static int session_snapshot(struct objstore *st, const struct plan *pl,
 			r.id, r.files, r.ms);
 	if (rc == 0)
 		snapshot_warn_skipped(&r);
+	snaplog(log, &so, rc == 0 ? &r : NULL, e->msg);
 	snap_result_free(&r);
 	return rc;
 }
@@ -223,7 +229,7 @@ static int session_snapshot(struct objstore *st, const struct plan *pl,
  * taken before anything in the sandbox runs (refusing to start without
  * it). 0 also when snapshots are off (*open stays false). */
 static int baseline(struct objstore *st, bool *open, const struct plan *pl,
-		    const struct audit_log *log)
+		    struct audit_log *log)
 {
 	char *state;
 	struct err e;
@@ -257,7 +263,9 @@ static int run_argv(struct opts *o, char **argv)
 	struct strv env = { 0 }, stripped = { 0 };
 	struct err e;
 	struct rules *rules = NULL;
+	struct session_log sl = { 0 };
 	struct audit_log *log = NULL;
+	struct supervise_counts counts = { 0 };
 	struct pack_job job = { .rc = 0 };
 	struct shims shims = { .keep = -1 };
 	struct objstore store;
@@ -327,8 +335,10 @@ static int run_argv(struct opts *o, char **argv)
 	if (net_setup(&net, &pl, &sb, &env) < 0)
 		goto out;
 	if (fill_shims(&shims, rules, &pl, &sb, o->monitor, &env) < 0 ||
-	    open_log(&log, &pl, argv, o->monitor) < 0 ||
-	    baseline(&store, &store_open, &pl, log) < 0)
+	    open_log(&sl, &pl, &sb, argv, o->monitor) < 0)
+		goto out;
+	log = sl.log;
+	if (baseline(&store, &store_open, &pl, log) < 0)
 		goto out;
 	/* for `latch snapshot` inside the session (cmd_rollback.c) */
 	strv_push_owned(&env, xasprintf("LATCH_SESSION=%s", audit_id(log)));
@@ -354,7 +364,7 @@ static int run_argv(struct opts *o, char **argv)
 					   .judge = sb.judge ? &js : NULL,
 					   .proxy = net.on ? &net.ps : NULL,
 					   .proxy_listener = net.listener,
-					   .log = log };
+					   .counts = &counts };
 
 		net.ps.log = log;
 
@@ -363,6 +373,7 @@ static int run_argv(struct opts *o, char **argv)
 		if (store_open && session_snapshot(&store, &pl, log, "end", &e) < 0)
 			fprintf(stderr, "latch: warning: the session's last snapshot failed: %s\n",
 				e.msg);
+		audit_end(log, rc, counts.allowed, counts.refused);
 	}
 out:
 	shims_free(&shims);
@@ -376,7 +387,7 @@ out:
 	sandbox_free(&sb);
 	rules_free(rules);
 	plan_free(&pl);
-	audit_close(log);
+	session_log_close(&sl);
 	return rc;
 }
 

@@ -1,4 +1,5 @@
 #include "judge.h"
+#include "snaplog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -460,6 +461,7 @@ static const char *snapshot_before(struct judge *j, const struct exec_call *c,
 	if (j->set.store == NULL || j->set.monitor || o.workdir == NULL)
 		return NULL;
 	rc = snapshot_take(j->set.store, &o, &r, &e);
+	snaplog(j->set.log, &o, rc == 0 ? &r : NULL, e.msg);
 	if (rc == 0)
 		snprintf(j->snapshot, sizeof(j->snapshot), "%s", r.id);
 	else

@@ -169,12 +169,11 @@ static cJSON *fs_json(const struct capset *cs)
 	return fs;
 }
 
-void report_json(FILE *out, const struct report *r)
+cJSON *report_cjson(const struct report *r)
 {
 	const struct capset *cs = r->cs;
 	cJSON *root = cJSON_CreateObject();
 	cJSON *env, *net, *ports;
-	char *text;
 
 	cJSON_AddStringToObject(root, "profile", cs->profile);
 	cJSON_AddItemToObject(root, "chain", strv_json(&cs->chain));
@@ -257,9 +256,17 @@ void report_json(FILE *out, const struct report *r)
 		cJSON_AddNumberToObject(k, "landlock_abi", r->sb->abi);
 		cJSON_AddItemToObject(k, "enforced", strv_json(&r->sb->enforced));
 		cJSON_AddItemToObject(k, "not_enforced", strv_json(&r->sb->not_enforced));
+		cJSON_AddItemToObject(k, "gaps", strv_json(&r->sb->gaps));
 	}
 	cJSON_AddItemToObject(root, "warnings", strv_json(&cs->warnings));
-	text = cJSON_Print(root);
+	return root;
+}
+
+void report_json(FILE *out, const struct report *r)
+{
+	cJSON *root = report_cjson(r);
+	char *text = cJSON_Print(root);
+
 	if (text) {
 		fprintf(out, "%s\n", text);
 		free(text);

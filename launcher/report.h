@@ -3,6 +3,7 @@
 #ifndef LATCH_REPORT_H
 #define LATCH_REPORT_H
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 
 #include "../common/strv.h"
@@ -19,5 +20,7 @@ struct report {
 void report_text(FILE *out, const struct report *r);
 /* One JSON document followed by a newline. */
 void report_json(FILE *out, const struct report *r);
+/* The same document, the caller's to free (the audit log's start record). */
+cJSON *report_cjson(const struct report *r);
 
 #endif

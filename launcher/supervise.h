@@ -30,7 +30,10 @@
 #include "judge.h"
 #include "sandbox.h"
 
-struct audit_log;
+/* What the judge decided during the run. */
+struct supervise_counts {
+	unsigned long allowed, refused;
+};
 
 struct child_spec {
 	char *const *argv;
@@ -43,7 +46,7 @@ struct child_spec {
 					    its network namespace (sb->proxy),
 					    else on this one of latch's: */
 	int proxy_listener;
-	struct audit_log *log;      /* may be NULL */
+	struct supervise_counts *counts; /* may be NULL: filled at the end */
 };
 
 /* Run to completion. Returns latch's exit status: the command's own, 128+N

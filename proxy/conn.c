@@ -193,7 +193,7 @@ static void log_path(const struct conn *c, char *out, size_t size)
 
 	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), p->p ? p->p : "");
 	/* a key in the path itself (/bot<token>/…) goes the way of argv's */
-	red = redact_word(NULL, out);
+	red = redact_word(NULL, out, NULL);
 	if (red) {
 		snprintf(out, size, "%s", red);
 		free(red);

@@ -93,7 +93,7 @@ static int take_head(struct exchange *x)
 
 ptrdiff_t exchange_response(struct exchange *x, const char *d, size_t n)
 {
-	size_t copied, in_head;
+	size_t copied, used = 0, in_head;
 	ptrdiff_t body;
 	int rc;
 
@@ -101,13 +101,19 @@ ptrdiff_t exchange_response(struct exchange *x, const char *d, size_t n)
 		return framed(x->resp.body, &x->resp_left, &x->resp_chunk, &x->resp_done, d, n);
 	if (x->head == NULL)
 		x->head = xmalloc(EXCHANGE_HEAD_MAX);
-	copied = n < EXCHANGE_HEAD_MAX - x->head_len ? n : EXCHANGE_HEAD_MAX - x->head_len;
-	memcpy(x->head + x->head_len, d, copied);
-	x->head_len += copied;
-	rc = take_head(x);
+	/* as much as the head buffer holds; again when interim heads dropped
+	 * from it made room (a head never ends unseen inside these bytes) */
+	do {
+		copied = n - used < EXCHANGE_HEAD_MAX - x->head_len ? n - used
+								    : EXCHANGE_HEAD_MAX - x->head_len;
+		memcpy(x->head + x->head_len, d + used, copied);
+		x->head_len += copied;
+		used += copied;
+		rc = take_head(x);
+	} while (rc == 0 && used < n);
 	if (rc <= 0) {
-		x->fed += copied;
-		return rc < 0 ? -1 : (ptrdiff_t)copied;
+		x->fed += used;
+		return rc < 0 ? -1 : (ptrdiff_t)used;
 	}
 	/* the head (and any interim ones) ends inside these bytes: the rest
 	 * is the body's */

@@ -21,7 +21,7 @@
 
 #include "../common/err.h"
 #include "../common/strv.h"
-#include "sha256.h"
+#include "../common/sha256.h"
 
 struct entry {
 	char *path;      /* relative to the snapshot's root */

@@ -18,7 +18,7 @@
 
 #include "../common/err.h"
 #include "../common/strv.h"
-#include "sha256.h"
+#include "../common/sha256.h"
 
 #define STORE_FRESH_MAX 32 /* new objects synced one by one; more: syncfs */
 

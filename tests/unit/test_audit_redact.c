@@ -6,7 +6,7 @@
 
 static void is(const char *prev, const char *word, const char *want)
 {
-	char *got = redact_word(prev, word);
+	char *got = redact_word(prev, word, NULL);
 
 	if (want == NULL)
 		cr_expect_null(got, "'%s' after '%s' became '%s'", word,
@@ -57,4 +57,41 @@ Test(redact, key_formats)
 	is(NULL, "sk-short", NULL);
 	is(NULL, "task-abcdefghijklmnopqrst", NULL); /* not at a token start */
 	is(NULL, "", NULL);
+}
+
+Test(redact, credential_headers)
+{
+	is(NULL, "x-api-key: sk-whatever", "x-api-key:***");
+	is(NULL, "-HAuthorization: Bearer abc", "-HAuthorization:***");
+	is(NULL, "Proxy-Authorization: Basic eA==", "Proxy-Authorization:***");
+	is(NULL, "Private-Token: abc", "Private-Token:***");
+	is(NULL, "Accept: text/html", NULL);
+}
+
+Test(redact, secret_query_parameters)
+{
+	is(NULL, "https://h.example/a?token=abc&page=2", "https://h.example/a?token=***&page=2");
+	is(NULL, "https://h.example/a?page=2&api_key=k1&sig=s#frag",
+	   "https://h.example/a?page=2&api_key=***&sig=***#frag");
+	is(NULL, "https://h.example/a?key=&x", NULL); /* empty: nothing to hide */
+	is(NULL, "https://h.example/a?page=2&monkey=1", NULL);
+	is(NULL, "token=abc?x", "token=***"); /* a NAME=VALUE word first */
+	is(NULL, "not-a-url?token=abc", NULL);
+}
+
+Test(redact, the_environment_secret_values)
+{
+	char *env[] = { "MY_API_KEY=s3cr3t-value-1", "SHORT_TOKEN=abc", "HOME=/home/u-secretive",
+			"DB_PASSWORD=s3cr3t-value-1", NULL };
+	struct strv values = { 0 };
+	char *got;
+
+	redact_env_values(env, &values);
+	cr_assert_eq(values.n, 1, "only long values of secret names, once: %zu", values.n);
+	got = redact_word(NULL, "curl -d s3cr3t-value-1 s3cr3t-value-1x", &values);
+	cr_expect_str_eq(got, "curl -d *** ***x");
+	free(got);
+	got = redact_word(NULL, "/home/u-secretive/x", &values);
+	cr_expect_null(got);
+	strv_free(&values);
 }

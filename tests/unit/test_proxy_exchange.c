@@ -1,6 +1,8 @@
 /* Where a forwarded request and its response end (proxy/exchange.h), fed
  * as the bytes arrive: whole, split anywhere, with interim answers. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../proxy/exchange.h"
@@ -81,6 +83,33 @@ Test(proxy_exchange, interim_answers_are_passed_and_skipped)
 		cr_assert(x.resp_done, "step %zu", step);
 		exchange_free(&x);
 	}
+}
+
+/* Found by fuzz_exchange: an interim head split across reads, then a read
+ * larger than the room left, the final head filling what its drop freed. */
+Test(proxy_exchange, a_final_head_after_an_interim_one_is_found_in_a_full_read)
+{
+	static const char first[] = "HTTP/1.1 100 Con";
+	size_t big = 65536, pad;
+	char *rest = malloc(big);
+	ptrdiff_t k;
+	int n;
+
+	cr_assert_not_null(rest);
+	n = snprintf(rest, big, "tinue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Pad: ");
+	/* the final head ends past what the first copy into the head buffer
+	 * holds (its 64 KiB less the 16 bytes before), still below its bound */
+	pad = EXCHANGE_HEAD_MAX - 6 - 4 - (size_t)n;
+	memset(rest + n, 'p', pad);
+	memcpy(rest + n + pad, "\r\n\r\n", 4);
+	memset(rest + n + pad + 4, 'z', big - (size_t)n - pad - 4); /* the next response's bytes */
+	request("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
+	cr_assert_eq(exchange_response(&x, first, strlen(first)), (ptrdiff_t)strlen(first));
+	k = exchange_response(&x, rest, big);
+	cr_assert(x.head_done && x.resp_done, "the final head was not found");
+	cr_assert_eq(x.resp.status, 200);
+	cr_assert_eq(k, (ptrdiff_t)((size_t)n + pad + 4), "took %td", k);
+	free(rest);
 }
 
 Test(proxy_exchange, a_head_answer_has_no_body_and_304_neither)

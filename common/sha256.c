@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../common/dl.h"
-#include "../common/xalloc.h"
+#include "dl.h"
+#include "xalloc.h"
 
 /* The few EVP functions used, as libcrypto 3 exports them. */
 struct evp {
@@ -47,7 +47,7 @@ struct sha256 *sha256_new(struct err *e)
 
 	pthread_once(&once, load);
 	if (evp.md_ctx_new == NULL) {
-		err_set(e, "snapshots need OpenSSL's libcrypto (Debian package libssl3): %s",
+		err_set(e, "SHA-256 needs OpenSSL's libcrypto (Debian package libssl3): %s",
 			load_error ? load_error : "not loaded");
 		return NULL;
 	}

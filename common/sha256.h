@@ -1,9 +1,10 @@
 /* sha256.h — SHA-256 of a stream, by OpenSSL's libcrypto.
  *
  * libcrypto is loaded on first use (dlopen "libcrypto.so.3"), not linked:
- * linked, it costs every latch start ≈1 ms of relocations on this machine,
- * and only snapshots need it. It uses the CPU's SHA extensions when there
- * are any.
+ * linked, it costs every latch start ≈1 ms of relocations on this machine.
+ * Snapshots and the audit chain (audit/chain.h) use it; `latch run` loads
+ * it on a thread while it reads the rule packs. It uses the CPU's SHA
+ * extensions when there are any.
  */
 #ifndef LATCH_SHA256_H
 #define LATCH_SHA256_H

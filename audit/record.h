@@ -1,0 +1,20 @@
+/* record.h — how every record of a log or the ledger begins:
+ * {"seq":N,"time":"2026-11-29T03:14:59.123Z","event":"…", … */
+#ifndef LATCH_RECORD_H
+#define LATCH_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+/* A new record with its first three members, the time being now (UTC). */
+cJSON *record_new(unsigned long seq, const char *event);
+
+/* The seq of a line that begins as a record does; 0 when it does not. */
+unsigned long record_seq(const char *line, size_t len);
+
+/* Now, UTC: "2026-11-29T03:14:59.123Z", or "20261129T031459Z". */
+void record_time(char *buf, size_t n, bool compact);
+
+#endif

@@ -1,0 +1,33 @@
+/* audit_view.h — audit records for a person: one aligned line per event
+ * (`latch audit show|tail`), refusals standing out; colour on a terminal
+ * unless NO_COLOR is set. And the questions the commands ask of a record.
+ */
+#ifndef LATCH_AUDIT_VIEW_H
+#define LATCH_AUDIT_VIEW_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+enum view_only { ONLY_ALL, ONLY_BLOCKED, ONLY_EXEC, ONLY_NET };
+
+struct view {
+	FILE *out;
+	bool colour;
+	enum view_only only;
+	bool header_done;
+};
+
+/* Colour when `out` is a terminal and NO_COLOR is unset or empty. */
+void view_init(struct view *v, FILE *out, enum view_only only);
+/* One record, when `only` keeps it. */
+void view_record(struct view *v, const cJSON *o);
+
+/* A record's string member, or NULL. */
+const char *rec_str(const cJSON *o, const char *key);
+/* A record's number member, or -1. */
+double rec_num(const cJSON *o, const char *key);
+/* An exec or a network request that was refused (enforced). */
+bool rec_blocked(const cJSON *o);
+
+#endif
