@@ -44,7 +44,7 @@ size_t chain_seal(struct chain *c, const char *json, size_t len, char *out)
 	size_t body = len - 1; /* without the closing brace */
 
 	advance(c, json, body, c->head);
-	memcpy(out, json, body);
+	memmove(out, json, body); /* out may be json */
 	memcpy(out + body, PREFIX, sizeof(PREFIX) - 1);
 	memcpy(out + body + sizeof(PREFIX) - 1, c->head, SHA256_HEX - 1);
 	memcpy(out + body + CHAIN_MEMBER_LEN - 1, "\"}\n", 3);

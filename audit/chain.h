@@ -36,7 +36,8 @@ void chain_free(struct chain *c);
 
 /* Seal `json` (`len` bytes, one object ending in '}'): advance the head
  * and write the line into `out` (len + CHAIN_MEMBER_LEN + 1 bytes: the
- * object with its chain member, then '\n'). Returns the line's length. */
+ * object with its chain member, then '\n'; it may be `json` itself).
+ * Returns the line's length. */
 size_t chain_seal(struct chain *c, const char *json, size_t len, char *out);
 
 /* The chain member of a line (`len` bytes, no newline): the place where

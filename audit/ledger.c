@@ -97,7 +97,7 @@ static int append(const char *state_dir, const char *session,
 	o = record_new(seq + 1, end ? "end" : "begin");
 	cJSON_AddStringToObject(o, "session", session);
 	if (end) {
-		cJSON_AddNumberToObject(o, "records", (double)end->records);
+		record_int(o, "records", (long long)end->records);
 		cJSON_AddStringToObject(o, "head", end->head);
 		if (end->sig) {
 			cJSON_AddStringToObject(o, "key", end->key);

@@ -20,6 +20,8 @@
 
 extern char **environ;
 
+#define RECORD_BUF_MIN 4096
+
 struct audit_log {
 	int fd;
 	pthread_mutex_t mu;  /* the judge's and the proxy's threads log too */
@@ -142,23 +144,22 @@ static cJSON *record(struct audit_log *l, const char *event)
  * record. */
 static void emit(struct audit_log *l, cJSON *o)
 {
-	char *s = cJSON_PrintUnformatted(o);
-	size_t n = s ? strlen(s) : 0;
+	size_t n;
 
-	cJSON_Delete(o);
-	if (s == NULL)
-		abort(); /* out of memory in cJSON */
-	if (l->cap < n + CHAIN_MEMBER_LEN + 1) {
-		l->cap = 2 * (n + CHAIN_MEMBER_LEN + 1);
+	/* printed into the line's own buffer, room left for the chain member
+	 * (and cJSON's 5 bytes of margin); grown until it fits */
+	while (l->cap < RECORD_BUF_MIN ||
+	       !cJSON_PrintPreallocated(o, l->buf, (int)(l->cap - CHAIN_MEMBER_LEN - 1), false)) {
+		l->cap = l->cap ? 2 * l->cap : RECORD_BUF_MIN;
 		l->buf = xrealloc(l->buf, l->cap);
 	}
-	n = chain_seal(&l->chain, s, n, l->buf);
+	cJSON_Delete(o);
+	n = chain_seal(&l->chain, l->buf, strlen(l->buf), l->buf);
 	if (write(l->fd, l->buf, n) != (ssize_t)n && !l->failed) {
 		dprintf(2, "latch: audit: cannot write '%s': %s\n", l->path, strerror(errno));
 		l->failed = true;
 	}
 	pthread_mutex_unlock(&l->mu);
-	free(s);
 }
 
 static cJSON *argv_array(const struct audit_log *l, char *const *argv, size_t argc)
@@ -204,8 +205,8 @@ void audit_exec(struct audit_log *l, const struct audit_exec *ev)
 {
 	cJSON *o = record(l, "exec");
 
-	cJSON_AddNumberToObject(o, "pid", ev->pid);
-	cJSON_AddNumberToObject(o, "ppid", ev->ppid);
+	record_int(o, "pid", (long long)ev->pid);
+	record_int(o, "ppid", (long long)ev->ppid);
 	add_string_or_null(o, "exe", ev->exe);
 	cJSON_AddItemToObject(o, "argv", argv_array(l, ev->argv, ev->argc));
 	cJSON_AddStringToObject(o, "cwd", ev->cwd);
@@ -228,11 +229,11 @@ void audit_end(struct audit_log *l, int status, unsigned long allowed,
 {
 	cJSON *o = record(l, "end");
 
-	cJSON_AddNumberToObject(o, "status", status);
-	cJSON_AddNumberToObject(o, "allowed", (double)allowed);
-	cJSON_AddNumberToObject(o, "refused", (double)refused);
-	cJSON_AddNumberToObject(o, "net_allowed", (double)l->net_allowed);
-	cJSON_AddNumberToObject(o, "net_refused", (double)l->net_refused);
+	record_int(o, "status", (long long)status);
+	record_int(o, "allowed", (long long)allowed);
+	record_int(o, "refused", (long long)refused);
+	record_int(o, "net_allowed", (long long)l->net_allowed);
+	record_int(o, "net_refused", (long long)l->net_refused);
 	emit(l, o);
 }
 
@@ -244,7 +245,7 @@ void audit_net(struct audit_log *l, const struct audit_net *ev)
 	if (ev->route)
 		cJSON_AddStringToObject(o, "route", ev->route);
 	add_string_or_null(o, "host", ev->host);
-	cJSON_AddNumberToObject(o, "port", ev->port);
+	record_int(o, "port", (long long)ev->port);
 	if (ev->path)
 		cJSON_AddStringToObject(o, "path", ev->path);
 	cJSON_AddStringToObject(o, "decision", ev->decision);
@@ -255,7 +256,7 @@ void audit_net(struct audit_log *l, const struct audit_net *ev)
 	if (ev->reason)
 		cJSON_AddStringToObject(o, "reason", ev->reason);
 	if (ev->status)
-		cJSON_AddNumberToObject(o, "status", ev->status);
+		record_int(o, "status", (long long)ev->status);
 	if (ev->address)
 		cJSON_AddStringToObject(o, "address", ev->address);
 	emit(l, o);
@@ -267,9 +268,9 @@ void audit_net_end(struct audit_log *l, const char *host, unsigned port,
 	cJSON *o = record(l, "net_end");
 
 	cJSON_AddStringToObject(o, "host", host);
-	cJSON_AddNumberToObject(o, "port", port);
-	cJSON_AddNumberToObject(o, "bytes_up", (double)up);
-	cJSON_AddNumberToObject(o, "bytes_down", (double)down);
+	record_int(o, "port", (long long)port);
+	record_int(o, "bytes_up", (long long)up);
+	record_int(o, "bytes_down", (long long)down);
 	emit(l, o);
 }
 
@@ -282,8 +283,8 @@ void audit_snapshot(struct audit_log *l, const struct audit_snapshot *ev)
 	if (ev->id) {
 		cJSON_AddStringToObject(o, "id", ev->id);
 		cJSON_AddBoolToObject(o, "unchanged", ev->unchanged);
-		cJSON_AddNumberToObject(o, "files", (double)ev->files);
-		cJSON_AddNumberToObject(o, "bytes", (double)ev->bytes);
+		record_int(o, "files", (long long)ev->files);
+		record_int(o, "bytes", (long long)ev->bytes);
 		cJSON_AddNumberToObject(o, "ms", ev->ms);
 	} else {
 		cJSON_AddStringToObject(o, "error", ev->error);
@@ -298,10 +299,10 @@ void audit_restore(struct audit_log *l, const struct audit_restore *ev)
 	cJSON_AddStringToObject(o, "id", ev->id);
 	cJSON_AddStringToObject(o, "workdir", ev->workdir);
 	add_string_or_null(o, "undo", ev->undo);
-	cJSON_AddNumberToObject(o, "paths", (double)ev->paths);
-	cJSON_AddNumberToObject(o, "written", (double)ev->written);
-	cJSON_AddNumberToObject(o, "deleted", (double)ev->deleted);
-	cJSON_AddNumberToObject(o, "failed", (double)ev->failed);
+	record_int(o, "paths", (long long)ev->paths);
+	record_int(o, "written", (long long)ev->written);
+	record_int(o, "deleted", (long long)ev->deleted);
+	record_int(o, "failed", (long long)ev->failed);
 	if (ev->error)
 		cJSON_AddStringToObject(o, "error", ev->error);
 	emit(l, o);

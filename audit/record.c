@@ -7,19 +7,32 @@
 
 void record_time(char *buf, size_t n, bool compact)
 {
+	/* the second's text, made once a second per thread */
+	static _Thread_local time_t last = -1;
+	static _Thread_local char base[32];
 	struct timespec ts;
 	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
 	if (compact) {
+		gmtime_r(&ts.tv_sec, &tm);
 		strftime(buf, n, "%Y%m%dT%H%M%SZ", &tm);
-	} else {
-		char base[32];
-
-		strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(buf, n, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
+		return;
 	}
+	if (ts.tv_sec != last) {
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+		last = ts.tv_sec;
+	}
+	snprintf(buf, n, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
+}
+
+void record_int(cJSON *o, const char *key, long long v)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", v);
+	cJSON_AddRawToObject(o, key, text);
 }
 
 cJSON *record_new(unsigned long seq, const char *event)
@@ -28,7 +41,7 @@ cJSON *record_new(unsigned long seq, const char *event)
 	char now[48];
 
 	record_time(now, sizeof(now), false);
-	cJSON_AddNumberToObject(o, "seq", (double)seq);
+	record_int(o, "seq", (long long)seq);
 	cJSON_AddStringToObject(o, "time", now);
 	cJSON_AddStringToObject(o, "event", event);
 	return o;

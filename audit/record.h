@@ -11,6 +11,10 @@
 /* A new record with its first three members, the time being now (UTC). */
 cJSON *record_new(unsigned long seq, const char *event);
 
+/* An integer member, printed as one (cJSON prints numbers as doubles,
+ * at a cost every record pays). */
+void record_int(cJSON *o, const char *key, long long v);
+
 /* The seq of a line that begins as a record does; 0 when it does not. */
 unsigned long record_seq(const char *line, size_t len);
 

@@ -12,29 +12,40 @@
 
 #define MASK "***"
 
-static const char *const secret_options[] = {
-	"token", "password", "passwd", "secret", "api-key", "apikey",
-	"access-token", "auth-token", "client-secret", "private-key",
+/* A word of the tables, with its length (every argv word of every exec is
+ * looked up in them). */
+struct text {
+	const char *s;
+	size_t n;
+};
+#define T(lit) { lit, sizeof(lit) - 1 }
+
+static const struct text secret_options[] = {
+	T("token"), T("password"), T("passwd"), T("secret"), T("api-key"), T("apikey"),
+	T("access-token"), T("auth-token"), T("client-secret"), T("private-key"),
 };
 
-static const char *const secret_names[] = {
-	"TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY",
-	"PRIVATE_KEY", "CREDENTIAL",
+static const struct text secret_names[] = {
+	T("TOKEN"), T("SECRET"), T("PASSWORD"), T("PASSWD"), T("API_KEY"), T("APIKEY"),
+	T("PRIVATE_KEY"), T("CREDENTIAL"),
 };
 
-/* Key formats: a prefix, then at least `min` characters of [A-Za-z0-9_-]. */
+/* Key formats: a prefix, then at least `min` characters of [A-Za-z0-9_-].
+ * Their first characters are KEY_FIRST's (the test every_key_format). */
 static const struct {
-	const char *prefix;
+	struct text prefix;
 	size_t min;
 } key_formats[] = {
-	{ "sk-", 16 },  { "ghp_", 20 }, { "gho_", 20 }, { "ghu_", 20 },
-	{ "ghs_", 20 }, { "ghr_", 20 }, { "github_pat_", 20 },
-	{ "glpat-", 16 }, { "xoxa-", 10 }, { "xoxb-", 10 }, { "xoxp-", 10 },
-	{ "xoxr-", 10 }, { "xoxs-", 10 }, { "AKIA", 16 }, { "ASIA", 16 },
-	{ "AIza", 30 },
+	{ T("sk-"), 16 },  { T("ghp_"), 20 }, { T("gho_"), 20 }, { T("ghu_"), 20 },
+	{ T("ghs_"), 20 }, { T("ghr_"), 20 }, { T("github_pat_"), 20 },
+	{ T("glpat-"), 16 }, { T("xoxa-"), 10 }, { T("xoxb-"), 10 }, { T("xoxp-"), 10 },
+	{ T("xoxr-"), 10 }, { T("xoxs-"), 10 }, { T("AKIA"), 16 }, { T("ASIA"), 16 },
+	{ T("AIza"), 30 },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+/* the first characters of the key formats */
+#define KEY_FIRST(c) ((c) == 's' || (c) == 'g' || (c) == 'x' || (c) == 'A')
 
 /* "--NAME" (one or two dashes) names a secret option; `len` bounds NAME. */
 static bool secret_option(const char *w, size_t len)
@@ -44,21 +55,18 @@ static bool secret_option(const char *w, size_t len)
 	if (dashes == 0)
 		return false;
 	for (size_t i = 0; i < N(secret_options); i++)
-		if (len - dashes == strlen(secret_options[i]) &&
-		    strncasecmp(w + dashes, secret_options[i], len - dashes) == 0)
+		if (len - dashes == secret_options[i].n &&
+		    strncasecmp(w + dashes, secret_options[i].s, len - dashes) == 0)
 			return true;
 	return false;
 }
 
 static bool secret_name(const char *name, size_t len)
 {
-	for (size_t i = 0; i < N(secret_names); i++) {
-		size_t n = strlen(secret_names[i]);
-
-		for (size_t at = 0; at + n <= len; at++)
-			if (strncasecmp(name + at, secret_names[i], n) == 0)
+	for (size_t i = 0; i < N(secret_names); i++)
+		for (size_t at = 0; at + secret_names[i].n <= len; at++)
+			if (strncasecmp(name + at, secret_names[i].s, secret_names[i].n) == 0)
 				return true;
-	}
 	return false;
 }
 
@@ -67,29 +75,46 @@ static bool key_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '-';
 }
 
+/* The length of the key of a known format that starts at p (0: none);
+ * `s` is the word p lies in. */
+static size_t key_at(const char *s, const char *p)
+{
+	if (!KEY_FIRST(*p) || (p != s && key_char(p[-1])))
+		return 0; /* a key starts a token, with one of these */
+	for (size_t i = 0; i < N(key_formats); i++) {
+		size_t pl = key_formats[i].prefix.n, n = 0;
+
+		if (strncmp(p, key_formats[i].prefix.s, pl) != 0)
+			continue;
+		while (key_char(p[pl + n]))
+			n++;
+		if (n >= key_formats[i].min)
+			return pl + n;
+	}
+	return 0;
+}
+
+static bool has_key(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if (key_at(s, p))
+			return true;
+	return false;
+}
+
 /* Mask every known key format in `s` (in place; masks are shorter). */
 static bool mask_keys(char *s)
 {
 	bool hit = false;
 
 	for (char *p = s; *p; p++) {
-		if (p != s && key_char(p[-1]))
-			continue; /* a key starts a token */
-		for (size_t i = 0; i < N(key_formats); i++) {
-			size_t pl = strlen(key_formats[i].prefix), n = 0;
+		size_t n = key_at(s, p);
 
-			if (strncmp(p, key_formats[i].prefix, pl) != 0)
-				continue;
-			while (key_char(p[pl + n]))
-				n++;
-			if (n < key_formats[i].min)
-				continue;
-			memmove(p + sizeof(MASK) - 1, p + pl + n,
-				strlen(p + pl + n) + 1);
-			memcpy(p, MASK, sizeof(MASK) - 1);
-			hit = true;
-			break;
-		}
+		if (n == 0)
+			continue;
+		memmove(p + sizeof(MASK) - 1, p + n, strlen(p + n) + 1);
+		memcpy(p, MASK, sizeof(MASK) - 1);
+		hit = true;
 	}
 	return hit;
 }
@@ -125,28 +150,30 @@ static char *masked_after(const char *word, size_t keep)
  * (after a curl-style "-H" glued to it), or 0. */
 static size_t secret_header(const char *w)
 {
-	static const char *const headers[] = {
-		"authorization:", "proxy-authorization:", "cookie:", "set-cookie:",
-		"x-api-key:", "api-key:", "x-auth-token:", "private-token:",
+	static const struct text headers[] = {
+		T("authorization:"), T("proxy-authorization:"), T("cookie:"), T("set-cookie:"),
+		T("x-api-key:"), T("api-key:"), T("x-auth-token:"), T("private-token:"),
 	};
 	size_t skip = strncmp(w, "-H", 2) == 0 ? 2 : 0;
 
+	if (strchr(w, ':') == NULL)
+		return 0;
 	for (size_t i = 0; i < N(headers); i++)
-		if (strncasecmp(w + skip, headers[i], strlen(headers[i])) == 0)
-			return skip + strlen(headers[i]);
+		if (strncasecmp(w + skip, headers[i].s, headers[i].n) == 0)
+			return skip + headers[i].n;
 	return 0;
 }
 
 /* A query parameter of a URL that names a secret (?token=…&api_key=…). */
 static bool secret_param(const char *name, size_t len)
 {
-	static const char *const params[] = {
-		"key", "sig", "signature", "auth", "code", "access_token",
-		"refresh_token", "id_token", "client_secret",
+	static const struct text params[] = {
+		T("key"), T("sig"), T("signature"), T("auth"), T("code"), T("access_token"),
+		T("refresh_token"), T("id_token"), T("client_secret"),
 	};
 
 	for (size_t i = 0; i < N(params); i++)
-		if (len == strlen(params[i]) && strncasecmp(name, params[i], len) == 0)
+		if (len == params[i].n && strncasecmp(name, params[i].s, len) == 0)
 			return true;
 	return secret_name(name, len);
 }
@@ -188,6 +215,14 @@ static char *mask_query(const char *s)
 	return out;
 }
 
+static bool has_value(const char *s, const struct strv *values)
+{
+	for (size_t i = 0; values && i < values->n; i++)
+		if (strstr(s, values->v[i]))
+			return true;
+	return false;
+}
+
 /* `s` with each occurrence of the secret values masked; NULL when none. */
 static char *mask_values(const char *s, const struct strv *values)
 {
@@ -226,11 +261,17 @@ void redact_env_values(char *const *envp, struct strv *values)
  * userinfo and key formats; NULL when nothing was. */
 static char *mask_inside(const char *word, const struct strv *values)
 {
-	char *q = mask_query(word), *v = mask_values(q ? q : word, values), *out;
-	const char *cur = v ? v : q ? q : word;
-	size_t len = strlen(cur);
+	char *q, *v, *out;
+	const char *cur;
+	size_t len;
 	bool hit;
 
+	if (!strstr(word, "://") && !has_key(word) && !has_value(word, values))
+		return NULL; /* most words: nothing to look for, nothing copied */
+	q = mask_query(word);
+	v = mask_values(q ? q : word, values);
+	cur = v ? v : q ? q : word;
+	len = strlen(cur);
 	out = xmalloc(len + sizeof(MASK));
 	memcpy(out, cur, len + 1);
 	hit = mask_userinfo(out);
@@ -248,7 +289,7 @@ char *redact_word(const char *prev, const char *word, const struct strv *values)
 	const char *eq = strchr(word, '=');
 	size_t header = secret_header(word);
 
-	if (prev && secret_option(prev, strlen(prev)))
+	if (prev && prev[0] == '-' && secret_option(prev, strlen(prev)))
 		return xstrdup(MASK);
 	if (eq && secret_option(word, (size_t)(eq - word)))
 		return masked_after(word, (size_t)(eq - word) + 1);

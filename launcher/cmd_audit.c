@@ -123,7 +123,29 @@ struct summary {
 	bool running;
 };
 
-/* Read a session's log through: its start, its end, what was refused. */
+#define TAIL_MAX (64u << 10) /* an end record is far shorter */
+
+/* The log's last line, when it is an end record. */
+static cJSON *end_record(int fd)
+{
+	char buf[TAIL_MAX];
+	off_t size = lseek(fd, 0, SEEK_END);
+	size_t n = size < (off_t)TAIL_MAX ? (size_t)size : TAIL_MAX, start;
+	cJSON *r;
+
+	if (size <= 0 || pread(fd, buf, n, size - (off_t)n) != (ssize_t)n || buf[n - 1] != '\n')
+		return NULL;
+	for (start = n - 1; start > 0 && buf[start - 1] != '\n'; start--)
+		;
+	r = cJSON_ParseWithLength(buf + start, n - 1 - start);
+	if (rec_str(r, "event") && strcmp(rec_str(r, "event"), "end") == 0)
+		return r;
+	cJSON_Delete(r);
+	return NULL;
+}
+
+/* A session's start, its end, what was refused: from its first and last
+ * records, or read through when it has no end (killed, running). */
 static int summarise(const struct audit_opts *o, const char *id, struct summary *s)
 {
 	struct lines in;
@@ -133,23 +155,25 @@ static int summarise(const struct audit_opts *o, const char *id, struct summary 
 
 	if (fd < 0)
 		return -1;
+	s->end = end_record(fd);
+	lseek(fd, 0, SEEK_SET);
 	lines_init(&in, fd);
 	while (lines_next(&in, &line, &len) == LINES_OK) {
 		cJSON *r = cJSON_ParseWithLength(line, len);
 		const char *ev = rec_str(r, "event");
 
-		if (ev && strcmp(ev, "start") == 0 && s->start == NULL) {
+		if (ev && strcmp(ev, "start") == 0 && s->start == NULL)
 			s->start = r;
-			continue;
-		}
-		if (ev && strcmp(ev, "end") == 0) {
-			cJSON_Delete(s->end);
-			s->end = r;
-			continue;
-		}
-		s->blocked += rec_blocked(r);
-		cJSON_Delete(r);
+		else
+			s->blocked += rec_blocked(r);
+		if (r != s->start)
+			cJSON_Delete(r);
+		if (s->end && s->start)
+			break;
 	}
+	if (s->end)
+		s->blocked = (unsigned long)(rec_num(s->end, "refused") +
+					     (rec_num(s->end, "net_refused") > 0 ? rec_num(s->end, "net_refused") : 0));
 	lines_free(&in);
 	close(fd);
 	return 0;

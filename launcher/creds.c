@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../common/xalloc.h"
+#include "../proxy/http.h"
 #include "../policy/envpolicy.h"
 
 #define SECRET_MAX 65536
@@ -178,9 +179,19 @@ static int load_one(struct creds *cr, const struct cred_route *r,
 	cr->from = xrealloc(cr->from, (cr->n + 1) * sizeof(*cr->from));
 	cr->from[cr->n] = r;
 	p = &cr->v[cr->n++];
-	*p = (struct proxy_route){ .name = r->route, .header = r->header,
+	*p = (struct proxy_route){ .name = r->route, .header = r->header, .param = r->param,
 				   .secret = fill(r->value, secret),
 				   .expect = fill(r->value, phantom) };
+	if (r->param) { /* query values: percent-encoded */
+		char *enc = http_query_encode(p->secret);
+
+		explicit_bzero(p->secret, strlen(p->secret));
+		free(p->secret);
+		p->secret = enc;
+		enc = http_query_encode(p->expect);
+		free(p->expect);
+		p->expect = enc;
+	}
 	explicit_bzero(secret, strlen(secret));
 	free(secret);
 	if (upstream(p, r->upstream) < 0)

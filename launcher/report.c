@@ -84,9 +84,11 @@ void report_text(FILE *out, const struct report *r)
 		fprintf(out, "%-12s%s\n", "  private", cs->net_private ? "allowed" : "refused");
 	}
 	for (size_t i = 0; i < cs->n_creds; i++)
-		fprintf(out, "%-12s%s: %s, %s from %s (the sandbox's %s holds a phantom)\n",
+		fprintf(out, "%-12s%s: %s, %s%s from %s (the sandbox's %s holds a phantom)\n",
 			i ? "" : "credentials", cs->creds[i].route, cs->creds[i].upstream,
-			cs->creds[i].header, cs->creds[i].source, cs->creds[i].env);
+			cs->creds[i].header ? "" : "query parameter ",
+			cs->creds[i].header ? cs->creds[i].header : cs->creds[i].param,
+			cs->creds[i].source, cs->creds[i].env);
 	if (cs->rule_packs_set)
 		print_list(out, "rule packs", &cs->rule_packs);
 	else
@@ -215,7 +217,10 @@ cJSON *report_cjson(const struct report *r)
 
 			cJSON_AddStringToObject(route, "route", cs->creds[i].route);
 			cJSON_AddStringToObject(route, "upstream", cs->creds[i].upstream);
-			cJSON_AddStringToObject(route, "header", cs->creds[i].header);
+			if (cs->creds[i].header)
+				cJSON_AddStringToObject(route, "header", cs->creds[i].header);
+			else
+				cJSON_AddStringToObject(route, "param", cs->creds[i].param);
 			cJSON_AddStringToObject(route, "source", cs->creds[i].source);
 			cJSON_AddStringToObject(route, "env", cs->creds[i].env);
 			cJSON_AddItemToArray(routes, route);

@@ -223,7 +223,8 @@ static void add_routes(struct capset *cs, const struct profile *p)
 			cred_route_free(&cs->creds[at]);
 		cs->creds[at] = (struct cred_route){
 			.route = xstrdup(r->route), .upstream = xstrdup(r->upstream),
-			.header = xstrdup(r->header), .value = xstrdup(r->value),
+			.header = dup_or_null(r->header), .param = dup_or_null(r->param),
+			.value = xstrdup(r->value),
 			.source = xstrdup(r->source), .env = xstrdup(r->env),
 			.base_url = dup_or_null(r->base_url), .ca = dup_or_null(r->ca),
 			.src = r->src,

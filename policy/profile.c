@@ -410,6 +410,16 @@ static int r_header(struct ctx *c, const char *k, yaml_node_t *v)
 	return 0;
 }
 
+static int r_param(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	if (route_string(c, k, v, &c->route->param) < 0)
+		return -1;
+	if (!name_chars(c->route->param, "-._~", 64))
+		return yw_fail(&c->w, v, "param '%s' is not a query parameter name (letters, digits, -._~)%s",
+			       c->route->param, NULL);
+	return 0;
+}
+
 static int r_value(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	if (route_string(c, k, v, &c->route->value) < 0)
@@ -463,7 +473,7 @@ static int one_route(struct ctx *c, yaml_node_t *item)
 {
 	static const struct key keys[] = {
 		{ "route", r_route }, { "upstream", r_upstream }, { "header", r_header },
-		{ "value", r_value }, { "source", r_source }, { "env", r_env },
+		{ "param", r_param }, { "value", r_value }, { "source", r_source }, { "env", r_env },
 		{ "base_url", r_base_url }, { "ca", r_ca },
 	};
 	struct profile *p = c->p;
@@ -474,9 +484,12 @@ static int one_route(struct ctx *c, yaml_node_t *item)
 	*r = (struct cred_route){ .src = src_of(c, item) };
 	if (walk(c, item, "credentials", keys, N(keys)) < 0)
 		return -1;
-	if (!r->route || !r->upstream || !r->header || !r->source || !r->env)
-		return yw_fail(&c->w, item, "a credential route needs route, upstream, header, source and env%s%s",
-			       "", NULL);
+	if (!r->route || !r->upstream || !(r->header || r->param) || !r->source || !r->env)
+		return yw_fail(&c->w, item, "a credential route needs route, upstream, header (or param), "
+			       "source and env%s%s", "", NULL);
+	if (r->header && r->param)
+		return yw_fail(&c->w, item, "a credential route puts the credential in a header or in a "
+			       "query parameter, not both%s%s", "", NULL);
 	if (!r->value)
 		r->value = xstrdup("{key}");
 	return 0;
@@ -823,6 +836,7 @@ void cred_route_free(struct cred_route *r)
 	free(r->route);
 	free(r->upstream);
 	free(r->header);
+	free(r->param);
 	free(r->value);
 	free(r->source);
 	free(r->env);

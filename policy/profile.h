@@ -52,11 +52,13 @@ enum net_mode { NET_UNSET = 0, NET_OPEN, NET_BLOCK, NET_ALLOWLIST };
 
 /* A credential route of the proxy (proxy/proxy.h): requests the sandbox
  * sends to http://127.0.0.1:PORT/ROUTE/… go to UPSTREAM/… with the real
- * credential in HEADER; the sandbox holds a phantom in ENV. */
+ * credential in HEADER (or in the query parameter PARAM); the sandbox
+ * holds a phantom in ENV. */
 struct cred_route {
 	char *route;     /* [a-z0-9_-], 1-32 */
 	char *upstream;  /* https://host[:port][/path] */
-	char *header;    /* an HTTP field name */
+	char *header;    /* an HTTP field name, or NULL: */
+	char *param;     /* a query parameter of the request's target */
 	char *value;     /* with "{key}" where the credential goes */
 	char *source;    /* env:NAME, file:PATH or command:SHELL-COMMAND */
 	char *env;       /* the sandbox's variable holding the phantom */

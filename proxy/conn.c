@@ -345,8 +345,11 @@ static void decide_route(struct conn *c)
 	c->tgt.kind = inet_pton(AF_INET, r->host, &a4) == 1 ? HTTP_HOST_IPV4
 		      : inet_pton(AF_INET6, r->host, &a6) == 1 ? HTTP_HOST_IPV6 : HTTP_HOST_NAME;
 	c->tgt.path = (struct http_slice){ t->p + n, t->n - n };
-	if (http_lookup(&c->req, r->header, &v) != 1 || !same_secret(v, r->expect))
+	if ((r->header ? http_lookup(&c->req, r->header, &v) != 1
+		       : http_query_param(c->tgt.path, r->param, &v) != 1) ||
+	    !same_secret(v, r->expect))
 		return answer(c, 401, "the credential is not this session's phantom (the sandbox's own variable holds it)");
+	c->phantom = r->header ? (struct http_slice){ NULL, 0 } : v;
 	go(c);
 }
 
@@ -561,16 +564,25 @@ static void relay_start(struct conn *c)
 		put(&c->u2c, ok, sizeof(ok) - 1);
 		put(&c->c2u, rest, nrest);
 	} else {
-		const char *drop[] = { "host", c->route ? c->route->header : "host" };
+		/* a route's credential header (NULL: none, or a query parameter) */
+		const struct proxy_route *hr = c->route && c->route->header ? c->route : NULL;
+		const char *drop[] = { "host", hr ? hr->header : "host" };
 		struct http_add add[] = { { "Host", hostport },
-					  { c->route ? c->route->header : "", c->route ? c->route->secret : "" } };
+					  { hr ? hr->header : "", hr ? hr->secret : "" } };
 		struct http_upstream up = { .target = c->tgt.path, .drop = drop, .ndrop = 2,
-					    .add = add, .nadd = c->route ? 2 : 1 };
+					    .add = add, .nadd = hr ? 2 : 1 };
 		char *target = NULL;
 		ptrdiff_t n, body;
 
-		if (c->route) { /* the server's base path, then the rest */
+		if (c->route && !hr) { /* the phantom parameter's value replaced */
+			const char *p = c->tgt.path.p, *after = c->phantom.p + c->phantom.n;
+
+			target = xasprintf("%s%.*s%s%.*s", c->route->base, (int)(c->phantom.p - p), p,
+					   c->route->secret, (int)(p + c->tgt.path.n - after), after);
+		} else if (c->route) { /* the server's base path, then the rest */
 			target = xasprintf("%s%.*s", c->route->base, (int)c->tgt.path.n, c->tgt.path.p);
+		}
+		if (c->route) {
 			if (target[0] != '/') {
 				char *slash = xasprintf("/%s", target);
 

@@ -69,6 +69,7 @@ struct conn {
 	struct http_target tgt;
 	bool tunnel;            /* CONNECT */
 	const struct proxy_route *route; /* a credential route's request */
+	struct http_slice phantom;       /* its phantom in the target (param routes) */
 	struct tls *tls;        /* to the route's server */
 	bool tls_wants_write;   /* the last TLS read needs the socket writable */
 	/* forwarding (and routes): the exchange under way, the bytes the

@@ -1,7 +1,10 @@
 /* http.c — HTTP/1.1 message heads, targets, chunked bodies. See http.h. */
 #include "http.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "../common/xalloc.h"
 
 #define METHOD_MAX 16
 #define LABEL_MAX 63
@@ -908,4 +911,48 @@ ptrdiff_t http_build_request(char *out, size_t cap,
 			  slice(up->add[i].value, strlen(up->add[i].value)));
 	put_str(&o, "\r\n");
 	return o.full ? -1 : (ptrdiff_t)o.n;
+}
+
+int http_query_param(struct http_slice target, const char *name,
+		     struct http_slice *value)
+{
+	const char *q = memchr(target.p, '?', target.n), *end = target.p + target.n;
+	size_t nl = strlen(name);
+	int found = 0;
+
+	if (q == NULL)
+		return 0;
+	for (const char *hash = memchr(q, '#', (size_t)(end - q)); hash; hash = NULL)
+		end = hash;
+	for (const char *p = q + 1; p < end;) {
+		const char *amp = memchr(p, '&', (size_t)(end - p)), *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+
+		if (eq && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0) {
+			if (found++)
+				return -1;
+			*value = (struct http_slice){ eq + 1, (size_t)(stop - eq - 1) };
+		}
+		p = stop + 1;
+	}
+	return found;
+}
+
+char *http_query_encode(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = xmalloc(3 * strlen(s) + 1), *o = out;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
 }

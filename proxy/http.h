@@ -158,6 +158,14 @@ struct http_upstream {
 	size_t nadd;
 };
 
+/* The value (as sent) of query parameter `name` in a target
+ * "path?query#…": 1 when it is there once (*value), 0 when not, -1 when
+ * more than once. */
+int http_query_param(struct http_slice target, const char *name,
+		     struct http_slice *value);
+/* `s` percent-encoded for a query value (unreserved characters kept). */
+char *http_query_encode(const char *s);
+
 /* Write into out[0..cap) "METHOD SP target SP HTTP/1.1" CRLF, the request's
  * field lines as "name: value" CRLF without the hop-by-hop ones
  * (Connection, Proxy-Connection, Keep-Alive, Proxy-Authorization,

@@ -63,15 +63,18 @@ struct tls_ctx;
 /* A credential route: a request the sandbox sends to the proxy itself,
  * origin-form "/NAME/rest", carrying the phantom in `header` (as `value`
  * would carry the key), goes to https://host:port BASE/rest with the
- * real value in that header instead. */
+ * real value in that header instead. With `param` instead of a header,
+ * the phantom is that query parameter's value (once, percent-encoded as
+ * sent), replaced by the real one, percent-encoded. */
 struct proxy_route {
 	const char *name;
 	char host[254];
 	uint16_t port;
 	const char *base;             /* the upstream's path prefix ("" or "/v1") */
-	const char *header;
-	char *secret;                 /* the header's real value */
-	char *expect;                 /* the header's value with the phantom */
+	const char *header;           /* NULL: */
+	const char *param;
+	char *secret;                 /* the header's (parameter's) real value */
+	char *expect;                 /* its value with the phantom */
 	struct tls_ctx *tls;
 };
 

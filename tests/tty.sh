@@ -84,5 +84,23 @@ else
 	fail=$((fail + 1)); echo "FAIL ask: no answer in the audit log"
 fi
 
+# `latch audit show` on a terminal: refusals in red, unless NO_COLOR.
+colour() { # session name, extra environment
+	t new-session -d -s "$1" -x 200 -y 30 \
+		"env -i HOME='$scratch/home' PATH=/usr/bin:/bin TERM=xterm $2 '$latch' audit show last --only blocked; sleep 60"
+	sleep 0.5
+	t capture-pane -e -t "$1" -p
+}
+if colour red "" | grep -q $'\e\\[[0-9;]*31m.*ask-touch'; then
+	pass=$((pass + 1)); echo "ok   audit show: a refusal is red on a terminal"
+else
+	fail=$((fail + 1)); echo "FAIL audit show: no red refusal"; colour red2 "" | cat -v | sed 's/^/     | /'
+fi
+if colour plain "NO_COLOR=1" | grep -q 'ask-touch' && ! colour plain2 "NO_COLOR=1" | grep -q $'\e\\['; then
+	pass=$((pass + 1)); echo "ok   audit show: NO_COLOR turns colour off"
+else
+	fail=$((fail + 1)); echo "FAIL audit show: colour with NO_COLOR"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -320,6 +320,35 @@ Test(network, a_credential_route_adds_the_real_key_the_sandbox_never_holds)
 	LT_LACKS(lt_audit_log(), "sk-real", r);
 }
 
+/* A route whose credential is a query parameter: the phantom in the
+ * request's target is checked and replaced by the real key (encoded). */
+Test(network, a_query_parameter_route_replaces_the_phantom_in_the_target)
+{
+	char *cert, *key, *p;
+	int port;
+	struct lt_opts o = { .env = (const char *const[]){ "ECHO_REAL_KEY=real key/1", NULL } };
+	struct lt_result r;
+
+	if (!lt_exists("/usr/bin/curl"))
+		cr_skip_test("needs curl");
+	lt_tls_cert(&cert, &key);
+	port = upstream(site(), cert, key);
+	p = lt_profile("qroute", lt_fmt("extends: default\nnetwork:\n  mode: block\n  private: true\n"
+		"  credentials:\n    - route: echo\n      upstream: https://localhost:%d/base\n"
+		"      param: key\n      source: env:ECHO_REAL_KEY\n      env: ECHO_API_KEY\n"
+		"      base_url: ECHO_BASE_URL\n      ca: %s\n", port, cert));
+	r = LT_RUN_O(&o, "run", "-p", p, "--", "sh", "-c",
+		     "curl -sS \"$ECHO_BASE_URL/v1/echo?a=1&key=$ECHO_API_KEY&b=2\"; "
+		     "curl -sS -o /dev/null -w '%{http_code}\\n' \"$ECHO_BASE_URL/v1/echo?key=latch-phantom-0\"; "
+		     "curl -sS -o /dev/null -w '%{http_code}\\n' \"$ECHO_BASE_URL/v1/echo?key=$ECHO_API_KEY&key=x\"");
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "GET /base/v1/echo?a=1&key=real%20key%2F1&b=2\n", r);
+	LT_LACKS(r.out, "latch-phantom", r);
+	LT_CONTAINS(r.out, "\n401\n401\n", r); /* a wrong phantom; the parameter twice */
+	LT_LACKS(lt_audit_log(), "real key", r);
+	LT_LACKS(lt_audit_log(), "real%20key", r);
+}
+
 Test(network, a_wrong_phantom_gets_401_and_an_unknown_route_404)
 {
 	char *cert, *key;

@@ -95,3 +95,19 @@ Test(redact, the_environment_secret_values)
 	cr_expect_null(got);
 	strv_free(&values);
 }
+
+/* Every key format of the table, each masked (redact.c also keeps their
+ * first characters in KEY_FIRST: one missing there would fail here). */
+Test(redact, every_key_format)
+{
+	static const char *const keys[] = {
+		"sk-aaaaaaaaaaaaaaaaaaaa", "ghp_aaaaaaaaaaaaaaaaaaaaaaa", "gho_aaaaaaaaaaaaaaaaaaaaaaa",
+		"ghu_aaaaaaaaaaaaaaaaaaaaaaa", "ghs_aaaaaaaaaaaaaaaaaaaaaaa", "ghr_aaaaaaaaaaaaaaaaaaaaaaa",
+		"github_pat_aaaaaaaaaaaaaaaaaaaaaaa", "glpat-aaaaaaaaaaaaaaaaaaa", "xoxa-aaaaaaaaaaaa",
+		"xoxb-aaaaaaaaaaaa", "xoxp-aaaaaaaaaaaa", "xoxr-aaaaaaaaaaaa", "xoxs-aaaaaaaaaaaa",
+		"AKIAAAAAAAAAAAAAAAAA", "ASIAAAAAAAAAAAAAAAAA", "AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		is(NULL, keys[i], "***");
+}

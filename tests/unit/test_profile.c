@@ -344,7 +344,12 @@ Test(profile, a_credential_route_is_read_whole)
 Test(profile, a_credential_route_says_what_is_wrong)
 {
 	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - route: api\n"),
-			 "test.yaml:3: a credential route needs route, upstream, header, source and env");
+			 "test.yaml:3: a credential route needs route, upstream, header (or param), source and env");
+	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - route: api\n      upstream: https://a.example\n"
+				    "      header: x-api-key\n      param: key\n      source: env:K\n      env: K\n"),
+			 "test.yaml:3: a credential route puts the credential in a header or in a query parameter, not both");
+	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - param: a&b\n"),
+			 "test.yaml:3: param 'a&b' is not a query parameter name (letters, digits, -._~)");
 	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - upstream: http://api.example.com\n"),
 			 "test.yaml:3: upstream 'http://api.example.com' must be https://HOST[:PORT][/PATH] (credentials travel over TLS only)");
 	cr_assert_str_eq(parse_fail(false, "network:\n  credentials:\n    - source: vault:x\n"),

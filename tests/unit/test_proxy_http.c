@@ -3,6 +3,7 @@
  * send to smuggle, split or overflow. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../proxy/http.h"
@@ -859,4 +860,30 @@ Test(proxy_http, upstream_head_must_fit)
 	cr_expect(memcmp(small, want, n) == 0);
 	for (size_t cap = 0; cap < n; cap++)
 		cr_expect_eq(http_build_request(small, cap, &h, &up), -1, "%zu", cap);
+}
+
+Test(proxy_http, query_parameters_are_found_once_or_refused)
+{
+	struct http_slice v;
+	const char *q = "/v1/x?a=1&key=abc&b=&key2=z#key=frag";
+
+	cr_assert_eq(http_query_param((struct http_slice){ q, strlen(q) }, "key", &v), 1);
+	cr_assert(v.n == 3 && memcmp(v.p, "abc", 3) == 0);
+	cr_assert_eq(http_query_param((struct http_slice){ q, strlen(q) }, "b", &v), 1);
+	cr_assert_eq(v.n, 0);
+	cr_assert_eq(http_query_param((struct http_slice){ q, strlen(q) }, "frag", &v), 0);
+	q = "/x?key=1&key=2";
+	cr_assert_eq(http_query_param((struct http_slice){ q, strlen(q) }, "key", &v), -1);
+	q = "/x/key=1";
+	cr_assert_eq(http_query_param((struct http_slice){ q, strlen(q) }, "key", &v), 0);
+	q = "/x?key";
+	cr_assert_eq(http_query_param((struct http_slice){ q, strlen(q) }, "key", &v), 0);
+}
+
+Test(proxy_http, query_values_are_percent_encoded)
+{
+	char *e = http_query_encode("a b/c&d=é~-._");
+
+	cr_assert_str_eq(e, "a%20b%2Fc%26d%3D%C3%A9~-._");
+	free(e);
 }
