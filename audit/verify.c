@@ -130,6 +130,8 @@ static bool ledger_line(void *ctx, const char *line, size_t len)
 		ok = true;
 	} else if (strcmp(ev, "end") == 0 && le && le->end_seq == 0 &&
 		   cJSON_IsNumber(records) && records->valuedouble >= 0 &&
+		   records->valuedouble <= 1e15 && /* a count, exact in a double */
+		   records->valuedouble == (double)(unsigned long)records->valuedouble &&
 		   head && strlen(head) == SHA256_HEX - 1) {
 		le->end_seq = r->chain.records + 1;
 		le->records = (unsigned long)records->valuedouble;

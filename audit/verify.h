@@ -35,7 +35,7 @@ struct ledger_entry {
 
 struct ledger_check {
 	struct log_check chain;     /* the ledger's own chain */
-	struct ledger_entry *v;     /* sorted by session */
+	struct ledger_entry *v;     /* in the order the sessions began */
 	size_t n;
 };
 

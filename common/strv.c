@@ -81,16 +81,25 @@ char *strv_join(const char *const *v, size_t n)
 	return s;
 }
 
-void fput_word(FILE *f, const char *w)
+size_t fput_word(FILE *f, const char *w)
 {
+	size_t n = 0;
+
 	for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
-		if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p < 0x20 || *p == 0x7f || *p == '\\')
-			fprintf(f, "\\x%02x", *p);
-		else
+		if (*p == '\n') {
+			n += (size_t)fprintf(f, "\\n");
+		} else if (*p == '\t') {
+			n += (size_t)fprintf(f, "\\t");
+		} else if (*p < 0x20 || *p == 0x7f || *p == '\\') {
+			n += (size_t)fprintf(f, "\\x%02x", *p);
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			/* a C1 control in UTF-8 (U+009B is CSI to some terminals) */
+			n += (size_t)fprintf(f, "\\u%04x", p[1]);
+			p++;
+		} else {
 			fputc(*p, f);
+			n++;
+		}
 	}
+	return n;
 }

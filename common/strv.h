@@ -21,9 +21,10 @@ bool strv_contains(const struct strv *sv, const char *s);
  * fit `size` (at least 4) bytes. */
 void strv_line(const char *const *v, size_t n, char *out, size_t size);
 /* `w` on one line of `f`: \n, \t, other control bytes and backslash
- * escaped (\xNN), so a name an agent chose cannot fake output lines or
- * move the terminal's cursor. */
-void fput_word(FILE *f, const char *w);
+ * escaped (\xNN), C1 controls in UTF-8 too (\u009b), so a name an agent
+ * chose cannot fake output lines or move the terminal's cursor. The bytes
+ * written. */
+size_t fput_word(FILE *f, const char *w);
 /* The words v[0..n) as one fresh string, separated by single spaces. */
 char *strv_join(const char *const *v, size_t n);
 /* Sort by strcmp. */

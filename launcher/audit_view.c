@@ -154,16 +154,10 @@ static const char *detail(const cJSON *o, const char *ev)
 	return "";
 }
 
-/* One column, escaped, padded to `width`, then two spaces. */
-static void column(FILE *out, const char *s, int width)
+void view_column(FILE *out, const char *s, int width)
 {
-	int n = 0;
+	int n = (int)fput_word(out, s ? s : "?");
 
-	for (const unsigned char *p = (const unsigned char *)(s ? s : "?"); *p; p++, n++)
-		if (*p < 0x20 || *p == 0x7f)
-			n += fprintf(out, "\\x%02x", *p) - 1;
-		else
-			fputc(*p, out);
 	fprintf(out, "%*s", n < width ? width - n + 2 : 2, "");
 }
 
@@ -189,10 +183,11 @@ void view_record(struct view *v, const cJSON *o)
 		colour = DIM;
 	if (pid >= 0)
 		snprintf(pidtext, sizeof(pidtext), "%.0f", pid);
-	fprintf(v->out, "%s%-12.12s  %-7s  ", v->colour && colour ? colour : "",
-		t && strlen(t) > 11 ? t + 11 : "?", pidtext);
-	column(v->out, label(o, ev), 8);
-	column(v->out, detail(o, ev), 22);
+	fputs(v->colour && colour ? colour : "", v->out);
+	view_column(v->out, t && strlen(t) > 11 ? t + 11 : "?", 12);
+	fprintf(v->out, "%-7s  ", pidtext);
+	view_column(v->out, label(o, ev), 8);
+	view_column(v->out, detail(o, ev), 22);
 	what(v->out, o, ev);
 	fprintf(v->out, "%s\n", v->colour && colour ? RESET : "");
 }

@@ -20,6 +20,9 @@ struct view {
 
 /* Colour when `out` is a terminal and NO_COLOR is unset or empty. */
 void view_init(struct view *v, FILE *out, enum view_only only);
+/* Text from a log as one column: control characters escaped (strv.h),
+ * padded to `width`, then two spaces. */
+void view_column(FILE *out, const char *s, int width);
 /* One record, when `only` keeps it. */
 void view_record(struct view *v, const cJSON *o);
 

@@ -267,8 +267,11 @@ static void summary_line(const struct view *v, const char *id, const struct summ
 	duration(dur, sizeof(dur), s);
 	if (s->end)
 		snprintf(code, sizeof(code), "%.0f", rec_num(s->end, "status"));
-	fprintf(v->out, "%s%-24s  %-19s  %-8s  %4s  %7lu  ",
-		v->colour && s->blocked ? "\033[1;31m" : "", id, when, dur, code, s->blocked);
+	/* the id and the time come from files: escaped as any log text */
+	fputs(v->colour && s->blocked ? "\033[1;31m" : "", v->out);
+	view_column(v->out, id, 24);
+	view_column(v->out, when, 19);
+	fprintf(v->out, "%-8s  %4s  %7lu  ", dur, code, s->blocked);
 	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(s->start, "command")) {
 		if (!first)
 			fputc(' ', v->out);
