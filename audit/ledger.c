@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/xalloc.h"
@@ -16,6 +17,7 @@
 #include "sign.h"
 
 #define TAIL_MAX 4096 /* ledger lines are short */
+#define LOCK_WAIT_MS 10000
 
 char *ledger_path(const char *state_dir)
 {
@@ -69,8 +71,42 @@ static int last_line(int fd, const char *path, unsigned long *seq,
  * `end` NULL for a begin line. */
 struct end_fields {
 	unsigned long records;
-	const char *head, *key, *sig;
+	const char *head;
+	struct sign_key *key;   /* NULL: unsigned */
 };
+
+/* The ledger's lock, waited for at most LOCK_WAIT_MS: a latch stopped
+ * while it held it must not stop every other from starting unsaid. */
+static int lock(int fd, const char *path, struct err *e)
+{
+	struct timespec pause = { 0, 10 * 1000000L };
+
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited += 10) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return err_sys(e, "audit: cannot lock the ledger '%s'", path);
+		if (waited >= LOCK_WAIT_MS)
+			return err_set(e, "audit: the ledger '%s' has been locked by another latch for %d s"
+				       " (a stopped one? see 'fuser %s')", path, LOCK_WAIT_MS / 1000, path);
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+/* The close's signature, bound to where it stands in the ledger. */
+static int add_signature(cJSON *o, const char *session, const struct end_fields *end,
+			 unsigned long seq, const char *prev, struct err *e)
+{
+	char *text = sign_session_text(session, end->records, end->head, seq, prev);
+	char sig[SIGN_HEX];
+	int rc = sign_text(end->key, text, sig, e);
+
+	free(text);
+	if (rc < 0)
+		return -1;
+	cJSON_AddStringToObject(o, "key", sign_key_id(end->key));
+	cJSON_AddStringToObject(o, "sig", sig);
+	return 0;
+}
 
 static int append(const char *state_dir, const char *session,
 		  const struct end_fields *end, struct err *e)
@@ -86,10 +122,8 @@ static int append(const char *state_dir, const char *session,
 		err_sys(e, "audit: cannot open the ledger '%s'", path);
 		goto out;
 	}
-	if (flock(fd, LOCK_EX) < 0) {
-		err_sys(e, "audit: cannot lock the ledger '%s'", path);
+	if (lock(fd, path, e) < 0)
 		goto out;
-	}
 	if (last_line(fd, path, &seq, head, e) < 0 || chain_init(&c, "ledger", e) < 0)
 		goto out;
 	if (seq)
@@ -99,9 +133,9 @@ static int append(const char *state_dir, const char *session,
 	if (end) {
 		record_int(o, "records", (long long)end->records);
 		cJSON_AddStringToObject(o, "head", end->head);
-		if (end->sig) {
-			cJSON_AddStringToObject(o, "key", end->key);
-			cJSON_AddStringToObject(o, "sig", end->sig);
+		if (end->key && add_signature(o, session, end, seq + 1, c.head, e) < 0) {
+			cJSON_Delete(o);
+			goto out;
 		}
 	}
 	json = cJSON_PrintUnformatted(o);
@@ -133,18 +167,7 @@ int ledger_end(const char *state_dir, const char *session,
 	       unsigned long records, const char *head, struct sign_key *key,
 	       struct err *e)
 {
-	struct end_fields f = { .records = records, .head = head };
-	char *text = NULL, sig[SIGN_HEX];
-	int rc = 0;
+	struct end_fields f = { .records = records, .head = head, .key = key };
 
-	if (key) {
-		text = sign_session_text(session, records, head);
-		rc = sign_text(key, text, sig, e);
-		f.key = sign_key_id(key);
-		f.sig = sig;
-	}
-	if (rc == 0)
-		rc = append(state_dir, session, &f, e);
-	free(text);
-	return rc;
+	return append(state_dir, session, &f, e);
 }

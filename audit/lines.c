@@ -2,6 +2,8 @@
 #include "lines.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +11,22 @@
 #include "../common/xalloc.h"
 
 #define CHUNK (64u << 10)
+
+int lines_open(const char *path, struct err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+
+	if (fd < 0)
+		return err_sys(e, "cannot open '%s'", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    fcntl(fd, F_SETFL, 0) < 0) {
+		close(fd);
+		errno = EINVAL;
+		return err_set(e, "'%s' is not a regular file", path);
+	}
+	return fd;
+}
 
 void lines_init(struct lines *r, int fd)
 {

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/err.h"
+
 #define LINES_MAX (8u << 20) /* longer than any record latch writes */
 
 enum lines_rc {
@@ -27,6 +29,11 @@ struct lines {
 	size_t cap, start, end;
 	unsigned long no;   /* the number of the line last returned, from 1 */
 };
+
+/* Open `path` to read: a regular file only (not a link, a FIFO or a
+ * device: nothing that blocks or wanders), close-on-exec. -1 with errno
+ * (ENOENT: none; EINVAL: not a regular file) and `e` set. */
+int lines_open(const char *path, struct err *e);
 
 void lines_init(struct lines *r, int fd); /* does not own fd */
 enum lines_rc lines_next(struct lines *r, const char **line, size_t *len);

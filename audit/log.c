@@ -21,6 +21,7 @@
 extern char **environ;
 
 #define RECORD_BUF_MIN 4096
+#define ARGV_LOG_MAX (64u << 10) /* bytes of argv a record holds */
 
 struct audit_log {
 	int fd;
@@ -56,7 +57,7 @@ static char *session_dir(const char *state_dir, struct err *e)
 struct audit_log *audit_open(const char *state_dir, struct sign_key *key,
 			     struct err *e)
 {
-	char *dir = session_dir(state_dir, e);
+	char *dir = session_dir(state_dir, e), *tmp;
 	struct audit_log *l;
 
 	if (dir == NULL)
@@ -72,16 +73,17 @@ struct audit_log *audit_open(const char *state_dir, struct sign_key *key,
 	redact_env_values(environ, &l->secrets);
 	if (chain_init(&l->chain, l->id, e) < 0)
 		goto fail;
-	l->fd = open(l->path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
-	if (l->fd < 0) {
+	/* made aside, locked, then named: no reader sees it unlocked while
+	 * latch runs (the lock tells `latch audit verify` running from killed) */
+	tmp = xasprintf("%s.new", l->path);
+	l->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	if (l->fd < 0 || flock(l->fd, LOCK_EX) < 0 || rename(tmp, l->path) < 0) {
 		err_sys(e, "audit: cannot create '%s'", l->path);
+		unlink(tmp);
+		free(tmp);
 		goto fail;
 	}
-	/* held while latch runs: `latch audit verify` tells running from killed */
-	if (flock(l->fd, LOCK_EX) < 0) {
-		err_sys(e, "audit: cannot lock '%s'", l->path);
-		goto fail;
-	}
+	free(tmp);
 	if (ledger_begin(state_dir, l->id, e) < 0)
 		goto fail;
 	return l;
@@ -162,15 +164,57 @@ static void emit(struct audit_log *l, cJSON *o)
 	pthread_mutex_unlock(&l->mu);
 }
 
-static cJSON *argv_array(const struct audit_log *l, char *const *argv, size_t argc)
+/* The SHA-256 of argv, its words NUL-terminated, for a record that logs
+ * only the first ARGV_LOG_MAX bytes of them. */
+static void argv_digest(char *const *argv, size_t argc, char hex[SHA256_HEX])
 {
-	cJSON *a = cJSON_CreateArray();
+	struct err e;
+	struct sha256 *s = sha256_new(&e);
 
-	for (size_t i = 0; i < argc; i++) {
+	if (s == NULL) { /* the chain loaded libcrypto already: not reached */
+		snprintf(hex, SHA256_HEX, "?");
+		return;
+	}
+	for (size_t i = 0; i < argc; i++)
+		sha256_update(s, argv[i], strlen(argv[i]) + 1);
+	sha256_hex(s, hex);
+	sha256_free(s);
+}
+
+/* argv, redacted, its words cut past ARGV_LOG_MAX bytes in all (a record
+ * stays far below what readers take, lines.h): then the record says so,
+ * with the digest of the whole. */
+static cJSON *argv_array(const struct audit_log *l, cJSON *o, const char *key,
+			 char *const *argv, size_t argc)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, key);
+	size_t budget = ARGV_LOG_MAX, i;
+	bool cut = false;
+
+	for (i = 0; i < argc && budget > 0; i++) {
 		char *r = redact_word(i ? argv[i - 1] : NULL, argv[i], &l->secrets);
+		const char *w = r ? r : argv[i];
+		size_t n = strlen(w);
 
-		cJSON_AddItemToArray(a, cJSON_CreateString(r ? r : argv[i]));
+		if (n > budget) {
+			char *part = xstrndup(w, budget);
+
+			cJSON_AddItemToArray(a, cJSON_CreateString(part));
+			free(part);
+			n = budget;
+			cut = true;
+		} else {
+			cJSON_AddItemToArray(a, cJSON_CreateString(w));
+		}
+		budget -= n;
 		free(r);
+	}
+	if (cut || i < argc) {
+		char hex[SHA256_HEX];
+
+		argv_digest(argv, argc, hex);
+		cJSON_AddBoolToObject(o, "argv_truncated", true);
+		cJSON_AddStringToObject(o, "argv_sha256", hex);
 	}
 	return a;
 }
@@ -194,7 +238,7 @@ void audit_start(struct audit_log *l, const char *profile, const char *workdir,
 	cJSON_AddStringToObject(o, "version", LATCH_VERSION);
 	add_string_or_null(o, "profile", profile);
 	add_string_or_null(o, "workdir", workdir);
-	cJSON_AddItemToObject(o, "command", argv_array(l, argv, argc));
+	argv_array(l, o, "command", argv, argc);
 	cJSON_AddBoolToObject(o, "monitor", monitor);
 	if (plan)
 		cJSON_AddItemToObject(o, "plan", plan);
@@ -208,7 +252,7 @@ void audit_exec(struct audit_log *l, const struct audit_exec *ev)
 	record_int(o, "pid", (long long)ev->pid);
 	record_int(o, "ppid", (long long)ev->ppid);
 	add_string_or_null(o, "exe", ev->exe);
-	cJSON_AddItemToObject(o, "argv", argv_array(l, ev->argv, ev->argc));
+	argv_array(l, o, "argv", ev->argv, ev->argc);
 	cJSON_AddStringToObject(o, "cwd", ev->cwd);
 	cJSON_AddStringToObject(o, "decision", ev->decision);
 	add_string_or_null(o, "rule", ev->rule);

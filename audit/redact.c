@@ -26,8 +26,7 @@ static const struct text secret_options[] = {
 };
 
 static const struct text secret_names[] = {
-	T("TOKEN"), T("SECRET"), T("PASSWORD"), T("PASSWD"), T("API_KEY"), T("APIKEY"),
-	T("PRIVATE_KEY"), T("CREDENTIAL"),
+	T("TOKEN"), T("SECRET"), T("PASS"), T("_KEY"), T("APIKEY"), T("CREDENTIAL"),
 };
 
 /* Key formats: a prefix, then at least `min` characters of [A-Za-z0-9_-].
@@ -154,7 +153,7 @@ static size_t secret_header(const char *w)
 		T("authorization:"), T("proxy-authorization:"), T("cookie:"), T("set-cookie:"),
 		T("x-api-key:"), T("api-key:"), T("x-auth-token:"), T("private-token:"),
 	};
-	size_t skip = strncmp(w, "-H", 2) == 0 ? 2 : 0;
+	size_t skip = strncmp(w, "-H", 2) == 0 ? 2 : strncmp(w, "--header=", 9) == 0 ? 9 : 0;
 
 	if (strchr(w, ':') == NULL)
 		return 0;
@@ -284,7 +283,8 @@ static char *mask_inside(const char *word, const struct strv *values)
 	return NULL;
 }
 
-char *redact_word(const char *prev, const char *word, const struct strv *values)
+/* One word without separators in it (or one token of a longer word). */
+static char *redact_one(const char *prev, const char *word, const struct strv *values)
 {
 	const char *eq = strchr(word, '=');
 	size_t header = secret_header(word);
@@ -299,4 +299,95 @@ char *redact_word(const char *prev, const char *word, const struct strv *values)
 	if (header)
 		return masked_after(word, header);
 	return mask_inside(word, values);
+}
+
+#define SEPARATORS " \t\n'\""
+
+/* Text appended to a growing string. */
+struct out {
+	char *s;
+	size_t n, cap;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->n + n + 1 > o->cap) {
+		o->cap = 2 * (o->n + n + 1);
+		o->s = xrealloc(o->s, o->cap);
+	}
+	memcpy(o->s + o->n, s, n);
+	o->n += n;
+	o->s[o->n] = '\0';
+}
+
+/* A word that is a script or a command line (sh -c '…', a one-liner):
+ * the rules applied to each of its tokens, the one before as `prev`; a
+ * credential header's name hides the rest of its quoted string (or its
+ * next token, unquoted). NULL when nothing was masked. */
+static char *redact_tokens(const char *word, const struct strv *values)
+{
+	struct out o = { 0 };
+	size_t len = strlen(word), at = 0;
+	char *prev = NULL, quote = 0, hide = 0;
+	bool hit = false;
+
+	put(&o, "", 0);
+	while (at < len) {
+		size_t n = strcspn(word + at, SEPARATORS);
+		char *tok, *r = NULL;
+
+		if (n == 0) { /* a separator: quotes are tracked */
+			char c = word[at++];
+
+			if (hide && (c == hide || c == '\n'))
+				hide = 0; /* the hidden header value ends here */
+
+			if (c == '\'' || c == '"')
+				quote = quote == 0 ? c : quote == c ? 0 : quote;
+			if (!hide)
+				put(&o, &c, 1);
+			continue;
+		}
+		tok = xstrndup(word + at, n);
+		at += n;
+		if (hide) { /* inside a credential header's value: unquoted, it
+			     * ends where a shell operator does */
+			size_t op = strcspn(tok, ";&|");
+
+			if (hide == 1 && op < n) {
+				put(&o, tok + op, n - op);
+				hide = 0;
+			}
+			free(tok);
+			continue;
+		}
+		if (secret_header(tok) == n) { /* "Authorization:" alone: its value follows */
+			put(&o, tok, n);
+			put(&o, " " MASK, sizeof(MASK));
+			hide = quote ? quote : 1;
+			hit = true;
+		} else if ((r = redact_one(prev, tok, values)) != NULL) {
+			put(&o, r, strlen(r));
+			hit = true;
+		} else {
+			put(&o, tok, n);
+		}
+		free(prev);
+		prev = tok;
+		free(r);
+	}
+	free(prev);
+	if (hit)
+		return o.s;
+	free(o.s);
+	return NULL;
+}
+
+char *redact_word(const char *prev, const char *word, const struct strv *values)
+{
+	if (prev && prev[0] == '-' && secret_option(prev, strlen(prev)))
+		return xstrdup(MASK);
+	if (secret_header(word) || !strpbrk(word, SEPARATORS))
+		return redact_one(NULL, word, values);
+	return redact_tokens(word, values);
 }

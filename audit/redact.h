@@ -4,8 +4,8 @@
  *  - the value of an option that names a secret, as the next word or after
  *    '=': --token, --password, --passwd, --secret, --api-key, --apikey,
  *    --access-token, --auth-token, --client-secret, --private-key;
- *  - NAME=VALUE words whose NAME looks secret (*TOKEN*, *SECRET*,
- *    *PASSWORD*, *PASSWD*, *API_KEY*, *APIKEY*, *PRIVATE_KEY*, *CREDENTIAL*);
+ *  - NAME=VALUE words whose NAME looks secret (*TOKEN*, *SECRET*, *PASS*,
+ *    *_KEY*, *APIKEY*, *CREDENTIAL*);
  *  - the userinfo of a URL (user:pass in https://user:pass@host becomes ***);
  *  - the value of an HTTP header that carries credentials (Authorization,
  *    Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key, Api-Key,
@@ -16,6 +16,9 @@
  *    below, values of REDACT_VALUE_MIN bytes or more) wherever they occur;
  *  - known key formats anywhere in a word: sk-…, ghp_/gho_/ghu_/ghs_/ghr_…,
  *    github_pat_…, glpat-…, xox[abprs]-…, AKIA/ASIA + 16, AIza…
+ * A word with spaces or quotes in it (a script: sh -c '…') gets these
+ * rules token by token; a credential header's name there hides the rest
+ * of its quoted string.
  * Pure.
  */
 #ifndef LATCH_REDACT_H

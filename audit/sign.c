@@ -135,10 +135,11 @@ const char *sign_key_id(const struct sign_key *k)
 	return k->id;
 }
 
-char *sign_session_text(const char *id, unsigned long records, const char *head)
+char *sign_session_text(const char *id, unsigned long records, const char *head,
+			unsigned long seq, const char *prev)
 {
-	return xasprintf("latch-audit-v1 session %s records %lu head %s", id,
-			 records, head);
+	return xasprintf("latch-audit-v1 session %s records %lu head %s ledger %lu after %s",
+			 id, records, head, seq, prev);
 }
 
 int sign_text(struct sign_key *k, const char *text, char sig[SIGN_HEX],

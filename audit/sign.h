@@ -22,9 +22,12 @@ struct sign_key *sign_key_load(const char *path, bool private_key, struct err *e
 void sign_key_free(struct sign_key *k);
 const char *sign_key_id(const struct sign_key *k);
 
-/* The text signed for a session: "latch-audit-v1 session ID records N
- * head HEAD". */
-char *sign_session_text(const char *id, unsigned long records, const char *head);
+/* The text signed for a session's close: "latch-audit-v1 session ID
+ * records N head HEAD ledger SEQ after PREV", SEQ being the ledger line's
+ * seq and PREV the ledger's head before it: a session taken out of the
+ * ledger breaks the signature of every one closed after it. */
+char *sign_session_text(const char *id, unsigned long records, const char *head,
+			unsigned long seq, const char *prev);
 
 int sign_text(struct sign_key *k, const char *text, char sig[SIGN_HEX],
 	      struct err *e);

@@ -15,6 +15,8 @@
 #include "record.h"
 #include "sign.h"
 
+#define SESSION_ID_MAX 64 /* latch's are 20261129T031901Z-PID */
+
 #define bad(r, seq, ...) \
 	((r)->bad_seq = (seq), snprintf((r)->why, sizeof((r)->why), __VA_ARGS__))
 
@@ -49,7 +51,7 @@ static bool check_line(struct chain *c, struct log_check *r, const char *line,
 
 /* The chain of the log on `fd`, named `name` (chain.h). */
 static int walk(int fd, const char *name, struct log_check *r,
-		bool (*each)(void *, const char *, size_t), void *ctx,
+		bool (*each)(void *, const char *, size_t, const char *), void *ctx,
 		struct err *e)
 {
 	struct chain c = { 0 };
@@ -64,9 +66,12 @@ static int walk(int fd, const char *name, struct log_check *r,
 		return -1;
 	lines_init(&in, fd);
 	while ((lr = lines_next(&in, &line, &len)) == LINES_OK) {
+		char prev[SHA256_HEX];
+
+		memcpy(prev, c.head, SHA256_HEX);
 		if (!check_line(&c, r, line, len, r->records + 1))
 			break;
-		if (each && !each(ctx, line, len)) {
+		if (each && !each(ctx, line, len, prev)) {
 			bad(r, r->records + 1, "seq %lu is sealed but is not what latch writes there",
 			    r->records + 1);
 			break;
@@ -107,7 +112,7 @@ static struct ledger_entry *find(struct ledger_check *r, const char *session)
 }
 
 /* One ledger line, its chain checked: a session begun or closed. */
-static bool ledger_line(void *ctx, const char *line, size_t len)
+static bool ledger_line(void *ctx, const char *line, size_t len, const char *prev)
 {
 	struct ledger_check *r = ctx;
 	cJSON *o = cJSON_ParseWithLength(line, len);
@@ -117,7 +122,7 @@ static bool ledger_line(void *ctx, const char *line, size_t len)
 	struct ledger_entry *le;
 	bool ok = false;
 
-	if (ev == NULL || session == NULL || *session == '\0')
+	if (ev == NULL || session == NULL || *session == '\0' || strlen(session) > SESSION_ID_MAX)
 		goto out;
 	le = find(r, session);
 	if (strcmp(ev, "begin") == 0 && le == NULL) {
@@ -136,7 +141,9 @@ static bool ledger_line(void *ctx, const char *line, size_t len)
 		le->end_seq = r->chain.records + 1;
 		le->records = (unsigned long)records->valuedouble;
 		memcpy(le->head, head, SHA256_HEX);
-		if (member(o, "sig") && member(o, "key")) {
+		memcpy(le->prev, prev, SHA256_HEX);
+		if (member(o, "sig") && member(o, "key") && strlen(member(o, "sig")) == SIGN_HEX - 1 &&
+		    strlen(member(o, "key")) == SIGN_ID_HEX - 1) {
 			le->sig = xstrdup(member(o, "sig"));
 			le->key = xstrdup(member(o, "key"));
 		}
@@ -149,17 +156,16 @@ out:
 
 int verify_ledger(const char *path, struct ledger_check *r, struct err *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	struct err why;
+	int fd = lines_open(path, e), rc;
 
 	memset(r, 0, sizeof(*r));
-	if (fd < 0 && errno == ENOENT)
-		return 0;
 	if (fd < 0)
-		return err_sys(e, "cannot open the ledger '%s'", path);
-	rc = walk(fd, "ledger", &r->chain, ledger_line, r, e);
+		return errno == ENOENT ? 0 : -1; /* a missing ledger is empty */
+	rc = walk(fd, "ledger", &r->chain, ledger_line, r, &why);
 	close(fd);
 	if (rc < 0)
-		err_set(e, "the ledger '%s': %s", path, e->msg);
+		err_set(e, "the ledger '%s': %s", path, why.msg);
 	return rc;
 }
 
@@ -197,7 +203,7 @@ static bool signed_by(const struct ledger_entry *le, struct sign_key *key,
 		    sign_key_id(key));
 		return false;
 	}
-	text = sign_session_text(le->session, le->records, le->head);
+	text = sign_session_text(le->session, le->records, le->head, le->end_seq, le->prev);
 	ok = sign_check(key, text, le->sig);
 	free(text);
 	if (!ok)
@@ -223,6 +229,10 @@ enum session_state verify_session(int fd, const char *id,
 		return SESSION_BAD;
 	}
 	if (le->end_seq == 0) {
+		if (running && key) {
+			bad(r, r->records, "running: not signed yet (verify it again when it has ended)");
+			return SESSION_BAD;
+		}
 		if (running) {
 			snprintf(r->why, sizeof(r->why), "running: %lu records so far", r->records);
 			return SESSION_RUNNING;

@@ -30,6 +30,7 @@ struct ledger_entry {
 	unsigned long begin_seq, end_seq; /* its lines; end_seq 0: not closed */
 	unsigned long records;
 	char head[SHA256_HEX];
+	char prev[SHA256_HEX];            /* the ledger's head before its end */
 	char *key, *sig;                  /* NULL: unsigned */
 };
 

@@ -23,12 +23,21 @@ int dir_names(const char *dir, const char *suffix, bool strip,
 		    strcmp(de->d_name + n - ls, suffix) != 0)
 			continue;
 		name = xstrndup(de->d_name, strip ? n - ls : n);
-		if (strv_contains(names, name))
-			free(name);
-		else
-			strv_push_owned(names, name);
+		strv_push_owned(names, name);
 	}
 	closedir(d);
+	/* sorted, then each name once (not a search per entry: a state dir
+	 * may hold tens of thousands of sessions) */
 	strv_sort(names);
+	for (size_t i = 1, j = 1; i <= names->n; i++) {
+		if (i == names->n) {
+			names->n = names->n ? j : 0;
+			names->v[names->n] = NULL;
+		} else if (strcmp(names->v[i], names->v[j - 1]) == 0) {
+			free(names->v[i]);
+		} else {
+			names->v[j++] = names->v[i];
+		}
+	}
 	return 0;
 }

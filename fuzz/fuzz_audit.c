@@ -14,7 +14,7 @@
  * times, for logs longer than lines.c's 64 KiB reads.
  *
  * The files go to memfds. The log is verified (verify_log), the ledger
- * read (verify_ledger, by /proc/self/fd/N), the log checked against the
+ * read (verify_ledger, from a temporary file), the log checked against the
  * ledger's first session (verify_session, running and not, no key). Every
  * whole line that is JSON is shown (view_record, each --only), exported
  * (csv_record) and asked rec_blocked. Any broken invariant aborts. */
@@ -122,11 +122,29 @@ static void build(const char *src, size_t n, int times, const char *name,
 	free(all);
 }
 
-/* A memfd holding `f`, its offset at 0. */
-static int load(int *fd, const struct file *f)
+/* The ledger's file: a regular file with a name (verify_ledger opens a
+ * path, and only a regular file, not a /proc/self/fd link), removed at
+ * exit. */
+static char ledger_file[] = "/tmp/fuzz-audit-ledger-XXXXXX";
+
+static void remove_ledger(void)
+{
+	unlink(ledger_file);
+}
+
+static int ledger_fd_open(void)
+{
+	int fd = mkstemp(ledger_file);
+
+	check(fd >= 0 && atexit(remove_ledger) == 0);
+	return fd;
+}
+
+/* A file holding `f` (a memfd unless it is the ledger's), its offset at 0. */
+static int load(int *fd, const struct file *f, bool named)
 {
 	if (*fd < 0)
-		*fd = memfd_create("fuzz-audit", MFD_CLOEXEC);
+		*fd = named ? ledger_fd_open() : memfd_create("fuzz-audit", MFD_CLOEXEC);
 	check(*fd >= 0 && ftruncate(*fd, 0) == 0);
 	for (size_t at = 0; at < f->n;) {
 		ssize_t k = pwrite(*fd, f->d + at, f->n - at, (off_t)at);
@@ -413,12 +431,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		copy_lines += src[i] == '\n';
 
 	build(src, n, (data[0] >> 4) + 1, data[0] & 1 ? "s1" : NULL, &log);
-	check(verify_log(load(&log_fd, &log), "s1", &lr, &e) == 0);
+	check(verify_log(load(&log_fd, &log, false), "s1", &lr, &e) == 0);
 	check_chain(&lr, &log, false);
 
 	if (nul) {
 		build(nul + 1, size - 1 - n - 1, 1, data[0] & 2 ? "ledger" : NULL, &ledger);
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", load(&ledger_fd, &ledger));
+		(void)load(&ledger_fd, &ledger, true);
+		snprintf(path, sizeof(path), "%s", ledger_file);
 	} else {
 		snprintf(path, sizeof(path), "/nonexistent/ledger.jsonl"); /* missing: empty */
 	}

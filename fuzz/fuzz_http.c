@@ -138,12 +138,26 @@ static void check_target(const struct http_head *req, const char *m, size_t n)
 		      (inside(t.path, m, n) || t.path.n == 1));
 }
 
+/* The message's bytes as a credential route's target: its query
+ * parameter found inside it, at most once; its dot segments looked for. */
+static void route_target(const char *m, size_t n)
+{
+	struct http_slice t = { m, n }, v;
+	int found = http_query_param(t, "key", &v);
+
+	check(found >= -1 && found <= 1);
+	if (found == 1)
+		check(inside(v, m, n) || v.n == 0);
+	(void)http_path_climbs(t);
+}
+
 /* The message's bytes as a CONNECT target, an absolute-form target and
  * a Host field, without the request line's checks. */
 static void targets(const char *m, size_t n)
 {
 	static struct http_head h;
 
+	route_target(m, n);
 	memset(&h, 0, sizeof(h));
 	h.method = (struct http_slice){ "CONNECT", 7 };
 	h.target = (struct http_slice){ m, n };

@@ -13,6 +13,17 @@
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
 
+#define REC_VALUES_MAX 200000
+
+cJSON *rec_parse(const char *line, size_t len)
+{
+	size_t values = 0;
+
+	for (size_t i = 0; i < len; i++)
+		values += line[i] == ',' || line[i] == ':' || line[i] == '[' || line[i] == '{';
+	return values > REC_VALUES_MAX ? NULL : cJSON_ParseWithLength(line, len);
+}
+
 const char *rec_str(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);

@@ -26,6 +26,10 @@ void view_column(FILE *out, const char *s, int width);
 /* One record, when `only` keeps it. */
 void view_record(struct view *v, const cJSON *o);
 
+/* A line parsed as a record; NULL when it is not JSON, or holds more
+ * values than any record latch writes (cJSON takes ~60 bytes a value:
+ * memory stays bounded whatever a file holds). */
+cJSON *rec_parse(const char *line, size_t len);
 /* A record's string member, or NULL. */
 const char *rec_str(const cJSON *o, const char *key);
 /* A record's number member, or -1. */

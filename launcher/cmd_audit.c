@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,6 +72,23 @@ static int parse(struct audit_opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* One line of text that holds names from files: escaped as a whole
+ * (strv.h), so a session's name or a record cannot drive the terminal. */
+__attribute__((format(printf, 2, 3)))
+static void say(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	fput_word(f, text ? text : "(out of memory)");
+	fputc('\n', f);
+	free(text);
+}
+
 static char *log_path(const struct audit_opts *o, const char *id)
 {
 	return xasprintf("%s/%s/events.jsonl", o->dir, id);
@@ -88,7 +107,7 @@ static const char *find_session(const struct audit_opts *o, const char *arg)
 			return o->ids.v[i];
 		if (strncmp(o->ids.v[i], arg, n) == 0) {
 			if (found) {
-				fprintf(stderr, "latch audit: '%s' names more than one session (%s, %s, …)\n",
+				say(stderr, "latch audit: '%s' names more than one session (%s, %s, …)",
 					arg, found, o->ids.v[i]);
 				return NULL;
 			}
@@ -101,16 +120,31 @@ static const char *find_session(const struct audit_opts *o, const char *arg)
 	return found;
 }
 
-/* Open a session's log; `running` (may be NULL): its latch holds it. */
+/* Whether the latch a session id names (…-PID) is alive and holds the
+ * log's lock. */
+static bool latch_holds(int fd, const char *id)
+{
+	const char *dash = strrchr(id, '-');
+	long pid = dash ? strtol(dash + 1, NULL, 10) : 0;
+
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0 || errno != EWOULDBLOCK)
+		return false;
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* Open a session's log, a regular file (not a FIFO, a device or a link:
+ * reading must not hang or wander); `running` (may be NULL): its latch
+ * holds it. */
 static int open_log(const struct audit_opts *o, const char *id, bool *running)
 {
 	char *path = log_path(o, id);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct err e;
+	int fd = lines_open(path, &e);
 
 	if (fd < 0)
-		fprintf(stderr, "latch audit: cannot open '%s': %s\n", path, strerror(errno));
-	else if (running)
-		*running = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+		say(stderr, "latch audit: %s", e.msg);
+	if (fd >= 0 && running)
+		*running = latch_holds(fd, id);
 	free(path);
 	return fd;
 }
@@ -137,7 +171,7 @@ static cJSON *end_record(int fd)
 		return NULL;
 	for (start = n - 1; start > 0 && buf[start - 1] != '\n'; start--)
 		;
-	r = cJSON_ParseWithLength(buf + start, n - 1 - start);
+	r = rec_parse(buf + start, n - 1 - start);
 	if (rec_str(r, "event") && strcmp(rec_str(r, "event"), "end") == 0)
 		return r;
 	cJSON_Delete(r);
@@ -159,7 +193,7 @@ static int summarise(const struct audit_opts *o, const char *id, struct summary 
 	lseek(fd, 0, SEEK_SET);
 	lines_init(&in, fd);
 	while (lines_next(&in, &line, &len) == LINES_OK) {
-		cJSON *r = cJSON_ParseWithLength(line, len);
+		cJSON *r = rec_parse(line, len);
 		const char *ev = rec_str(r, "event");
 
 		if (ev && strcmp(ev, "start") == 0 && s->start == NULL)
@@ -281,16 +315,24 @@ static void summary_line(const struct view *v, const char *id, const struct summ
 	fprintf(v->out, "%s\n", v->colour && s->blocked ? "\033[0m" : "");
 }
 
+/* Item n of a JSON array on stdout (the caller closes it). */
+static void json_item(cJSON *j, size_t n)
+{
+	char *text = cJSON_Print(j);
+
+	cJSON_Delete(j);
+	printf("%s%s", n ? ",\n" : "[\n", text ? text : "null");
+	free(text);
+}
+
 static int list(const struct audit_opts *o)
 {
 	double since = -1;
-	cJSON *arr = o->json ? cJSON_CreateArray() : NULL;
+	size_t listed = 0;
 	struct view v;
 
-	if (o->since && since_seconds(o->since, &since) < 0) {
-		cJSON_Delete(arr);
+	if (o->since && since_seconds(o->since, &since) < 0)
 		return EXIT_LATCH;
-	}
 	view_init(&v, stdout, ONLY_ALL);
 	if (!o->json && o->ids.n)
 		fprintf(stdout, "%s%-24s  %-19s  %-8s  %4s  %7s  %s%s\n", v.colour ? "\033[1m" : "",
@@ -301,27 +343,42 @@ static int list(const struct audit_opts *o)
 
 		if (summarise(o, o->ids.v[i], &s) == 0 &&
 		    (since < 0 || utc_seconds(rec_str(s.start, "time")) >= since)) {
-			if (arr)
-				cJSON_AddItemToArray(arr, summary_json(o->ids.v[i], &s));
+			if (o->json) /* one array, written as it goes */
+				json_item(summary_json(o->ids.v[i], &s), listed++);
 			else
 				summary_line(&v, o->ids.v[i], &s);
 		}
 		cJSON_Delete(s.start);
 		cJSON_Delete(s.end);
 	}
-	if (arr) {
-		char *text = cJSON_Print(arr);
-
-		puts(text);
-		free(text);
-		cJSON_Delete(arr);
-	}
+	if (o->json)
+		puts(listed ? "\n]" : "[]");
 	return 0;
 }
 
 /* ---- show, tail, export ---- */
 
 enum out_form { FORM_TABLE, FORM_JSONL, FORM_CSV };
+
+/* A record as it is; on a terminal, control characters (C0, DEL, C1 in
+ * UTF-8) as JSON escapes, which keeps the JSON but not a hostile byte. */
+static void put_jsonl(FILE *out, const char *line, size_t len)
+{
+	bool tty = isatty(fileno(out));
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (tty && (c < 0x20 || c == 0x7f))
+			fprintf(out, "\\u%04x", c);
+		else if (tty && c == 0xc2 && i + 1 < len && (unsigned char)line[i + 1] >= 0x80 &&
+			 (unsigned char)line[i + 1] <= 0x9f)
+			fprintf(out, "\\u%04x", (unsigned char)line[++i]);
+		else
+			fputc(c, out);
+	}
+	fputc('\n', out);
+}
 
 /* Every record of a session's log, as `form`; following it (tail) until
  * its end record, or until its latch is gone. */
@@ -349,18 +406,18 @@ static int print_log(const struct audit_opts *o, const char *id, enum out_form f
 		lr = lines_next(&in, &line, &len);
 		if (lr != LINES_OK) {
 			if (lr == LINES_ERROR || lr == LINES_LONG) {
-				fprintf(stderr, "latch audit: %s: line %lu: %s\n", id, in.no + 1,
+				say(stderr, "latch audit: %s: line %lu: %s", id, in.no + 1,
 					lr == LINES_LONG ? "longer than any record latch writes" : strerror(errno));
 				rc = 1;
 				break;
 			}
 			if (!follow || !running) {
 				if (lr == LINES_PARTIAL)
-					fprintf(stderr, "latch audit: %s: the last record is cut short "
-						"(its latch was killed while writing it)\n", id);
+					say(stderr, "latch audit: %s: the last record is cut short "
+						"(its latch was killed while writing it)", id);
 				if (follow)
-					fprintf(stderr, "latch audit: %s: its latch is gone without closing it "
-						"(killed)\n", id);
+					say(stderr, "latch audit: %s: its latch is gone without closing it "
+						"(killed)", id);
 				break;
 			}
 			fflush(stdout);
@@ -368,16 +425,16 @@ static int print_log(const struct audit_opts *o, const char *id, enum out_form f
 			running = flock(fd, LOCK_SH | LOCK_NB) < 0;
 			continue;
 		}
-		r = cJSON_ParseWithLength(line, len);
+		r = rec_parse(line, len);
 		if (r == NULL) {
-			fprintf(stderr, "latch audit: %s: line %lu is not JSON (see 'latch audit verify %s')\n",
+			say(stderr, "latch audit: %s: line %lu is not JSON (see 'latch audit verify %s')",
 				id, in.no, id);
 			rc = 1;
 			continue;
 		}
 		ended = follow && rec_str(r, "event") && strcmp(rec_str(r, "event"), "end") == 0;
 		if (form == FORM_JSONL)
-			printf("%.*s\n", (int)len, line);
+			put_jsonl(stdout, line, len);
 		else if (form == FORM_CSV)
 			csv_record(stdout, r);
 		else
@@ -425,6 +482,17 @@ static int export(const struct audit_opts *o, const char *id)
 
 /* ---- verify ---- */
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether the sessions directory holds `id` (the ids are sorted). */
+static bool has_id(const struct audit_opts *o, const char *id)
+{
+	return o->ids.n && bsearch(&id, o->ids.v, o->ids.n, sizeof(*o->ids.v), by_name);
+}
+
 /* One session, a line on stdout; false when it fails. */
 static bool verify_one(const struct audit_opts *o, const struct ledger_check *lc,
 		       const char *id, struct sign_key *key)
@@ -435,22 +503,22 @@ static bool verify_one(const struct audit_opts *o, const struct ledger_check *lc
 	int fd = open_log(o, id, &running);
 
 	if (fd < 0) {
-		printf("%s: FAILED: its log cannot be read\n", id);
+		say(stdout, "%s: FAILED: its log cannot be read", id);
 		return false;
 	}
 	st = verify_session(fd, id, ledger_find(lc, id), running, key, &r);
 	close(fd);
 	switch (st) {
 	case SESSION_INTACT:
-		printf("%s: intact, %lu records%s%s\n", id, r.records, key ? ", signed by " : "",
+		say(stdout, "%s: intact, %lu records%s%s", id, r.records, key ? ", signed by " : "",
 		       key ? sign_key_id(key) : "");
 		return true;
 	case SESSION_RUNNING:
 	case SESSION_UNCLOSED:
-		printf("%s: %s\n", id, r.why);
+		say(stdout, "%s: %s", id, r.why);
 		return true;
 	default:
-		printf("%s: FAILED at seq %lu: %s\n", id, r.bad_seq, r.why);
+		say(stdout, "%s: FAILED at seq %lu: %s", id, r.bad_seq, r.why);
 		return false;
 	}
 }
@@ -469,13 +537,13 @@ static int verify(const struct audit_opts *o, const char *only_id)
 		return EXIT_LATCH;
 	}
 	if (verify_ledger(path, &lc, &e) < 0) {
-		fprintf(stderr, "latch audit verify: %s\n", e.msg);
+		say(stderr, "latch audit verify: %s", e.msg);
 		ok = false;
 	} else if (lc.chain.bad_seq) {
-		printf("ledger %s: FAILED at seq %lu: %s\n", path, lc.chain.bad_seq, lc.chain.why);
+		say(stdout, "ledger %s: FAILED at seq %lu: %s", path, lc.chain.bad_seq, lc.chain.why);
 		ok = false;
 	} else if (lc.chain.partial) {
-		printf("ledger %s: its last line is cut short (a latch was killed while writing it)\n",
+		say(stdout, "ledger %s: its last line is cut short (a latch was killed while writing it)",
 		       path);
 	}
 	if (only_id) {
@@ -484,8 +552,8 @@ static int verify(const struct audit_opts *o, const char *only_id)
 		for (size_t i = 0; i < o->ids.n; i++)
 			ok = verify_one(o, &lc, o->ids.v[i], key) && ok;
 		for (size_t i = 0; i < lc.n; i++)
-			if (!strv_contains(&o->ids, lc.v[i].session)) {
-				printf("%s: FAILED: the ledger has it (line %lu) but its log is gone: deleted\n",
+			if (!has_id(o, lc.v[i].session)) {
+				say(stdout, "%s: FAILED: the ledger has it (line %lu) but its log is gone: deleted",
 				       lc.v[i].session, lc.v[i].begin_seq);
 				ok = false;
 			}

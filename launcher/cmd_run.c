@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../audit/redact.h"
 #include "../common/sha256.h"
 #include "../common/xalloc.h"
 #include "../policy/access.h"
@@ -154,11 +155,34 @@ static int open_log(struct session_log *sl, const struct plan *pl,
 		    const struct sandbox *sb, char **argv, bool monitor)
 {
 	struct report r = { .cs = &pl->cs, .sb = sb };
+	cJSON *plan, *route;
+	const char *key = getenv("LATCH_AUDIT_KEY");
+	char *real = key && *key ? realpath(key, NULL) : NULL;
+	struct why w = { 0 };
 
+	/* a signing key the sandbox could read signs nothing it cannot forge */
+	if (real)
+		capset_why(&pl->cs, real, LATCH_ACC_READ, &w);
+	free(real);
+	if (w.allowed) {
+		fprintf(stderr, "latch: LATCH_AUDIT_KEY: the sandbox could read the signing key '%s'"
+			" (granted by %s); keep it outside every granted path\n"
+			"latch: not started\n", key, w.by ? w.by : "the profile");
+		return -1;
+	}
 	if (session_log_open(sl) < 0)
 		return -1;
-	audit_start(sl->log, pl->cs.profile, pl->cs.workdir, argv, monitor,
-		    report_cjson(&r));
+	plan = report_cjson(&r);
+	/* a command: source may hold a secret of its own (VAR=… vault …) */
+	cJSON_ArrayForEach(route, cJSON_GetObjectItem(cJSON_GetObjectItem(plan, "network"), "credentials")) {
+		cJSON *src = cJSON_GetObjectItem(route, "source");
+		char *masked = cJSON_IsString(src) ? redact_word(NULL, src->valuestring, NULL) : NULL;
+
+		if (masked)
+			cJSON_ReplaceItemInObject(route, "source", cJSON_CreateString(masked));
+		free(masked);
+	}
+	audit_start(sl->log, pl->cs.profile, pl->cs.workdir, argv, monitor, plan);
 	return 0;
 }
 

@@ -181,7 +181,8 @@ static int load_one(struct creds *cr, const struct cred_route *r,
 	p = &cr->v[cr->n++];
 	*p = (struct proxy_route){ .name = r->route, .header = r->header, .param = r->param,
 				   .secret = fill(r->value, secret),
-				   .expect = fill(r->value, phantom) };
+				   .expect = fill(r->value, phantom),
+				   .key = xstrdup(secret), .key_enc = http_query_encode(secret) };
 	if (r->param) { /* query values: percent-encoded */
 		char *enc = http_query_encode(p->secret);
 
@@ -256,7 +257,11 @@ void creds_free(struct creds *cr)
 {
 	for (size_t i = 0; i < cr->n; i++) {
 		explicit_bzero(cr->v[i].secret, strlen(cr->v[i].secret));
+		explicit_bzero(cr->v[i].key, strlen(cr->v[i].key));
+		explicit_bzero(cr->v[i].key_enc, strlen(cr->v[i].key_enc));
 		free(cr->v[i].secret);
+		free(cr->v[i].key);
+		free(cr->v[i].key_enc);
 		free(cr->v[i].expect);
 		tls_ctx_free(cr->v[i].tls);
 	}

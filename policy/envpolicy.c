@@ -62,7 +62,8 @@ void env_apply(const struct capset *cs, char *const *environ_in,
 		if (eq == NULL || eq == *ep)
 			continue; /* malformed entries never reach the child */
 		name = xstrndup(*ep, (size_t)(eq - *ep));
-		if (env_is_injection(name)) {
+		/* and where latch's signing key is (docs/audit.md) */
+		if (env_is_injection(name) || strcmp(name, "LATCH_AUDIT_KEY") == 0) {
 			drop = true;
 		} else if (!strv_contains(&cs->env_allow, name)) {
 			for (size_t i = 0; i < cs->env_deny.n && !drop; i++)

@@ -174,6 +174,7 @@ void conn_reap(struct px *px)
 		free(c->head);
 		free(c->pending);
 		exchange_free(&c->x);
+		echo_free(&c->echo);
 		free(c->c2u.d);
 		free(c->u2c.d);
 		free(c);
@@ -340,11 +341,15 @@ static void decide_route(struct conn *c)
 	if (nr == 0)
 		return answer(c, 404, "no such credential route on this proxy");
 	c->route = r;
+	echo_free(&c->echo);
+	echo_init(&c->echo, r->key, r->key_enc);
 	snprintf(c->tgt.host, sizeof(c->tgt.host), "%s", r->host);
 	c->tgt.port = r->port;
 	c->tgt.kind = inet_pton(AF_INET, r->host, &a4) == 1 ? HTTP_HOST_IPV4
 		      : inet_pton(AF_INET6, r->host, &a6) == 1 ? HTTP_HOST_IPV6 : HTTP_HOST_NAME;
 	c->tgt.path = (struct http_slice){ t->p + n, t->n - n };
+	if (http_path_climbs(c->tgt.path))
+		return answer(c, 400, "a credential route's path may not hold '.' or '..' segments");
 	if ((r->header ? http_lookup(&c->req, r->header, &v) != 1
 		       : http_query_param(c->tgt.path, r->param, &v) != 1) ||
 	    !same_secret(v, r->expect))
@@ -733,6 +738,11 @@ static int from_upstream(struct conn *c)
 	if (n == 0) {
 		c->u2c.eof = true;
 		return 0;
+	}
+	if (c->route && echo_feed(&c->echo, c->u2c.d + c->u2c.len, (size_t)n)) {
+		/* the server sent the real key back: it goes no further */
+		log_decision(c, "deny", "the server's answer held the route's real credential: cut off", 0, NULL);
+		return -1;
 	}
 	if (!c->tunnel) {
 		ptrdiff_t k = exchange_response(&c->x, c->u2c.d + c->u2c.len, (size_t)n);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "echo.h"
 #include "exchange.h"
 #include "http.h"
 #include "proxy.h"
@@ -70,6 +71,7 @@ struct conn {
 	bool tunnel;            /* CONNECT */
 	const struct proxy_route *route; /* a credential route's request */
 	struct http_slice phantom;       /* its phantom in the target (param routes) */
+	struct echo echo;                /* its real key looked for in the answers */
 	struct tls *tls;        /* to the route's server */
 	bool tls_wants_write;   /* the last TLS read needs the socket writable */
 	/* forwarding (and routes): the exchange under way, the bytes the

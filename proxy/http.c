@@ -913,10 +913,46 @@ ptrdiff_t http_build_request(char *out, size_t cap,
 	return o.full ? -1 : (ptrdiff_t)o.n;
 }
 
+/* Where the path ends: at the first '?' or '#'. */
+static size_t path_len(struct http_slice t)
+{
+	size_t i = 0;
+
+	while (i < t.n && t.p[i] != '?' && t.p[i] != '#')
+		i++;
+	return i;
+}
+
+bool http_path_climbs(struct http_slice target)
+{
+	size_t end = path_len(target);
+
+	for (size_t i = 0; i < end;) {
+		size_t dots = 0, j = i;
+
+		/* one segment: its characters up to the next '/' */
+		for (; j < end && target.p[j] != '/'; j++) {
+			if (target.p[j] == '.')
+				dots++;
+			else if (j + 2 < end && target.p[j] == '%' && target.p[j + 1] == '2' &&
+				 (target.p[j + 2] == 'e' || target.p[j + 2] == 'E'))
+				dots++, j += 2;
+			else
+				dots = 3; /* anything else: not a dot segment */
+		}
+		if (j > i && (dots == 1 || dots == 2))
+			return true;
+		i = j + 1;
+	}
+	return false;
+}
+
 int http_query_param(struct http_slice target, const char *name,
 		     struct http_slice *value)
 {
-	const char *q = memchr(target.p, '?', target.n), *end = target.p + target.n;
+	size_t at = path_len(target);
+	const char *q = at < target.n && target.p[at] == '?' ? target.p + at : NULL;
+	const char *end = target.p + target.n;
 	size_t nl = strlen(name);
 	int found = 0;
 

@@ -158,6 +158,10 @@ struct http_upstream {
 	size_t nadd;
 };
 
+/* Whether a target's path (before '?' or '#') has a "." or ".." segment,
+ * raw or percent-encoded (%2e): one that would leave a route's base. */
+bool http_path_climbs(struct http_slice target);
+
 /* The value (as sent) of query parameter `name` in a target
  * "path?query#…": 1 when it is there once (*value), 0 when not, -1 when
  * more than once. */

@@ -75,6 +75,9 @@ struct proxy_route {
 	const char *param;
 	char *secret;                 /* the header's (parameter's) real value */
 	char *expect;                 /* its value with the phantom */
+	char *key, *key_enc;          /* the credential, raw and percent-encoded:
+					 an answer that holds either is cut off
+					 (echo.h) */
 	struct tls_ctx *tls;
 };
 

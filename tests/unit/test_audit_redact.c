@@ -111,3 +111,23 @@ Test(redact, every_key_format)
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		is(NULL, keys[i], "***");
 }
+
+/* Found in review: agents run command lines through `sh -c`, so a word
+ * can be a whole script; each of its tokens gets the rules. */
+Test(redact, inside_a_script_every_token)
+{
+	is(NULL, "curl -H 'Authorization: Bearer abc123secret' https://api.x.com/",
+	   "curl -H 'Authorization: ***' https://api.x.com/");
+	is(NULL, "curl -H \"x-api-key: k1\" -d @f https://a.example",
+	   "curl -H \"x-api-key: ***\" -d @f https://a.example");
+	is(NULL, "GITHUB_TOKEN=abc123 gh api https://api.github.com/user",
+	   "GITHUB_TOKEN=*** gh api https://api.github.com/user");
+	is(NULL, "curl -s https://example.com/ && git clone https://bob:hunter2pass@git.corp/x.git",
+	   "curl -s https://example.com/ && git clone https://***@git.corp/x.git");
+	is(NULL, "mysql --password hunter2 -h db", "mysql --password *** -h db");
+	is(NULL, "wget '--header=Authorization: Bearer t0k' https://x", "wget '--header=Authorization: ***' https://x");
+	is(NULL, "--header=Authorization: Bearer t0k", "--header=Authorization:***");
+	is(NULL, "echo Authorization: Bearer t0k; ls", "echo Authorization: ***; ls");
+	is(NULL, "make -j2 all", NULL);
+	is(NULL, "echo 'it is fine'", NULL);
+}

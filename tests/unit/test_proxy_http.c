@@ -887,3 +887,18 @@ Test(proxy_http, query_values_are_percent_encoded)
 	cr_assert_str_eq(e, "a%20b%2Fc%26d%3D%C3%A9~-._");
 	free(e);
 }
+
+Test(proxy_http, dot_segments_are_found_raw_or_encoded)
+{
+	static const char *const climb[] = { "/../admin", "/a/..", "/./x", "/%2e%2E/x", "/a/.%2e/b", "/..?q=1" };
+	static const char *const stay[] = { "/a/b", "/...", "/a.b/c", "/x?p=../..", "/x#../", "/.well-known/x", "" };
+	struct http_slice v;
+	const char *q = "/r/x#?key=P";
+
+	for (size_t i = 0; i < sizeof(climb) / sizeof(climb[0]); i++)
+		cr_expect(http_path_climbs((struct http_slice){ climb[i], strlen(climb[i]) }), "%s", climb[i]);
+	for (size_t i = 0; i < sizeof(stay) / sizeof(stay[0]); i++)
+		cr_expect(!http_path_climbs((struct http_slice){ stay[i], strlen(stay[i]) }), "%s", stay[i]);
+	/* a '?' after the fragment's '#' starts no query */
+	cr_expect_eq(http_query_param((struct http_slice){ q, strlen(q) }, "key", &v), 0);
+}
