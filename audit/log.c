@@ -108,6 +108,21 @@ const char *audit_id(const struct audit_log *l)
 	return l->id;
 }
 
+bool audit_failed(struct audit_log *l)
+{
+	bool failed;
+
+	pthread_mutex_lock(&l->mu);
+	failed = l->failed;
+	pthread_mutex_unlock(&l->mu);
+	return failed;
+}
+
+const struct strv *audit_secrets(const struct audit_log *l)
+{
+	return &l->secrets;
+}
+
 const char *audit_dir(const struct audit_log *l)
 {
 	return l->state;
@@ -158,7 +173,8 @@ static void emit(struct audit_log *l, cJSON *o)
 	cJSON_Delete(o);
 	n = chain_seal(&l->chain, l->buf, strlen(l->buf), l->buf);
 	if (write(l->fd, l->buf, n) != (ssize_t)n && !l->failed) {
-		dprintf(2, "latch: audit: cannot write '%s': %s\n", l->path, strerror(errno));
+		dprintf(2, "latch: audit: cannot write '%s': %s; from now on every exec and request"
+			" of the session is refused\n", l->path, strerror(errno));
 		l->failed = true;
 	}
 	pthread_mutex_unlock(&l->mu);
@@ -347,6 +363,19 @@ void audit_restore(struct audit_log *l, const struct audit_restore *ev)
 	record_int(o, "written", (long long)ev->written);
 	record_int(o, "deleted", (long long)ev->deleted);
 	record_int(o, "failed", (long long)ev->failed);
+	if (ev->error)
+		cJSON_AddStringToObject(o, "error", ev->error);
+	emit(l, o);
+}
+
+void audit_prune(struct audit_log *l, const struct audit_prune *ev)
+{
+	cJSON *o = record(l, "prune");
+
+	record_int(o, "snapshots", (long long)ev->snapshots);
+	record_int(o, "kept", (long long)ev->kept);
+	record_int(o, "objects", (long long)ev->objects);
+	record_int(o, "bytes", (long long)ev->bytes);
 	if (ev->error)
 		cJSON_AddStringToObject(o, "error", ev->error);
 	emit(l, o);

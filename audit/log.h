@@ -33,6 +33,8 @@
  *          unchanged, files, bytes, ms — or error
  *   restore: id, workdir, undo (the snapshot taken before), paths (0: the
  *          whole workspace), written, deleted, failed, error
+ *   prune: snapshots (deleted), kept, objects (deleted), bytes (freed),
+ *          error
  *   end:   exit status, execs allowed and refused, net requests allowed
  *          and refused
  */
@@ -47,6 +49,7 @@
 #include <cjson/cJSON.h>
 
 #include "../common/err.h"
+#include "../common/strv.h"
 
 struct audit_log;
 
@@ -60,6 +63,11 @@ struct audit_log *audit_open(const char *state_dir, struct sign_key *key,
 const char *audit_path(const struct audit_log *l);
 const char *audit_id(const struct audit_log *l); /* the session's id */
 const char *audit_dir(const struct audit_log *l); /* the state dir */
+/* Whether a write to the log has failed: from then on the session's
+ * execs and requests are refused (nothing goes on unlogged). */
+bool audit_failed(struct audit_log *l);
+/* The environment's secret values the log masks (redact.h). */
+const struct strv *audit_secrets(const struct audit_log *l);
 /* Close the session in the ledger (with its signature) and free. */
 void audit_close(struct audit_log *l);
 
@@ -117,6 +125,13 @@ struct audit_restore {
 	const char *error;        /* NULL unless it stopped */
 };
 void audit_restore(struct audit_log *l, const struct audit_restore *ev);
+
+struct audit_prune {
+	unsigned long snapshots, kept, objects; /* deleted, left, deleted */
+	uint64_t bytes;                         /* freed */
+	const char *error;                      /* NULL unless it stopped */
+};
+void audit_prune(struct audit_log *l, const struct audit_prune *ev);
 
 void audit_end(struct audit_log *l, int status, unsigned long allowed,
 	       unsigned long refused);

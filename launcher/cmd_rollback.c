@@ -522,22 +522,33 @@ static int verify(struct objstore *s, const char *id)
 	return bad ? 1 : 0;
 }
 
-static int prune(struct objstore *s, const struct prune_opts *p)
+/* Dropping snapshots is a session of its own in the audit trail: what
+ * restores could go back to changes. */
+static int prune(struct objstore *s, const struct rb_opts *o)
 {
+	const struct prune_opts *p = &o->prune;
 	struct prune_result r = { 0 };
+	struct session_log sl = { 0 };
 	struct err e;
+	int rc = EXIT_LATCH;
 
 	if (p->keep == 0 && p->older_than_days == 0 && p->max_size == 0) {
 		fprintf(stderr, "latch rollback: prune needs --keep N, --max-size SIZE or --older-than DAYS\n");
 		return EXIT_LATCH;
 	}
+	if (own_session(&sl, o, NULL) < 0)
+		return EXIT_LATCH;
 	if (prune_run(s, p, &r, &e) < 0) {
 		die_msg(e.msg);
-		return EXIT_LATCH;
+	} else {
+		printf("%lu snapshots deleted, %lu kept; %lu objects deleted (%.1f MB freed)\n",
+		       r.snapshots, r.kept, r.objects, (double)r.bytes / 1e6);
+		rc = 0;
 	}
-	printf("%lu snapshots deleted, %lu kept; %lu objects deleted (%.1f MB freed)\n",
-	       r.snapshots, r.kept, r.objects, (double)r.bytes / 1e6);
-	return 0;
+	audit_prune(sl.log, &(struct audit_prune){ .snapshots = r.snapshots, .kept = r.kept,
+		    .objects = r.objects, .bytes = r.bytes, .error = rc ? e.msg : NULL });
+	own_session_end(&sl, rc);
+	return rc;
 }
 
 int cmd_rollback(int argc, char **argv)
@@ -568,7 +579,7 @@ int cmd_rollback(int argc, char **argv)
 		else if (!strcmp(sub, "restore") && o.n_rest == 1)
 			rc = restore(&s, o.rest[0], &o);
 		else if (!strcmp(sub, "prune") && o.n_rest == 0)
-			rc = prune(&s, &o.prune);
+			rc = prune(&s, &o);
 		else if (!strcmp(sub, "verify") && o.n_rest <= 1)
 			rc = verify(&s, o.n_rest ? o.rest[0] : NULL);
 		else

@@ -547,6 +547,8 @@ static int judge_one(struct judge *j)
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
 		return errno == ENOENT || errno == EINTR ? 0 : -1;
 	read_call(j, j->req, &c);
+	if (c.refusal == NULL && c.t.fd >= 0 && j->set.log && audit_failed(j->set.log))
+		c.refusal = "latch's audit log cannot be written (a full disk?): nothing runs unlogged";
 	if (c.refusal || c.t.fd >= 0) /* not for a PATH miss */
 		caller_read((pid_t)j->req->pid, &who);
 	if (is_shim(j, &c)) {

@@ -194,7 +194,7 @@ static void log_path(const struct conn *c, char *out, size_t size)
 
 	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), p->p ? p->p : "");
 	/* a key in the path itself (/bot<token>/…) goes the way of argv's */
-	red = redact_word(NULL, out, NULL);
+	red = redact_word(NULL, out, c->px->set->log ? audit_secrets(c->px->set->log) : NULL);
 	if (red) {
 		snprintf(out, size, "%s", red);
 		free(red);
@@ -364,6 +364,8 @@ static void decide(struct conn *c)
 	enum allow_verdict v;
 	bool connect = c->req.method.n == 7 && memcmp(c->req.method.p, "CONNECT", 7) == 0;
 
+	if (c->px->set->log && audit_failed(c->px->set->log))
+		return answer(c, 503, "latch's audit log cannot be written (a full disk?): nothing goes out unlogged");
 	if (c->req.target.n && c->req.target.p[0] == '/')
 		return decide_route(c);
 	c->tunnel = connect;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -573,4 +574,41 @@ Test(audit, the_sandbox_cannot_read_or_write_the_logs)
 	LT_CONTAINS(r.out, "end", r);
 	LT_LACKS(r.out, "events.jsonl", r);
 	cr_assert(!lt_exists(lt_path(lt.home, ".local/state/latch/sessions/y")));
+}
+
+/* Dropping snapshots is in the trail too. */
+Test(audit, a_prune_is_a_session_of_its_own)
+{
+	char *p = lt_profile("snap", "extends: default\nsnapshots: true\n");
+	struct lt_result r = LT_RUN("run", "-p", p, "--", "/bin/true");
+
+	LT_EXIT(r, 0);
+	r = LT_RUN("rollback", "prune", "--keep", "1");
+	LT_EXIT(r, 0);
+	r = LT_RUN("audit", "export", "last", "--format", "jsonl");
+	LT_CONTAINS(r.out, "\"command\":[\"latch\",\"rollback\",\"prune\",\"--keep\",\"1\"]", r);
+	LT_CONTAINS(r.out, "\"event\":\"prune\",\"snapshots\":", r);
+	r = LT_RUN("audit", "verify");
+	LT_EXIT(r, 0);
+}
+
+/* A full disk under the logs fails the session closed: once a record
+ * cannot be written, nothing more runs. Root only: it mounts a 64 KB
+ * tmpfs as the sessions directory. */
+Test(audit, a_log_that_cannot_be_written_stops_the_session, .timeout = 60)
+{
+	char *dir = lt_path(lt.home, ".local/state/latch/sessions");
+	struct lt_result r;
+
+	if (geteuid() != 0)
+		cr_skip_test("mounting a small filesystem needs root");
+	lt_mkdir(dir);
+	cr_assert_eq(mount("latch-full", dir, "tmpfs", 0, "size=64k,mode=0700"), 0, "mount: %m");
+	r = LT_RUN("run", "--", "sh", lt_script("i=0\nwhile [ $i -lt 400 ]; do /bin/true || break; i=$((i+1)); done\n"
+						 "echo stopped at $i\n"));
+	umount2(dir, MNT_DETACH);
+	LT_CONTAINS(r.err, "latch: audit: cannot write", r);
+	LT_CONTAINS(r.err, "latch's audit log cannot be written", r);
+	LT_LACKS(r.out, "stopped at 400", r);
+	LT_CONTAINS(r.out, "stopped at ", r);
 }

@@ -287,6 +287,15 @@ static char *route_profile(const char *mode, int port, const char *cert, const c
 		"      ca: %s\n", mode, port, source, cert));
 }
 
+/* The upstream over TLS, its certificate made now: its port. */
+static int tls_upstream(char **cert)
+{
+	char *key;
+
+	lt_tls_cert(cert, &key);
+	return upstream(site(), *cert, key);
+}
+
 static struct lt_result through_route(const char *profile, const char *script)
 {
 	struct lt_opts o = { .env = (const char *const[]){ "ECHO_REAL_KEY=sk-real-0123456789", NULL } };
@@ -301,12 +310,11 @@ static struct lt_result through_route(const char *profile, const char *script)
  * the key came from is not there at all. */
 Test(network, a_credential_route_adds_the_real_key_the_sandbox_never_holds)
 {
-	char *cert, *key;
+	char *cert;
 	int port;
 	struct lt_result r;
 
-	lt_tls_cert(&cert, &key);
-	port = upstream(site(), cert, key);
+	port = tls_upstream(&cert);
 	r = through_route(route_profile("block", port, cert, "env:ECHO_REAL_KEY"),
 		"echo \"key=$ECHO_API_KEY url=$ECHO_BASE_URL real=${ECHO_REAL_KEY:-unset}\"; "
 		"grep -c 'sk-re[a]l' /proc/self/environ; "
@@ -327,15 +335,14 @@ Test(network, a_credential_route_adds_the_real_key_the_sandbox_never_holds)
  * request's target is checked and replaced by the real key (encoded). */
 Test(network, a_query_parameter_route_replaces_the_phantom_in_the_target)
 {
-	char *cert, *key, *p;
+	char *cert, *p;
 	int port;
 	struct lt_opts o = { .env = (const char *const[]){ "ECHO_REAL_KEY=real key/1", NULL } };
 	struct lt_result r;
 
 	if (!lt_exists("/usr/bin/curl"))
 		cr_skip_test("needs curl");
-	lt_tls_cert(&cert, &key);
-	port = upstream(site(), cert, key);
+	port = tls_upstream(&cert);
 	p = lt_profile("qroute", lt_fmt("extends: default\nnetwork:\n  mode: block\n  private: true\n"
 		"  credentials:\n    - route: echo\n      upstream: https://localhost:%d/base\n"
 		"      param: key\n      source: env:ECHO_REAL_KEY\n      env: ECHO_API_KEY\n"
@@ -357,12 +364,11 @@ Test(network, a_query_parameter_route_replaces_the_phantom_in_the_target)
  * is cut off, and a route's target may not climb out of its base. */
 Test(network, a_route_answer_holding_the_real_key_is_cut_off)
 {
-	char *cert, *key;
+	char *cert;
 	int port;
 	struct lt_result r;
 
-	lt_tls_cert(&cert, &key);
-	port = upstream(site(), cert, key);
+	port = tls_upstream(&cert);
 	r = through_route(route_profile("block", port, cert, "env:ECHO_REAL_KEY"),
 		"curl -sS -H \"Authorization: Bearer $ECHO_API_KEY\" \"$ECHO_BASE_URL/echo/raw\"; echo rc=$?; "
 		"curl -sS --path-as-is -o /dev/null -w '%{http_code}\\n' -H \"Authorization: Bearer $ECHO_API_KEY\" "
@@ -376,12 +382,11 @@ Test(network, a_route_answer_holding_the_real_key_is_cut_off)
 
 Test(network, a_wrong_phantom_gets_401_and_an_unknown_route_404)
 {
-	char *cert, *key;
+	char *cert;
 	int port;
 	struct lt_result r;
 
-	lt_tls_cert(&cert, &key);
-	port = upstream(site(), cert, key);
+	port = tls_upstream(&cert);
 	r = through_route(route_profile("block", port, cert, "env:ECHO_REAL_KEY"),
 		"curl -sS -w '\\n%{http_code}\\n' -H 'Authorization: Bearer sk-guess' \"$ECHO_BASE_URL/v1/echo\"; "
 		"curl -sS -w '\\n%{http_code}\\n' -H \"Authorization: Bearer $ECHO_API_KEY\" http://127.0.0.1:3128/other/v1");
@@ -397,12 +402,11 @@ Test(network, a_wrong_phantom_gets_401_and_an_unknown_route_404)
  * start before anything runs. */
 Test(network, credential_sources_and_an_open_network)
 {
-	char *cert, *key, *file = lt_path(lt.root, "key.txt");
+	char *cert, *file = lt_path(lt.root, "key.txt");
 	int port;
 	struct lt_result r;
 
-	lt_tls_cert(&cert, &key);
-	port = upstream(site(), cert, key);
+	port = tls_upstream(&cert);
 	lt_write(file, "sk-from-file\nsecond line\n");
 	r = through_route(route_profile("open", port, cert, lt_fmt("file:%s", file)),
 		"curl -sS -H \"Authorization: Bearer $ECHO_API_KEY\" \"$ECHO_BASE_URL/echo\"");
@@ -418,13 +422,12 @@ Test(network, credential_sources_and_an_open_network)
  * certificate, checked by curl); around the proxy nothing leaves. */
 Test(network, https_tunnels_through_and_nothing_goes_around_the_proxy)
 {
-	char *cert, *key;
+	char *cert;
 	int port;
 	char *p;
 	struct lt_result r;
 
-	lt_tls_cert(&cert, &key);
-	port = upstream(site(), cert, key);
+	port = tls_upstream(&cert);
 	p = allowlist(lt_fmt("'localhost:%d'", port), true);
 	r = curl(p, lt_fmt("--cacert '%s' https://localhost:%d/index.txt", cert, port));
 	LT_EXIT(r, 0);
