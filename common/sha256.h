@@ -3,8 +3,9 @@
  * libcrypto is loaded on first use (dlopen "libcrypto.so.3"), not linked:
  * linked, it costs every latch start ≈1 ms of relocations on this machine.
  * Snapshots and the audit chain (audit/chain.h) use it; `latch run` loads
- * it on a thread while it reads the rule packs. It uses the CPU's SHA
- * extensions when there are any.
+ * it while its other thread reads the rule packs. libcrypto's SHA256_*
+ * functions, not EVP's (whose first use reads openssl.cnf and loads
+ * providers: a millisecond more); they use the CPU's SHA extensions.
  */
 #ifndef LATCH_SHA256_H
 #define LATCH_SHA256_H

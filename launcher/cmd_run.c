@@ -139,12 +139,7 @@ static void *load_packs(void *arg)
 {
 	struct pack_job *job = arg;
 
-	struct err e;
-
 	job->rc = packs_load_shipped(job->rules, &job->e);
-	/* libcrypto, for the audit chain (common/sha256.h): loaded here, off
-	 * the main thread's path; a failure is the log's to report */
-	sha256_free(sha256_new(&e));
 	return NULL;
 }
 
@@ -328,6 +323,11 @@ static int run_argv(struct opts *o, char **argv)
 	}
 	if (o->best_effort)
 		pl.cs.best_effort = true;
+	/* libcrypto, for the audit chain (common/sha256.h), loaded while the
+	 * packs still are (off the launch's path; a failure is the log's to
+	 * report) */
+	if (!o->dry_run)
+		sha256_free(sha256_new(&e));
 	/* every exec of the sandbox is judged by the shipped rule packs */
 	if (threaded) {
 		pthread_join(tid, NULL);
