@@ -69,8 +69,10 @@ enum lines_rc lines_next(struct lines *r, const char **line, size_t *len)
 			r->no++;
 			return *len > LINES_MAX ? LINES_LONG : LINES_OK;
 		}
-		if (r->end - r->start > LINES_MAX)
+		if (r->end - r->start > LINES_MAX) {
+			r->no++; /* the long line's number, as for one ended */
 			return LINES_LONG;
+		}
 		make_room(r);
 		do
 			n = read(r->fd, r->buf + r->end, r->cap - r->end);

@@ -27,7 +27,8 @@ struct lines {
 	int fd;
 	char *buf;
 	size_t cap, start, end;
-	unsigned long no;   /* the number of the line last returned, from 1 */
+	unsigned long no;   /* the number of the line last returned (or found
+			       too long), from 1 */
 };
 
 /* Open `path` to read: a regular file only (not a link, a FIFO or a

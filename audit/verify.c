@@ -82,7 +82,7 @@ static int walk(int fd, const char *name, struct log_check *r,
 		rc = err_sys(e, "cannot read line %lu", in.no + 1);
 	else if (lr == LINES_LONG)
 		bad(r, r->records + 1, "line %lu is longer than %u bytes: not a latch record",
-		    in.no + 1, LINES_MAX);
+		    in.no, LINES_MAX);
 	else if (lr == LINES_PARTIAL)
 		r->partial = true;
 	memcpy(r->head, c.head, SHA256_HEX);

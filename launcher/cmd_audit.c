@@ -406,8 +406,9 @@ static int print_log(const struct audit_opts *o, const char *id, enum out_form f
 		lr = lines_next(&in, &line, &len);
 		if (lr != LINES_OK) {
 			if (lr == LINES_ERROR || lr == LINES_LONG) {
-				say(stderr, "latch audit: %s: line %lu: %s", id, in.no + 1,
-					lr == LINES_LONG ? "longer than any record latch writes" : strerror(errno));
+				say(stderr, "latch audit: %s: line %lu: %s", id,
+				    lr == LINES_LONG ? in.no : in.no + 1,
+				    lr == LINES_LONG ? "longer than any record latch writes" : strerror(errno));
 				rc = 1;
 				break;
 			}

@@ -211,6 +211,7 @@ Test(lines, a_line_longer_than_the_bound_stops_the_reader)
 	lseek(fd, 0, SEEK_SET);
 	lines_init(&in, fd);
 	cr_expect_eq(lines_next(&in, &line, &len), LINES_LONG);
+	cr_expect_eq(in.no, 1, "the long line is named: %lu", in.no);
 	cr_expect_leq(in.cap, 2 * (size_t)(LINES_MAX + (64u << 10)), "%zu", in.cap);
 	lines_free(&in);
 	free(buf);
