@@ -563,8 +563,10 @@ static void relay_start(struct conn *c)
 		  : (const void *)&((const struct sockaddr_in6 *)a->ai_addr)->sin6_addr,
 		  addr, sizeof(addr));
 	c->state = C_RELAY;
-	/* a tunnel may idle; a forwarded request waits for its answer */
-	c->deadline = c->tunnel ? 0 : px_now_ms() + c->px->set->response_timeout_ms;
+	/* a tunnel flows at once; a forwarded request waits for its answer */
+	c->flowing = c->tunnel;
+	c->deadline = px_now_ms() + (c->tunnel ? c->px->set->idle_timeout_ms
+					       : c->px->set->response_timeout_ms);
 	if (c->tunnel) {
 		static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
 
@@ -675,6 +677,8 @@ static ssize_t io_write(struct conn *c, bool up, const char *buf, size_t n)
 /* Read from one side into `p`; 0 at end of file, -1 on error. */
 static ssize_t fill(struct conn *c, bool up, struct pipe *p, size_t max)
 {
+	ssize_t n;
+
 	ensure(p);
 	if (p->off == p->len)
 		p->off = p->len = 0;
@@ -685,7 +689,10 @@ static ssize_t fill(struct conn *c, bool up, struct pipe *p, size_t max)
 	}
 	if (max > CONN_BUF - p->len)
 		max = CONN_BUF - p->len;
-	return io_read(c, up, p->d + p->len, max);
+	n = io_read(c, up, p->d + p->len, max);
+	if (n > 0 && c->flowing) /* idle only once nothing moves either way */
+		c->deadline = px_now_ms() + c->px->set->idle_timeout_ms;
+	return n;
 }
 
 /* Write what `p` holds to one side; -1 on error. */
@@ -736,7 +743,7 @@ static int from_upstream(struct conn *c)
 		return errno == EAGAIN ? 0 : -1;
 	if (n == 0 && !c->tunnel && c->down == 0 && c->u2c.len == 0)
 		return -1;
-	c->deadline = 0; /* the answer has begun */
+	c->flowing = true; /* the answer has begun */
 	if (n == 0) {
 		c->u2c.eof = true;
 		return 0;
@@ -798,6 +805,7 @@ static int next_exchange(struct conn *c)
 	snprintf(c->up_host, sizeof(c->up_host), "%s", c->tgt.host);
 	c->up_port = c->tgt.port;
 	c->state = C_HEAD;
+	c->flowing = false;
 	c->route = NULL;
 	memset(&c->tgt, 0, sizeof(c->tgt));
 	c->c2u.off = c->c2u.len = 0;
@@ -957,8 +965,10 @@ void conn_timeout(struct conn *c)
 		return connect_next(c);
 	case C_TLS:
 		return answer(c, 504, "the TLS handshake with the server took too long");
-	case C_RELAY: /* forwarding, nothing came back */
-		c->allowed = false;
+	case C_RELAY:
+		if (c->flowing) /* nothing either way for idle_timeout_ms */
+			return conn_close(c);
+		c->allowed = false; /* forwarding, nothing came back */
 		return answer(c, 504, "the server did not answer in time");
 	default:
 		return conn_close(c);

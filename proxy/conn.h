@@ -64,6 +64,8 @@ struct conn {
 	struct px_ev ev_client, ev_up;
 	uint32_t cev, uev;      /* the events asked for now */
 	long deadline;          /* ms (CLOCK_MONOTONIC), 0: none */
+	bool flowing;           /* a tunnel, or an answer under way: its
+				   deadline moves with every byte read */
 	char *head;             /* PROXY_HEAD_MAX: the head and what followed */
 	size_t head_len;
 	struct http_head req;

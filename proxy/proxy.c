@@ -215,6 +215,8 @@ int proxy_start(struct proxy *p, const struct proxy_setup *s)
 		p->set.connect_timeout_ms = PROXY_CONNECT_TIMEOUT_MS;
 	if (!p->set.response_timeout_ms)
 		p->set.response_timeout_ms = PROXY_RESPONSE_TIMEOUT_MS;
+	if (!p->set.idle_timeout_ms)
+		p->set.idle_timeout_ms = PROXY_IDLE_TIMEOUT_MS;
 	px->set = &p->set;
 	px->listener = -1;
 	px->ev_listen.kind = EV_LISTEN;

@@ -28,8 +28,10 @@
  * is refused (403) — DNS rebinding cannot reach them. Failures answer
  * 400 (malformed), 408 (no whole head in time), 431 (head too large), 502
  * (no address or connection), 504 (lookup, connect or first byte of
- * answer too late); at most PROXY_MAX_CONNS at once (503). A tunnel has no
- * time limit (streams may idle).
+ * answer too late); at most PROXY_MAX_CONNS at once (503). A tunnel, or an
+ * answer under way, is closed once nothing has moved either way for
+ * PROXY_IDLE_TIMEOUT_MS (30 min: a stream may pause, a hung server does
+ * not hold a connection for ever).
  * Every decision is an audit event as it is made ("net"), and every
  * exchange or tunnel allowed another when it ends, with its byte counts
  * ("net_end"). Sockets have TCP_NODELAY: relayed pieces are not held.
@@ -51,6 +53,8 @@
 #define PROXY_HEAD_TIMEOUT_MS 30000      /* for a whole request head */
 #define PROXY_RESOLVE_TIMEOUT_MS 15000   /* for a name's addresses */
 #define PROXY_CONNECT_TIMEOUT_MS 10000   /* for each address */
+#define PROXY_IDLE_TIMEOUT_MS 1800000   /* a tunnel, or an answer under way,
+					   with no byte either way: closed */
 #define PROXY_RESPONSE_TIMEOUT_MS 300000 /* for a forwarded request's first
 					    byte of answer */
 
@@ -89,7 +93,7 @@ struct proxy_setup {
 	char token[PROXY_TOKEN_LEN + 1];
 	struct audit_log *log;        /* may be NULL */
 	int head_timeout_ms, resolve_timeout_ms, connect_timeout_ms,
-	    response_timeout_ms;      /* 0: the PROXY_*_TIMEOUT_MS */
+	    response_timeout_ms, idle_timeout_ms; /* 0: the PROXY_*_TIMEOUT_MS */
 };
 
 struct proxy {

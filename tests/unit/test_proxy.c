@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -116,7 +117,8 @@ static void serve(void *(*fn)(void *), int *port)
 static void start(void)
 {
 	struct proxy_setup set = { .allow = &allow, .private_ok = true,
-				   .head_timeout_ms = 300, .response_timeout_ms = 300 };
+				   .head_timeout_ms = 300, .response_timeout_ms = 300,
+				   .idle_timeout_ms = 400 };
 	struct err e;
 	int fd;
 
@@ -144,6 +146,14 @@ static void stop(void)
 }
 
 TestSuite(proxy, .init = start, .fini = stop, .timeout = 20);
+
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
 
 static int client(void)
 {
@@ -240,6 +250,33 @@ Test(proxy, a_client_leaving_mid_tunnel_does_not_stop_the_proxy)
 	usleep(50000);
 	close(s);
 	cr_assert(strstr(get(answering_port), "\r\n\r\nok"));
+}
+
+/* A tunnel where nothing moves either way is closed after the idle limit
+ * (here 400 ms; PROXY_IDLE_TIMEOUT_MS by default); one that moves is not. */
+Test(proxy, an_idle_tunnel_is_closed)
+{
+	char req[256], buf[256];
+	struct pollfd p;
+	long start;
+	int s = client();
+	ssize_t n;
+
+	snprintf(req, sizeof(req), "CONNECT 127.0.0.1:%d HTTP/1.1\r\nHost: x\r\n" AUTH "\r\n",
+		 hanging_port);
+	cr_assert(write(s, req, strlen(req)) == (ssize_t)strlen(req));
+	start = now_ms();
+	for (int i = 0; i < 4; i++) { /* bytes up keep it open past the limit */
+		usleep(200000);
+		cr_assert(write(s, "x", 1) == 1);
+	}
+	p = (struct pollfd){ .fd = s, .events = POLLIN };
+	do { /* the 200 response first, then the close */
+		cr_assert(poll(&p, 1, 3000) == 1, "the idle tunnel was not closed");
+		n = read(s, buf, sizeof(buf));
+	} while (n > 0);
+	cr_assert_geq(now_ms() - start, 800 + 300, "closed while it moved");
+	close(s);
 }
 
 Test(proxy, a_host_not_listed_and_a_missing_token_are_refused)
