@@ -158,7 +158,11 @@ static char *workspace(const char *given)
 
 static void report_snapshot(const char *what, const struct snap_result *r)
 {
-	if (r->unchanged)
+	if (r->unchanged && strcmp(what, "snapshot") != 0) /* before a restore */
+		fprintf(stderr, "latch: before restoring: the workspace is already as snapshot %s holds it"
+			" (%" PRIu64 " files, %.1f MB, %" PRIu64 " read), no new one taken, %.0f ms\n",
+			r->id, r->files, (double)r->bytes / 1e6, r->read, r->ms);
+	else if (r->unchanged)
 		fprintf(stderr, "latch: %s %s: the workspace is as this snapshot holds it (%" PRIu64
 			" files, %.1f MB, %" PRIu64 " read), no new one taken, %.0f ms\n",
 			what, r->id, r->files, (double)r->bytes / 1e6, r->read, r->ms);

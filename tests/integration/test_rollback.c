@@ -305,6 +305,11 @@ Test(rollback, an_unchanged_workspace_is_not_snapshotted_twice)
 	r = LT_RUN("rollback", "list");
 	LT_EXIT(r, 0);
 	cr_assert_eq(lt_count_lines(r.out, "manual"), 1, "one snapshot listed:\n%s", r.out);
+	/* before a restore too: said as such */
+	r = LT_RUN("rollback", "restore", first);
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.err, lt_fmt("latch: before restoring: the workspace is already as snapshot %s holds it",
+				  first), r);
 	cr_assert_eq(chmod(lt_path(lt.work, "run.sh"), 0700), 0);
 	cr_assert_str_neq(snapshot(), first, "a mode change is a change");
 }
