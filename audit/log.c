@@ -123,11 +123,6 @@ const struct strv *audit_secrets(const struct audit_log *l)
 	return &l->secrets;
 }
 
-const char *audit_dir(const struct audit_log *l)
-{
-	return l->state;
-}
-
 void audit_close(struct audit_log *l)
 {
 	struct err e;

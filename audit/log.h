@@ -62,7 +62,6 @@ struct audit_log *audit_open(const char *state_dir, struct sign_key *key,
 			     struct err *e);
 const char *audit_path(const struct audit_log *l);
 const char *audit_id(const struct audit_log *l); /* the session's id */
-const char *audit_dir(const struct audit_log *l); /* the state dir */
 /* Whether a write to the log has failed: from then on the session's
  * execs and requests are refused (nothing goes on unlogged). */
 bool audit_failed(struct audit_log *l);

@@ -62,3 +62,17 @@ unsigned long record_seq(const char *line, size_t len)
 	}
 	return i < len && line[i] == ',' ? seq : 0;
 }
+
+const char *rec_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+double rec_num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}

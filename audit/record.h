@@ -15,6 +15,10 @@ cJSON *record_new(unsigned long seq, const char *event);
  * at a cost every record pays). */
 void record_int(cJSON *o, const char *key, long long v);
 
+/* A record's string member, or NULL; its number member, or -1. */
+const char *rec_str(const cJSON *o, const char *key);
+double rec_num(const cJSON *o, const char *key);
+
 /* The seq of a line that begins as a record does; 0 when it does not. */
 unsigned long record_seq(const char *line, size_t len);
 

@@ -136,13 +136,21 @@ static bool mask_userinfo(char *s)
 	return true;
 }
 
+/* A new string: `s` with its bytes [at, at + n) replaced by the mask. */
+static char *splice(const char *s, size_t at, size_t n)
+{
+	size_t rest = strlen(s + at + n);
+	char *out = xmalloc(at + sizeof(MASK) + rest);
+
+	memcpy(out, s, at);
+	memcpy(out + at, MASK, sizeof(MASK) - 1);
+	memcpy(out + at + sizeof(MASK) - 1, s + at + n, rest + 1);
+	return out;
+}
+
 static char *masked_after(const char *word, size_t keep)
 {
-	char *out = xmalloc(keep + sizeof(MASK));
-
-	memcpy(out, word, keep);
-	memcpy(out + keep, MASK, sizeof(MASK));
-	return out;
+	return splice(word, keep, strlen(word + keep));
 }
 
 /* The length of a secret header's name and colon at the start of `w`
@@ -182,7 +190,6 @@ static char *mask_query(const char *s)
 {
 	const char *q = strstr(s, "://") ? strchr(s, '?') : NULL, *p;
 	char *out = NULL;
-	size_t n = 0;
 
 	if (q == NULL)
 		return NULL;
@@ -195,16 +202,12 @@ static char *mask_query(const char *s)
 		}
 		value = strcspn(p + name + 1, "&#");
 		if (secret_param(p, name) && value > 0) {
-			size_t keep = (size_t)(p + name + 1 - s), rest = strlen(p + name + 1 + value);
-			char *next = xmalloc(keep + sizeof(MASK) + rest);
+			size_t keep = (size_t)(p + name + 1 - s);
+			char *next = splice(s, keep, value);
 
-			memcpy(next, s, keep);
-			memcpy(next + keep, MASK, sizeof(MASK) - 1);
-			memcpy(next + keep + sizeof(MASK) - 1, p + name + 1 + value, rest + 1);
-			n = keep + sizeof(MASK) - 1;
 			free(out);
 			s = out = next;
-			p = s + n;
+			p = s + keep + sizeof(MASK) - 1;
 		} else {
 			p += name + 1 + value;
 		}
@@ -232,12 +235,8 @@ static char *mask_values(const char *s, const struct strv *values)
 		size_t vl = strlen(v);
 
 		while ((at = strstr(s, v)) != NULL) {
-			size_t keep = (size_t)(at - s), rest = strlen(at + vl);
-			char *next = xmalloc(keep + sizeof(MASK) + rest);
+			char *next = splice(s, (size_t)(at - s), vl);
 
-			memcpy(next, s, keep);
-			memcpy(next + keep, MASK, sizeof(MASK) - 1);
-			memcpy(next + keep + sizeof(MASK) - 1, at + vl, rest + 1);
 			free(out);
 			s = out = next;
 		}

@@ -96,13 +96,6 @@ int verify_log(int fd, const char *id, struct log_check *r, struct err *e)
 	return walk(fd, id, r, NULL, NULL, e);
 }
 
-static const char *member(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static struct ledger_entry *find(struct ledger_check *r, const char *session)
 {
 	for (size_t i = r->n; i-- > 0;) /* the newest first: ends follow begins */
@@ -116,9 +109,9 @@ static bool ledger_line(void *ctx, const char *line, size_t len, const char *pre
 {
 	struct ledger_check *r = ctx;
 	cJSON *o = cJSON_ParseWithLength(line, len);
-	const char *ev = member(o, "event"), *session = member(o, "session");
+	const char *ev = rec_str(o, "event"), *session = rec_str(o, "session");
 	const cJSON *records = cJSON_GetObjectItemCaseSensitive(o, "records");
-	const char *head = member(o, "head");
+	const char *head = rec_str(o, "head");
 	struct ledger_entry *le;
 	bool ok = false;
 
@@ -142,10 +135,10 @@ static bool ledger_line(void *ctx, const char *line, size_t len, const char *pre
 		le->records = (unsigned long)records->valuedouble;
 		memcpy(le->head, head, SHA256_HEX);
 		memcpy(le->prev, prev, SHA256_HEX);
-		if (member(o, "sig") && member(o, "key") && strlen(member(o, "sig")) == SIGN_HEX - 1 &&
-		    strlen(member(o, "key")) == SIGN_ID_HEX - 1) {
-			le->sig = xstrdup(member(o, "sig"));
-			le->key = xstrdup(member(o, "key"));
+		if (rec_str(o, "sig") && rec_str(o, "key") && strlen(rec_str(o, "sig")) == SIGN_HEX - 1 &&
+		    strlen(rec_str(o, "key")) == SIGN_ID_HEX - 1) {
+			le->sig = xstrdup(rec_str(o, "sig"));
+			le->key = xstrdup(rec_str(o, "key"));
 		}
 		ok = true;
 	}

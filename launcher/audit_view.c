@@ -24,20 +24,6 @@ cJSON *rec_parse(const char *line, size_t len)
 	return values > REC_VALUES_MAX ? NULL : cJSON_ParseWithLength(line, len);
 }
 
-const char *rec_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-double rec_num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
 static bool is(const char *s, const char *want)
 {
 	return s && strcmp(s, want) == 0;

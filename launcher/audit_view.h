@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "../audit/record.h" /* rec_str, rec_num */
+
 enum view_only { ONLY_ALL, ONLY_BLOCKED, ONLY_EXEC, ONLY_NET };
 
 struct view {
@@ -30,10 +32,6 @@ void view_record(struct view *v, const cJSON *o);
  * values than any record latch writes (cJSON takes ~60 bytes a value:
  * memory stays bounded whatever a file holds). */
 cJSON *rec_parse(const char *line, size_t len);
-/* A record's string member, or NULL. */
-const char *rec_str(const cJSON *o, const char *key);
-/* A record's number member, or -1. */
-double rec_num(const cJSON *o, const char *key);
 /* An exec or a network request that was refused (enforced). */
 bool rec_blocked(const cJSON *o);
 

@@ -136,7 +136,6 @@ Test(audit, an_ask_is_logged_with_its_answer)
 	struct lt_result r = LT_RUN("run", "-p", p, "--", "sh", lt_script("touch f\n"));
 	char *log = lt_audit_log();
 
-	(void)r;
 	cr_assert(strstr(log, "\"decision\":\"ask\",\"rule\":\"ask-touch\""), "%s", log);
 	cr_assert(strstr(log, "\"answer\":\"no terminal\""), "%s", log);
 	r = LT_RUN("audit", "show", "last", "--only", "blocked");
@@ -534,7 +533,7 @@ Test(audit, a_million_records_verify, .timeout = 180)
 		"    f.write(line)\n"
 		"    lh, line = seal(lh, '{\"seq\":2,\"time\":\"t\",\"event\":\"end\",\"session\":\"%s\",\"records\":%d,\"head\":\"%s\"}' % (sid, n, head))\n"
 		"    f.write(line)\n";
-	char *state = lt_path(lt.home, ".local/state/latch"), *path, *log;
+	char *state = lt_path(lt.home, ".local/state/latch"), *path;
 	const char *sid = "20261129T000000Z-4242";
 	struct lt_result r;
 	struct lt_opts o = { .timeout_ms = 150000 };
@@ -563,7 +562,6 @@ Test(audit, a_million_records_verify, .timeout = 180)
 	r = LT_RUN_O(&o, "audit", "verify", sid);
 	LT_EXIT(r, 1);
 	LT_CONTAINS(r.out, "FAILED at seq 999999: seq 999999 does not match its chain", r);
-	(void)log;
 }
 
 Test(audit, the_sandbox_cannot_read_or_write_the_logs)
