@@ -4,6 +4,7 @@
 #   make test         unit + integration tests (Criterion)
 #   make asan         build and run the tests under ASan+UBSan
 #   make valgrind     unit tests under valgrind
+#   make golden       rewrite the golden Seatbelt profiles (review the diff)
 #   make fuzz         build and briefly run the libFuzzer targets (clang)
 #   make bench        launch-overhead benchmark against bare and bwrap
 #   make lint         clang-tidy + cppcheck
@@ -49,7 +50,7 @@ UNIT_SRC   := $(wildcard tests/unit/*.c)
 INTEG_SRC  := $(wildcard tests/integration/*.c)
 TESTLIB_SRC:= $(wildcard tests/lib/*.c)
 
-.PHONY: all test unit integration scripts asan valgrind fuzz bench lint install clean \
+.PHONY: all test unit golden integration scripts asan valgrind fuzz bench lint install clean \
 	deps check demo fuzz-smoke
 
 all: $(LATCH_BIN) $(SHIM_BIN)
@@ -72,6 +73,11 @@ $(BUILD)/integration-tests: $(INTEG_SRC:%.c=$(BUILD)/%.o) $(TESTLIB_SRC:%.c=$(BU
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
+
+# Rewrite the golden Seatbelt profiles (tests/golden/sbpl/) after a change
+# that is meant to alter them; review the diff before committing.
+golden: $(BUILD)/unit-tests
+	LATCH_GOLDEN_UPDATE=1 $(BUILD)/unit-tests --filter 'seatbelt/golden_*'
 
 # Integration tests start real sandboxes; as root they run a second time as
 # an unprivileged user (tests/run-integration).

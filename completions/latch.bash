@@ -165,9 +165,13 @@ _latch()
             return 0
         fi
         sub=${COMP_WORDS[2]}
+        if [[ $prev == --format ]]; then
+            _latch_reply -W 'text json sbpl' -- "$cur"
+            return 0
+        fi
         case $sub in
         list) opts='--json -h --help' ;;
-        show) opts='--json -w --workdir -h --help' ;;
+        show) opts='--json --format -w --workdir -h --help' ;;
         validate) opts='-h --help' ;;
         *) return 0 ;;
         esac

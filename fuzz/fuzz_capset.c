@@ -11,7 +11,9 @@
  *     and its configuration directory never writable;
  *   - every deny from a required group is still present, or explicitly
  *     listed as unprotected;
- *   - no loader/interpreter injection variable reaches the child.
+ *   - no loader/interpreter injection variable reaches the child;
+ *   - the Seatbelt profile (kernel/seatbelt.h) is written, or refused with a
+ *     message, and no allow follows its denies.
  *
  * The shipped profiles are read once, from LATCH_FUZZ_PROFILES (default: the
  * repository's profiles/ directory, baked in at build time): profiles from
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kernel/seatbelt.h"
 #include "../policy/access.h"
 #include "../policy/capset.h"
 #include "../policy/envpolicy.h"
@@ -294,6 +297,28 @@ static void check_env(const struct capset *cs)
 	strv_free(&stripped);
 }
 
+/* The Seatbelt profile: refused with a message, or written with every
+ * deny after the last grant (the last matching rule wins). */
+static void check_sbpl(const struct capset *cs)
+{
+	struct err e = { { 0 } };
+	char *text = sbpl_generate(&(struct sbpl_spec){ .cs = cs }, &e);
+	const char *denies, *allow;
+
+	if (text == NULL) {
+		if (e.msg[0] == '\0')
+			abort();
+		return;
+	}
+	denies = strstr(text, "\n;; ---- the denies, last");
+	allow = strstr(text, "\n(allow file-read*");
+	if (cs->n_denies && (denies == NULL || (allow && strstr(denies, "\n(allow")))) {
+		fprintf(stderr, "invariant: an allow follows the denies\n%s", text);
+		abort();
+	}
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const probes[] = {
@@ -333,6 +358,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ask(&cs, cs.unprotected[i].path);
 		check_required(&cs);
 		check_env(&cs);
+		check_sbpl(&cs);
 	} else if (e.msg[0] == '\0') {
 		fprintf(stderr, "capset_build failed without a message\n");
 		abort();

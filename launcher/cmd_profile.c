@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kernel/seatbelt.h"
 #include "cmd.h"
 #include "opts.h"
 #include "packs.h"
 #include "plan.h"
 #include "report.h"
+#include "shims.h"
 #include "store.h"
 
 static char *describe(const char *name, const char *config_dir)
@@ -61,37 +63,82 @@ static int list(bool json)
 	return 0;
 }
 
+/* The profile's rule packs loaded (names, files and disabled ids exist),
+ * without examples; NULL with `e` set. */
+static struct rules *rule_packs_load(const struct capset *cs, struct err *e)
+{
+	struct rules *r = rules_new();
+
+	rules_skip_examples(r);
+	if (packs_load_shipped(r, e) < 0 || packs_apply(&r, cs, false, e) < 0) {
+		rules_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* The Seatbelt profile `latch run` would apply on macOS, the proxy's port
+ * left to the SBPL_PROXY_PARAM parameter. */
+static int show_sbpl(const struct plan *pl, struct err *e)
+{
+	struct strv refused = { 0 };
+	struct rules *r = rule_packs_load(&pl->cs, e);
+	char *shims, *text;
+
+	if (r == NULL)
+		return -1;
+	rules_always_denied(r, &refused);
+	shims = shims_mount_point(plan_runtime_dir(), plan_tmp_dir());
+	text = sbpl_generate(&(struct sbpl_spec){
+				     .cs = &pl->cs, .shims = shims,
+				     .refused = &refused,
+				     .version = LATCH_VERSION,
+			     },
+			     e);
+	if (text)
+		fputs(text, stdout);
+	free(text);
+	free(shims);
+	strv_free(&refused);
+	rules_free(r);
+	return text ? 0 : -1;
+}
+
 static int show(const struct opts *o, const char *name)
 {
+	const char *format = o->format ? o->format : o->json ? "json" : "text";
 	struct plan pl;
 	struct err e;
 	int rc = EXIT_LATCH;
 
+	if (strcmp(format, "text") && strcmp(format, "json") &&
+	    strcmp(format, "sbpl")) {
+		fprintf(stderr, "latch profile show: --format must be text, json or sbpl, not '%s'\n",
+			format);
+		return EXIT_LATCH;
+	}
+	if (o->json && strcmp(format, "json")) {
+		fprintf(stderr, "latch profile show: --json and --format %s disagree (use one)\n",
+			format);
+		return EXIT_LATCH;
+	}
 	if (plan_build(&pl, name, o->workdir, NULL, &e) < 0) {
 		die_msg(e.msg);
+	} else if (!strcmp(format, "sbpl")) {
+		if (show_sbpl(&pl, &e) == 0)
+			rc = 0;
+		else
+			die_msg(e.msg);
 	} else {
 		struct report r = { .cs = &pl.cs };
 
-		if (o->json)
+		if (!strcmp(format, "json"))
 			report_json(stdout, &r);
 		else
 			report_text(stdout, &r);
 		rc = 0;
 	}
 	plan_free(&pl);
-	return rc;
-}
-
-/* The profile's rule packs load: names, files and disabled ids exist. */
-static int rule_packs_load(const struct capset *cs, struct err *e)
-{
-	struct rules *r = rules_new();
-	int rc;
-
-	rules_skip_examples(r);
-	rc = packs_load_shipped(r, e) < 0 || packs_apply(&r, cs, false, e) < 0
-		     ? -1 : 0;
-	rules_free(r);
 	return rc;
 }
 
@@ -103,9 +150,10 @@ static int validate(int n, char **files)
 	for (int i = 0; i < n; i++) {
 		struct plan pl;
 		struct err e;
+		struct rules *r = NULL;
 
 		if (plan_build(&pl, files[i], NULL, NULL, &e) < 0 ||
-		    rule_packs_load(&pl.cs, &e) < 0) {
+		    (r = rule_packs_load(&pl.cs, &e)) == NULL) {
 			fprintf(stderr, "latch: %s\n", e.msg);
 			bad++;
 		} else {
@@ -117,6 +165,7 @@ static int validate(int n, char **files)
 			for (size_t k = 0; k < pl.cs.warnings.n; k++)
 				printf("  warning: %s\n", pl.cs.warnings.v[k]);
 		}
+		rules_free(r);
 		plan_free(&pl);
 	}
 	return bad ? 1 : 0;
@@ -133,7 +182,8 @@ int cmd_profile(int argc, char **argv)
 		return argc < 2 ? EXIT_LATCH : 0;
 	}
 	sub = argv[1];
-	if (opts_parse(&o, argc - 1, argv + 1, OPT_JSON | OPT_ANYWHERE) < 0) {
+	if (opts_parse(&o, argc - 1, argv + 1,
+		       OPT_JSON | OPT_FORMAT | OPT_ANYWHERE) < 0) {
 		opts_free(&o);
 		return EXIT_LATCH;
 	}

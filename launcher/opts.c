@@ -8,7 +8,7 @@
 
 enum {
 	O_ALLOW = 256, O_READ, O_WRITE, O_EXEC, O_DENY, O_ENV, O_BEST,
-	O_JSON, O_PATH, O_OP, O_MONITOR, O_NET, O_ALLOW_DOMAIN,
+	O_JSON, O_PATH, O_OP, O_MONITOR, O_NET, O_ALLOW_DOMAIN, O_FORMAT,
 };
 
 static const struct {
@@ -30,6 +30,7 @@ static const struct {
 	{ { "dry-run", no_argument, NULL, 'n' }, OPT_RUN },
 	{ { "monitor", no_argument, NULL, O_MONITOR }, OPT_RUN },
 	{ { "json", no_argument, NULL, O_JSON }, OPT_JSON },
+	{ { "format", required_argument, NULL, O_FORMAT }, OPT_FORMAT },
 	{ { "path", required_argument, NULL, O_PATH }, OPT_WHY },
 	{ { "op", required_argument, NULL, O_OP }, OPT_WHY },
 };
@@ -109,6 +110,7 @@ int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 		case O_BEST: o->best_effort = true; break;
 		case O_MONITOR: o->monitor = true; break;
 		case O_JSON: o->json = true; break;
+		case O_FORMAT: o->format = optarg; break;
 		case O_PATH: o->path = optarg; break;
 		case O_OP: o->op = optarg; break;
 		case ':':

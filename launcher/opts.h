@@ -12,6 +12,8 @@ struct opts {
 	struct cli_grants cli;
 	bool best_effort, dry_run, json, help, monitor;
 	const char *path, *op;  /* why */
+	const char *format;     /* profile show: text | json | sbpl (NULL: text,
+				   or json with --json) */
 	char **rest;            /* operands after the options */
 	int n_rest;
 };
@@ -23,6 +25,7 @@ enum {
 	OPT_WHY = 1 << 2,     /* --path --op */
 	OPT_JSON = 1 << 3,
 	OPT_ANYWHERE = 1 << 4, /* options may follow operands (profile show NAME --json) */
+	OPT_FORMAT = 1 << 5,  /* --format */
 };
 
 /* Parse argv (argv[0] is the command name). Stops at the first operand or

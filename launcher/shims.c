@@ -61,6 +61,13 @@ static int own_dir(const char *path, mode_t mode, struct err *e)
 	return 0;
 }
 
+char *shims_mount_point(const char *runtime_dir, const char *tmpdir)
+{
+	if (runtime_dir)
+		return xasprintf("%s/latch-shims", runtime_dir);
+	return xasprintf("%s/latch-shims-%u", tmpdir, (unsigned)geteuid());
+}
+
 int shims_prepare(struct shims *sh, const char *runtime_dir,
 		  const char *tmpdir, const char *state_dir, struct err *e)
 {
@@ -68,10 +75,7 @@ int shims_prepare(struct shims *sh, const char *runtime_dir,
 
 	memset(sh, 0, sizeof(*sh));
 	sh->keep = -1;
-	if (runtime_dir)
-		sh->dir = xasprintf("%s/latch-shims", runtime_dir);
-	else
-		sh->dir = xasprintf("%s/latch-shims-%u", tmpdir, (unsigned)geteuid());
+	sh->dir = shims_mount_point(runtime_dir, tmpdir);
 	sh->cache = xasprintf("%s/shims", state_dir);
 	if (own_dir(sh->dir, 0755, e) < 0 || own_dir(sh->cache, 0700, e) < 0)
 		goto fail;

@@ -36,6 +36,9 @@ struct shims {
 			    its inode number cannot be reused meanwhile */
 };
 
+/* Where the sandbox sees the shims ($XDG_RUNTIME_DIR/latch-shims, else
+ * $TMPDIR/latch-shims-UID), as a path: nothing is created or checked. */
+char *shims_mount_point(const char *runtime_dir, const char *tmpdir);
 /* The mount point (created empty, or an existing directory of this user;
  * anything else is refused; its path made canonical), and the cache under
  * `state_dir`. `runtime_dir` may be NULL. */

@@ -135,10 +135,11 @@ static const struct {
 	  "         2G); never a workspace's newest; then every object no snapshot\n"
 	  "         names\n", 0 },
 	{ "profile", "latch profile list [--json]\n"
-		     "       latch profile show NAME [--json] [--workdir DIR]\n"
+		     "       latch profile show NAME [--json | --format text|json|sbpl] [--workdir DIR]\n"
 		     "       latch profile validate FILE...",
 	  "list      available profiles (yours in ~/.config/latch/profiles first)\n"
-	  "show      the resolved capability set of a profile\n"
+	  "show      the resolved capability set of a profile; --format sbpl: the\n"
+	  "          macOS Seatbelt profile latch applies there (any OS)\n"
 	  "validate  parse and check profile files; exit 0 if all are valid\n", 0 },
 	{ "setup", "latch setup --check [--json]",
 	  "Report the kernel's Landlock ABI, seccomp user notification and user\n"

@@ -72,13 +72,25 @@ static char *canonical(struct builder *b, const char *raw, const char *base,
 	return res;
 }
 
+static void grant_free(struct grant *g)
+{
+	free(g->path);
+	free(g->origin);
+	free(g->link);
+}
+
 static void add_grant(struct capset *cs, char *path, unsigned acc, bool is_dir,
-		      char *origin)
+		      char *origin, char *link)
 {
 	for (size_t i = 0; i < cs->n_grants; i++) {
 		struct grant *g = &cs->grants[i];
 
 		if (strcmp(g->path, path) == 0) {
+			if (g->link == NULL) {
+				g->link = link;
+				link = NULL;
+			}
+			free(link);
 			if ((g->access | acc) != g->access) {
 				char *o = xasprintf("%s; %s", g->origin, origin);
 
@@ -94,6 +106,7 @@ static void add_grant(struct capset *cs, char *path, unsigned acc, bool is_dir,
 	cs->grants = xrealloc(cs->grants, (cs->n_grants + 1) * sizeof(*cs->grants));
 	cs->grants[cs->n_grants++] = (struct grant){
 		.path = path, .access = acc, .is_dir = is_dir, .origin = origin,
+		.link = link,
 	};
 }
 
@@ -135,7 +148,7 @@ static int add_rule(struct builder *b, enum rule_kind kind, unsigned acc,
 	char *trimmed = optional ? xstrndup(raw, len - 1) : NULL;
 	char *link = NULL;
 	char *path = canonical(b, optional ? trimmed : raw, base, origin, &st,
-			       kind == RULE_GRANT ? NULL : &link);
+			       &link);
 
 	free(trimmed);
 	if (path == NULL) {
@@ -146,6 +159,7 @@ static int add_rule(struct builder *b, enum rule_kind kind, unsigned acc,
 	if (optional && st == PATH_MISSING) {
 		free(path);
 		free(origin);
+		free(link);
 		return 0;
 	}
 	if (kind != RULE_GRANT) {
@@ -158,9 +172,10 @@ static int add_rule(struct builder *b, enum rule_kind kind, unsigned acc,
 				      raw, origin));
 		free(path);
 		free(origin);
+		free(link);
 		return 0;
 	}
-	add_grant(b->cs, path, acc, st == PATH_DIR, origin);
+	add_grant(b->cs, path, acc, st == PATH_DIR, origin, link);
 	return 0;
 }
 
@@ -401,8 +416,7 @@ static void apply_denies(struct capset *cs)
 			}
 		}
 		if (dropped || g->access == 0) {
-			free(g->path);
-			free(g->origin);
+			grant_free(g);
 			memmove(g, g + 1, (cs->n_grants - i - 1) * sizeof(*g));
 			cs->n_grants--;
 			continue;
@@ -440,8 +454,7 @@ static void fold_grants(struct capset *cs)
 			i++;
 			continue;
 		}
-		free(g->path);
-		free(g->origin);
+		grant_free(g);
 		memmove(g, g + 1, (cs->n_grants - i - 1) * sizeof(*g));
 		cs->n_grants--;
 	}
@@ -467,7 +480,7 @@ static int build_workdir(struct builder *b, struct profile *const *chain,
 			(chain[i]->workdir_access & chain[i]->workdir_mask);
 	if (cs->workdir_access != 0)
 		add_grant(cs, xstrdup(cs->workdir), cs->workdir_access, true,
-			  xstrdup("workdir"));
+			  xstrdup("workdir"), NULL);
 	return 0;
 }
 
@@ -548,7 +561,7 @@ static void build_own(struct builder *b, const struct cli_grants *cli)
 		 * mount that shows the shims there makes it read-only */
 		add_grant(b->cs, xstrdup(cli->shims),
 			  LATCH_ACC_READ | LATCH_ACC_EXEC, true,
-			  xstrdup("latch's shims"));
+			  xstrdup("latch's shims"), NULL);
 	}
 }
 
@@ -753,10 +766,8 @@ void capset_why(const struct capset *cs, const char *path, unsigned op,
 
 void capset_free(struct capset *cs)
 {
-	for (size_t i = 0; i < cs->n_grants; i++) {
-		free(cs->grants[i].path);
-		free(cs->grants[i].origin);
-	}
+	for (size_t i = 0; i < cs->n_grants; i++)
+		grant_free(&cs->grants[i]);
 	for (size_t i = 0; i < cs->n_denies; i++) {
 		free(cs->denies[i].path);
 		free(cs->denies[i].origin);

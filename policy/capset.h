@@ -42,6 +42,9 @@ struct grant {
 	unsigned access; /* LATCH_ACC_* */
 	bool is_dir;
 	char *origin;    /* "group system_read, groups/system_read.yaml:4", "--allow" */
+	char *link;      /* the path as written when symlinks lead elsewhere
+			    (NULL otherwise): a backend that matches on names
+			    (Seatbelt) names both */
 };
 
 struct deny {

@@ -508,6 +508,20 @@ int rules_disable(struct rules *r, const char *id, struct strv *ids)
 	return found ? 0 : -1;
 }
 
+void rules_always_denied(const struct rules *r, struct strv *names)
+{
+	for (size_t i = 0; i < r->n_rules; i++) {
+		const struct rule *ru = r->rules[i];
+
+		if (ru->disabled || ru->action != ACTION_DENY ||
+		    !cond_empty(&ru->when))
+			continue;
+		for (size_t j = 0; j < ru->commands.n; j++)
+			if (!strv_contains(names, ru->commands.v[j]))
+				strv_push(names, ru->commands.v[j]);
+	}
+}
+
 void rules_commands(const struct rules *r, struct strv *names,
 		    struct strv *prefixes)
 {

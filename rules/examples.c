@@ -83,12 +83,9 @@ static const struct rule *shadowed_by(const struct rules *r,
 {
 	for (size_t i = 0; i < ru->index; i++) {
 		const struct rule *o = r->rules[i];
-		const struct cond *w = &o->when;
 		bool covers = true;
 
-		if (o->action != ACTION_DENY || w->subcmd.n || w->n_opts ||
-		    w->n_opnds || w->n_argv || w->cmdline ||
-		    w->no_operands >= 0 || w->n_any || w->not)
+		if (o->action != ACTION_DENY || !cond_empty(&o->when))
 			continue;
 		for (size_t j = 0; j < ru->commands.n && covers; j++)
 			covers = strv_contains(&o->commands, ru->commands.v[j]);

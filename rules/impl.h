@@ -273,5 +273,7 @@ void call_init(struct call *cl, const struct rules *r, const char *command,
 	       const struct rules_roots *roots);
 void call_done(struct call *cl);
 bool cond_holds(struct call *cl, const struct cond *c);
+/* A condition that holds for every argv: the rule applies to every use. */
+bool cond_empty(const struct cond *c);
 
 #endif

@@ -202,6 +202,12 @@ static bool some_word(struct call *cl, const struct pattern *p)
 	return false;
 }
 
+bool cond_empty(const struct cond *c)
+{
+	return !c->subcmd.n && !c->n_opts && !c->n_opnds && !c->n_argv &&
+	       !c->cmdline && c->no_operands < 0 && !c->n_any && !c->not;
+}
+
 bool cond_holds(struct call *cl, const struct cond *c)
 {
 	if (c->subcmd.n) {

@@ -93,6 +93,10 @@ bool rules_controls(const struct rules *r, const char *command);
 /* Turn off every rule with this id (a profile's `rules: disable`). -1 when
  * no loaded rule has it; then `ids` (may be NULL) gets the ids there are. */
 int rules_disable(struct rules *r, const char *id, struct strv *ids);
+/* The commands every use of which an enabled rule denies, as the rules
+ * name them ("mkfs.*" globs too): what a path-based exec layer (Seatbelt's
+ * process-exec) can refuse outright. */
+void rules_always_denied(const struct rules *r, struct strv *names);
 /* The command names rules apply to, and the prefixes of "prefix*" ones. */
 void rules_commands(const struct rules *r, struct strv *names,
 		    struct strv *prefixes);

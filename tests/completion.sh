@@ -82,6 +82,8 @@ if declare -F _latch >/dev/null; then
     offers "'latch run --prof' offers --profile" --profile -- latch run --prof
     offers "'latch why --op ' offers read, write, exec" read write exec \
         -- latch why --op ""
+    offers "'latch profile show default --format ' offers text, json, sbpl" \
+        text json sbpl -- latch profile show default --format ""
     offers "'latch run --profile ' offers the profiles of 'latch profile list'" \
         default claude-code codex openclaw -- "$latch" run --profile ""
 else

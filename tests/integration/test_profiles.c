@@ -51,3 +51,44 @@ Test(profiles, every_shipped_profile_runs_sh_in_the_workspace)
 			LT_FILE_IS(lt_path(state, "state"), "kept\n");
 	}
 }
+
+/* `profile show --format sbpl` prints the macOS profile here too: the
+ * workspace granted, credentials denied after it, the proxy by parameter. */
+Test(profiles, show_prints_the_seatbelt_profile_on_any_os)
+{
+	struct lt_result r = LT_RUN("profile", "show", "claude-code", "--format",
+				    "sbpl");
+	char *grant = lt_fmt("(allow file-read* file-map-executable file-write* file-ioctl process-exec* (subpath \"%s\"))",
+			     lt.work);
+	char *ssh = lt_fmt("(deny file-read* file-write* file-ioctl file-map-executable process-exec* (subpath \"%s/.ssh\"))",
+			   lt.home);
+	const char *g, *d;
+
+	LT_EXIT(r, 0);
+	cr_assert(lt_has_line_prefix(r.out, "(version 1)"), "%s", lt_show(&r));
+	cr_assert(lt_has_line_prefix(r.out, "(deny default)"), "%s", lt_show(&r));
+	g = strstr(r.out, grant);
+	d = strstr(r.out, ssh);
+	cr_assert(g && d && g < d, "workspace grant, then the ~/.ssh deny: %s",
+		  lt_show(&r));
+	LT_CONTAINS(r.out, "(param \"LATCH_PROXY_PORT\")", r);
+	LT_CONTAINS(r.out, "(deny process-exec* (regex #\"/sudo$\"))", r);
+}
+
+/* A path SBPL cannot hold stops it with the path and the reason. */
+Test(profiles, show_refuses_a_path_seatbelt_cannot_hold)
+{
+	char *odd = lt_path(lt.root, "line\nbreak");
+	char *prof;
+	struct lt_result r;
+
+	lt_mkdir(odd);
+	prof = lt_profile("odd", lt_fmt("extends: default\nfilesystem:\n  read:\n    - \"%s/line\\nbreak\"\n",
+					lt.root));
+	r = LT_RUN("profile", "show", prof, "--format", "sbpl");
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "cannot be written in a Seatbelt profile: it holds a line break", r);
+	cr_assert_eq(r.out[0], '\0', "nothing printed: %s", lt_show(&r));
+	r = LT_RUN("profile", "show", prof, "--format", "text");
+	LT_EXIT(r, 0);
+}

@@ -1,168 +1,35 @@
 /* The shipped data: every profiles/NAME.yaml and profiles/groups/NAME.yaml, read from
  * the source tree (`make unit` runs from the repository root). */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../policy/envpolicy.h"
 #include "helpers.h"
-
-#define MAXF 64
-
-struct shipped {
-	struct profile *groups[MAXF]; /* groups/required/ first */
-	size_t n_groups, n_required;
-	struct profile *profiles[MAXF];
-	size_t n_profiles;
-};
+#include "shipped.h"
 
 static struct shipped sh;
 
-/* Sorted *.yaml names in `dir` (names without .yaml) into names[]. */
-static size_t list_yaml(const char *dir, char **names)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	cr_assert_not_null(d, "cannot open %s (run the tests from the repository root)",
-			   dir);
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 5 && strcmp(de->d_name + len - 5, ".yaml") == 0) {
-			cr_assert_lt(n, MAXF);
-			names[n++] = strndup(de->d_name, len - 5);
-		}
-	}
-	closedir(d);
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-			char *t = names[j];
-
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
-	return n;
-}
-
-/* Parse DIR/NAME.yaml; NULL with `e` set if it does not parse. */
-static struct profile *load(const char *dir, const char *name, bool is_group,
-			    struct err *e)
-{
-	char path[512];
-	size_t len;
-	char *buf;
-	struct profile *p;
-
-	snprintf(path, sizeof(path), "%s/%s.yaml", dir, name);
-	buf = read_text(path, &len);
-	if (buf == NULL) {
-		snprintf(e->msg, sizeof(e->msg), "%s: cannot read", path);
-		return NULL;
-	}
-	p = profile_parse(buf, len, path, name, is_group, e);
-	free(buf);
-	return p;
-}
-
-static void load_groups(const char *dir)
-{
-	char *names[MAXF];
-	size_t n = list_yaml(dir, names);
-	struct err e;
-
-	for (size_t i = 0; i < n; i++) {
-		struct profile *g = load(dir, names[i], true, &e);
-
-		cr_expect_not_null(g, "%s", e.msg);
-		if (g) {
-			cr_assert_lt(sh.n_groups, MAXF);
-			sh.groups[sh.n_groups++] = g;
-		}
-		free(names[i]);
-	}
-}
-
 static void setup(void)
 {
-	char *names[MAXF];
-	size_t n;
-	struct err e;
-
-	memset(&sh, 0, sizeof(sh));
-	load_groups("profiles/groups/required");
-	sh.n_required = sh.n_groups;
-	load_groups("profiles/groups");
-	n = list_yaml("profiles", names);
-	for (size_t i = 0; i < n; i++) {
-		struct profile *p = load("profiles", names[i], false, &e);
-
-		cr_expect_not_null(p, "%s", e.msg);
-		if (p)
-			sh.profiles[sh.n_profiles++] = p;
-		free(names[i]);
-	}
+	shipped_load(&sh);
 }
 
 static void teardown(void)
 {
-	for (size_t i = 0; i < sh.n_groups; i++)
-		profile_free(sh.groups[i]);
-	for (size_t i = 0; i < sh.n_profiles; i++)
-		profile_free(sh.profiles[i]);
+	shipped_free(&sh);
 }
 
 TestSuite(shipped, .init = setup, .fini = teardown);
 
-static struct profile *shipped_profile(const char *name)
-{
-	for (size_t i = 0; i < sh.n_profiles; i++)
-		if (strcmp(sh.profiles[i]->name, name) == 0)
-			return sh.profiles[i];
-	return NULL;
-}
-
-static const struct profile *shipped_group(const char *name)
-{
-	for (size_t i = 0; i < sh.n_groups; i++)
-		if (strcmp(sh.groups[i]->name, name) == 0)
-			return sh.groups[i];
-	return NULL;
-}
-
-/* Base-first chain of shipped profile `p` through `extends` (depth-first,
- * parents before the child, each once). */
-static void chain_of(struct profile *p, struct profile **chain, size_t *n,
-		     int depth)
-{
-	cr_assert_lt(depth, 10, "extends chain of %s too deep", p->name);
-	for (size_t i = 0; i < p->extends.n; i++) {
-		struct profile *parent = shipped_profile(p->extends.v[i]);
-
-		cr_assert_not_null(parent, "%s extends unknown profile '%s'",
-				   p->file, p->extends.v[i]);
-		chain_of(parent, chain, n, depth + 1);
-	}
-	for (size_t i = 0; i < *n; i++)
-		if (chain[i] == p)
-			return;
-	chain[(*n)++] = p;
-}
-
 static int build_shipped(struct profile *leaf, struct capset *cs,
 			 struct fake_fs *fs, struct err *e)
 {
-	struct profile *chain[16];
-	size_t n = 0;
 	struct vars vs = test_vars();
 	struct cli_grants cli = { .cwd = "/home/u/proj" };
 
-	chain_of(leaf, chain, &n, 0);
-	return capset_build(cs, chain, n, sh.groups, sh.n_groups, &cli, &vs,
-			    fake_resolve, fs, e);
+	return shipped_build(&sh, leaf, cs, &vs, &cli, fake_resolve, fs, e);
 }
 
 Test(shipped, every_file_parses)
@@ -170,7 +37,7 @@ Test(shipped, every_file_parses)
 	/* setup() already expects each to parse; check something was read */
 	cr_assert_geq(sh.n_groups, 10);
 	cr_assert_geq(sh.n_profiles, 4);
-	cr_assert_not_null(shipped_profile("default"));
+	cr_assert_not_null(shipped_profile(&sh, "default"));
 }
 
 Test(shipped, group_names_match_their_file_names)
@@ -213,10 +80,10 @@ Test(shipped, every_group_and_profile_has_a_description)
 
 Test(shipped, credentials_and_latch_config_groups_are_required)
 {
-	cr_assert_not_null(shipped_group("deny_credentials"));
-	cr_assert_not_null(shipped_group("latch_self"));
-	cr_assert(shipped_group("deny_credentials")->required);
-	cr_assert(shipped_group("latch_self")->required);
+	cr_assert_not_null(shipped_group(&sh, "deny_credentials"));
+	cr_assert_not_null(shipped_group(&sh, "latch_self"));
+	cr_assert(shipped_group(&sh, "deny_credentials")->required);
+	cr_assert(shipped_group(&sh, "latch_self")->required);
 }
 
 Test(shipped, every_profile_but_default_extends_default)
@@ -281,7 +148,7 @@ Test(shipped, default_profile_grants_the_workdir_and_the_system)
 	struct err e = { "" };
 	struct why w;
 
-	cr_assert_eq(build_shipped(shipped_profile("default"), &cs, &fs, &e), 0,
+	cr_assert_eq(build_shipped(shipped_profile(&sh, "default"), &cs, &fs, &e), 0,
 		     "%s", e.msg);
 	cr_expect_eq(cs.workdir_access, LATCH_ACC_ALL);
 	cr_expect_eq(cs.net_mode, NET_OPEN);
