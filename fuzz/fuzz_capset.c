@@ -297,19 +297,40 @@ static void check_env(const struct capset *cs)
 	strv_free(&stripped);
 }
 
-/* The Seatbelt profile: refused with a message, or written with every
- * deny after the last grant (the last matching rule wins). */
-static void check_sbpl(const struct capset *cs)
+/* The Seatbelt profile: refused with a message, or written with nothing
+ * but comments before "(version 1)" and every deny after the last grant
+ * (the last matching rule wins). */
+static void check_sbpl(const struct capset *cs_in, const uint8_t *data,
+		       size_t size)
 {
+	struct strv refused = { 0 };
 	struct err e = { { 0 } };
-	char *text = sbpl_generate(&(struct sbpl_spec){ .cs = cs }, &e);
-	const char *denies, *allow;
+	struct capset copy = *cs_in, *cs = &copy;
+	char name[65];
+	char *text;
+	const char *denies, *allow, *line;
 
+	/* a profile's name comes from its file name: here, the input's first
+	 * bytes, line breaks and all */
+	snprintf(name, sizeof(name), "%.*s", (int)(size < 64 ? size : 64),
+		 (const char *)data);
+	copy.profile = name;
+	strv_push(&refused, "sudo");
+	strv_push(&refused, "mkfs.*");
+	text = sbpl_generate(&(struct sbpl_spec){ .cs = cs, .refused = &refused,
+						  .shims = "/run/user/1000/latch-shims" },
+			     &e);
+	strv_free(&refused);
 	if (text == NULL) {
 		if (e.msg[0] == '\0')
 			abort();
 		return;
 	}
+	for (line = text; strncmp(line, "(version 1)\n", 12); line = strchr(line, '\n') + 1)
+		if (strncmp(line, ";; ", 3) != 0 || strchr(line, '\n') == NULL) {
+			fprintf(stderr, "invariant: the header holds more than comments\n%s", text);
+			abort();
+		}
 	denies = strstr(text, "\n;; ---- the denies, last");
 	allow = strstr(text, "\n(allow file-read*");
 	if (cs->n_denies && (denies == NULL || (allow && strstr(denies, "\n(allow")))) {
@@ -358,7 +379,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ask(&cs, cs.unprotected[i].path);
 		check_required(&cs);
 		check_env(&cs);
-		check_sbpl(&cs);
+		check_sbpl(&cs, data, size);
 	} else if (e.msg[0] == '\0') {
 		fprintf(stderr, "capset_build failed without a message\n");
 		abort();

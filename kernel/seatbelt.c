@@ -13,7 +13,9 @@
  * leaves these alone on Linux too (fork, stat, sysctl-like /proc reads),
  * or Linux has no such thing (Mach services). Not here, so refused:
  * the keychain (com.apple.SecurityServer), Launch Services (opening an
- * application runs it outside the sandbox), Apple events, preferences. */
+ * application runs it outside the sandbox), Apple events, preferences.
+ * Pseudo-terminals and POSIX IPC follow the grant of /dev/ptmx
+ * (devices()). */
 static const char basics[] =
 	";; ---- what every command-line program needs\n"
 	"(allow process-fork)\n"
@@ -30,14 +32,8 @@ static const char basics[] =
 	"  (global-name \"com.apple.system.logger\")\n"
 	"  (global-name \"com.apple.logd\")\n"
 	"  (global-name \"com.apple.trustd.agent\"))\n"
-	"(allow ipc-posix-shm)\n"
-	"(allow ipc-posix-sem)\n"
-	";; terminals: the one latch runs in, and pseudo-terminals the\n"
-	";; program opens (/dev/pts on Linux)\n"
-	"(allow pseudo-tty)\n"
-	"(allow file-read* file-write* file-ioctl\n"
-	"  (regex #\"^/dev/ttys[0-9]+$\")\n"
-	"  (regex #\"^/dev/fd/[0-9]+$\"))\n";
+	";; the program's own descriptors\n"
+	"(allow file-read* file-write* file-ioctl (regex #\"^/dev/fd/[0-9]+$\"))\n";
 
 /* ---- checks and quoting ---- */
 
@@ -118,6 +114,30 @@ static void put_comment(FILE *f, const char *s)
 
 /* ---- path forms ---- */
 
+/* Whether a writable grant holds `path`. */
+static bool writable(const struct capset *cs, const char *path)
+{
+	return capset_granted(cs, path) & LATCH_ACC_WRITE;
+}
+
+/* The spelling a profile wrote, when a symlink on it leads elsewhere: a
+ * grant may name it only while the sandbox cannot put something else in
+ * the symlink's place (a rule names a path, so a directory made there
+ * would get the grant). NULL when it is not to be named. */
+static const char *written_spelling(const struct capset *cs, const char *link)
+{
+	const char *slash = link ? strrchr(link, '/') : NULL;
+	char *parent;
+	bool open;
+
+	if (slash == NULL)
+		return NULL;
+	parent = slash == link ? xstrdup("/") : xstrndup(link, (size_t)(slash - link));
+	open = writable(cs, parent);
+	free(parent);
+	return open ? NULL : link;
+}
+
 /* macOS's /tmp, /var and /etc are symlinks into /private: a rule names
  * both spellings, whichever one the capability set holds. */
 static char *other_spelling(const char *p)
@@ -137,8 +157,8 @@ static char *other_spelling(const char *p)
 	return NULL;
 }
 
-/* One rule per spelling of a path: canonical, as written, and the other
- * /private spelling of each. */
+/* One rule per spelling of a path: canonical, as written (`link`, may be
+ * NULL), and the other /private spelling of each. */
 static void rule(FILE *f, const char *verb, const char *ops, const char *path,
 		 const char *link, bool tree)
 {
@@ -166,55 +186,78 @@ static void rule(FILE *f, const char *verb, const char *ops, const char *path,
 
 /* ---- sections ---- */
 
+/* Landlock's port rules are TCP only: so are these. */
 static void net_port_rules(FILE *f, const struct capset *cs)
 {
 	for (size_t i = 0; i < cs->n_net_bind; i++)
-		fprintf(f, "(allow network-bind network-inbound (local ip \"localhost:%u\"))\n",
+		fprintf(f, "(allow network-bind network-inbound (local tcp \"localhost:%u\"))\n",
 			(unsigned)cs->net_bind[i]);
 	for (size_t i = 0; i < cs->n_net_connect; i++)
-		fprintf(f, "(allow network-outbound (remote ip \"localhost:%u\"))\n",
+		fprintf(f, "(allow network-outbound (remote tcp \"localhost:%u\"))\n",
 			(unsigned)cs->net_connect[i]);
 }
 
 static void network(FILE *f, const struct sbpl_spec *s)
 {
 	const struct capset *cs = s->cs;
+	bool open = cs->net_mode != NET_BLOCK && cs->net_mode != NET_ALLOWLIST;
 
-	switch (cs->net_mode) {
-	case NET_BLOCK:
-	case NET_ALLOWLIST:
+	if (open) {
+		fputs(";; ---- network: open (IP; unix sockets below)\n"
+		      "(allow system-socket (socket-domain AF_INET) (socket-domain AF_INET6))\n"
+		      "(allow network-outbound (remote ip \"*:*\"))\n"
+		      "(allow network-bind network-inbound (local ip \"*:*\"))\n",
+		      f);
+	} else {
 		fputs(";; ---- network: nothing leaves but what is listed here; the\n"
 		      ";; loopback is the machine's own (no namespace of its own on macOS)\n",
 		      f);
+		if (cs->n_net_bind || cs->n_net_connect ||
+		    cs->net_mode == NET_ALLOWLIST)
+			fputs("(allow system-socket (socket-domain AF_INET) (socket-domain AF_INET6))\n",
+			      f);
 		net_port_rules(f, cs);
-		if (cs->net_mode != NET_ALLOWLIST)
-			break;
+	}
+	if (cs->net_mode == NET_ALLOWLIST) {
 		fputs(";; latch's proxy, the only way out (network: allowlist)\n", f);
 		if (s->proxy_port)
-			fprintf(f, "(allow network-outbound (remote ip \"localhost:%u\"))\n",
+			fprintf(f, "(allow network-outbound (remote tcp \"localhost:%u\"))\n",
 				s->proxy_port);
 		else
-			fputs("(allow network-outbound (remote ip (string-append \"localhost:\" (param \""
+			fputs("(allow network-outbound (remote tcp (string-append \"localhost:\" (param \""
 			      SBPL_PROXY_PARAM "\"))))\n", f);
-		break;
-	default:
-		fputs(";; ---- network: open\n(allow network*)\n", f);
-		if (cs->unix_sockets)
-			break;
-		fputs(";; unix sockets refused (network: {unix: allow} opens them),\n"
-		      ";; but for the system's name resolver\n"
-		      "(deny network* (local unix-socket) (remote unix-socket))\n"
+	}
+	if (cs->unix_sockets) {
+		fputs(";; unix sockets (network: {unix: allow})\n"
+		      "(allow system-socket (socket-domain AF_UNIX))\n"
+		      "(allow network* (local unix-socket) (remote unix-socket))\n",
+		      f);
+	} else if (open) {
+		fputs(";; no unix sockets (network: {unix: allow} opens them) but the\n"
+		      ";; system's name resolver\n"
+		      "(allow system-socket (socket-domain AF_UNIX))\n"
 		      "(allow network-outbound\n"
 		      "  (literal \"/private/var/run/mDNSResponder\")\n"
 		      "  (remote unix-socket (path-literal \"/private/var/run/mDNSResponder\")))\n"
 		      "(allow mach-lookup (global-name \"com.apple.dnssd.service\"))\n",
 		      f);
-		return;
 	}
-	if (cs->unix_sockets)
-		fputs(";; unix sockets (network: {unix: allow})\n"
-		      "(allow network* (local unix-socket) (remote unix-socket))\n",
-		      f);
+}
+
+/* Pseudo-terminals and POSIX IPC, which Linux has as /dev/pts and
+ * /dev/shm, when the capability set grants /dev/ptmx read-write (the
+ * system_write group does; /dev/pts and /dev/shm do not exist on macOS,
+ * so their grants do not reach this far there). */
+static void devices(FILE *f, const struct capset *cs)
+{
+	if ((capset_granted(cs, "/dev/ptmx") & LATCH_ACC_RW) != LATCH_ACC_RW)
+		return;
+	fputs(";; pseudo-terminals and POSIX shared memory and semaphores\n"
+	      ";; (/dev/pts and /dev/shm on Linux)\n"
+	      "(allow pseudo-tty)\n"
+	      "(allow file-read* file-write* file-ioctl (regex #\"^/dev/ttys[0-9]+$\"))\n"
+	      "(allow ipc-posix-shm ipc-posix-sem)\n",
+	      f);
 }
 
 static void grant_ops(unsigned acc, char *buf, size_t n)
@@ -236,18 +279,22 @@ static void grants(FILE *f, const struct capset *cs)
 		if (ops[0] == '\0')
 			continue;
 		put_comment(f, g->origin);
-		rule(f, "allow", ops + 1, g->path, g->link, g->is_dir);
+		rule(f, "allow", ops + 1, g->path, written_spelling(cs, g->link),
+		     g->is_dir);
 	}
 }
 
 /* A command name as a regex on the end of the path: every file of that
- * name, wherever it lies; `*` stands for any characters but '/'. */
+ * name, wherever it lies, in any case (APFS is case-insensitive unless
+ * formatted otherwise); `*` stands for any characters but '/'. */
 static void name_regex(FILE *f, const char *name)
 {
 	fputs("(deny process-exec* (regex #\"/", f);
 	for (const char *c = name; *c; c++) {
 		if (*c == '*')
 			fputs("[^/]*", f);
+		else if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
+			fprintf(f, "[%c%c]", *c | 0x20, *c & ~0x20);
 		else {
 			if (strchr(".[]()+?{}|^$\\", *c))
 				fputc('\\', f);
@@ -286,12 +333,6 @@ static void shims(FILE *f, const char *dir)
 	rule(f, "deny", "file-write*", dir, NULL, true);
 }
 
-/* Whether a writable grant holds `path`. */
-static bool writable(const struct capset *cs, const char *path)
-{
-	return capset_granted(cs, path) & LATCH_ACC_WRITE;
-}
-
 /* The directories leading to a denied path inside a writable grant: a rule
  * names a path, so renaming one of them would carry the file out from
  * under its deny (on Linux the mask's mount point cannot be renamed). */
@@ -311,6 +352,12 @@ static void keep_parents(FILE *f, const struct capset *cs, const char *path,
 	free(p);
 }
 
+/* What a deny refuses. A hard link or a clone would be a second name
+ * for the file, outside every rule that names it. */
+static const char deny_ops[] = "file-read* file-write* file-ioctl "
+			       "file-map-executable process-exec* file-link file-clone";
+static const char deny_write_ops[] = "file-write* file-link file-clone";
+
 static void denies(FILE *f, const struct capset *cs)
 {
 	struct strv done = { 0 };
@@ -323,9 +370,7 @@ static void denies(FILE *f, const struct capset *cs)
 		bool tree = d->is_dir || !d->exists;
 
 		put_comment(f, d->origin);
-		rule(f, "deny",
-		     d->write_only ? "file-write*"
-				   : "file-read* file-write* file-ioctl file-map-executable process-exec*",
+		rule(f, "deny", d->write_only ? deny_write_ops : deny_ops,
 		     d->path, d->link, tree);
 		if (writable(cs, d->path))
 			keep_parents(f, cs, d->path, &done);
@@ -333,29 +378,31 @@ static void denies(FILE *f, const struct capset *cs)
 	strv_free(&done);
 }
 
+/* Every line of the header goes through put_comment: a profile's name
+ * comes from a file name, and a file name may hold a line break. */
 static void header(FILE *f, const struct sbpl_spec *s)
 {
 	const struct capset *cs = s->cs;
-	char *chain = xstrdup("");
+	char *line = xasprintf("latch %s: Seatbelt profile (SBPL) for profile '%s'",
+			       s->version ? s->version : "",
+			       cs->profile ? cs->profile : "");
 
-	for (size_t i = 0; i < cs->chain.n; i++) {
-		char *next = xjoin(chain, i ? ", " : "", cs->chain.v[i]);
-
-		free(chain);
-		chain = next;
-	}
-	fprintf(f, ";; latch %s: Seatbelt profile (SBPL) for profile '%s'\n",
-		s->version ? s->version : "", cs->profile ? cs->profile : "");
+	put_comment(f, line);
+	free(line);
 	if (cs->chain.n) {
-		char *line = xjoin("chain: ", chain, "");
+		line = xstrdup("chain: ");
+		for (size_t i = 0; i < cs->chain.n; i++) {
+			char *next = xjoin(line, i ? ", " : "", cs->chain.v[i]);
 
+			free(line);
+			line = next;
+		}
 		put_comment(f, line);
 		free(line);
 	}
 	fputs(";; generated from the capability set: the last matching rule wins\n"
 	      "(version 1)\n(deny default)\n\n",
 	      f);
-	free(chain);
 }
 
 /* ---- the whole profile ---- */
@@ -395,6 +442,7 @@ char *sbpl_generate(const struct sbpl_spec *s, struct err *e)
 	}
 	header(f, s);
 	fputs(basics, f);
+	devices(f, s->cs);
 	fputc('\n', f);
 	network(f, s);
 	fputc('\n', f);

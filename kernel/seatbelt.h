@@ -10,19 +10,23 @@
  *   (version 1) (deny default)
  *   the basics every command-line program needs (fork, signals and process
  *     information inside the sandbox, sysctl reads, file metadata, a few
- *     system services, POSIX IPC, terminals)
- *   the network, per mode (block; allowlist: latch's proxy only; open)
+ *     system services, its own descriptors; pseudo-terminals and POSIX
+ *     IPC when /dev/ptmx is granted read-write)
+ *   the network, per mode (block; allowlist: latch's proxy only; open),
+ *     port rules TCP only, sockets created only for what may be reached
  *   the grants: file-read* (and file-map-executable), file-write* (and
  *     file-ioctl), process-exec*, each path as `subpath` (directory) or
- *     `literal` (file), in its canonical form, as written, and in the
- *     other form of macOS's /tmp, /var and /etc (the /private ones)
+ *     `literal` (file), in its canonical form, in the other form of
+ *     macOS's /tmp, /var and /etc (the /private ones), and as written when
+ *     the sandbox cannot replace the symlink on it
  *   process-exec* refused for the commands every use of which the rules
- *     refuse (by name, wherever the file lies)
+ *     refuse (by name in any letter case, wherever the file lies)
  *   latch's shim directory: readable and executable, never writable
  *   the denies of the capability set, last, so that they win over every
- *     grant: deny (every file operation), deny_write (file-write*); the
- *     directories that lead to a denied path inside a grant cannot be
- *     unlinked or renamed (a path rule would not follow the file)
+ *     grant: deny (every file operation), deny_write (file-write*), both
+ *     with file-link and file-clone; the directories that lead to a denied
+ *     path inside a grant cannot be unlinked or renamed (a path rule would
+ *     not follow the file)
  *
  * Every path is written as an SBPL string: `"` and `\` escaped, any UTF-8
  * kept as it is; a path holding a newline, another control character or

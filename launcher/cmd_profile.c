@@ -190,6 +190,9 @@ int cmd_profile(int argc, char **argv)
 	if (o.help) {
 		usage(stdout, "profile");
 		rc = 0;
+	} else if (o.format && strcmp(sub, "show")) {
+		fprintf(stderr, "latch profile %s: --format is for 'profile show' only\n",
+			sub);
 	} else if (!strcmp(sub, "list") && o.n_rest == 0) {
 		rc = list(o.json);
 	} else if (!strcmp(sub, "show") && o.n_rest == 1) {

@@ -279,8 +279,43 @@ static bool allow_reaches(const struct node *f, const char *op,
 	return has_op && reaches;
 }
 
-static const char *const read_ops[] = { "file-read*", "file-map-executable" };
+static const char *const read_ops[] = { "file-read*", "file-map-executable",
+					"process-exec*" };
 static const char *const write_ops[] = { "file-write*", "file-ioctl" };
+
+/* The spellings of a path Seatbelt may see: as it is, and the other side
+ * of macOS's /private symlinks. */
+static void spellings(const char *path, char out[2][512])
+{
+	static const char *const tops[] = { "/tmp", "/var", "/etc" };
+
+	snprintf(out[0], 512, "%s", path);
+	out[1][0] = '\0';
+	for (size_t i = 0; i < 3; i++) {
+		size_t n = strlen(tops[i]);
+
+		if (!strncmp(path, "/private", 8) && !strncmp(path + 8, tops[i], n) &&
+		    (!path[8 + n] || path[8 + n] == '/'))
+			snprintf(out[1], 512, "%s", path + 8);
+		else if (!strncmp(path, tops[i], n) && (!path[n] || path[n] == '/'))
+			snprintf(out[1], 512, "/private%s", path);
+	}
+}
+
+/* No allow after form `at` gives back an operation the deny refuses at
+ * `path`. */
+static void unshadowed(const struct doc *d, size_t at, const char *path,
+		       bool write_only)
+{
+	for (size_t k = at + 1; k < d->n; k++) {
+		for (size_t o = 0; o < 2; o++)
+			cr_expect(!allow_reaches(&d->form[k], write_ops[o], path),
+				  "the deny of %s is shadowed by form %zu", path, k);
+		for (size_t o = 0; o < 3 && !write_only; o++)
+			cr_expect(!allow_reaches(&d->form[k], read_ops[o], path),
+				  "the deny of %s is shadowed by form %zu", path, k);
+	}
+}
 
 /* Every grant is there with each of its rights; every deny is there and
  * no later allow gives back an operation it refuses. */
@@ -309,23 +344,26 @@ static void check_structure(const struct capset *cs, const char *text)
 	for (size_t i = 0; i < cs->n_denies; i++) {
 		const struct deny *dn = &cs->denies[i];
 		const char *kind = dn->is_dir || !dn->exists ? "subpath" : "literal";
-		size_t at = d.n;
+		char names[4][512];
 
-		for (size_t k = 0; k < d.n && at == d.n; k++)
-			if (rule_has(&d.form[k], "deny", "file-write*", kind, dn->path))
-				at = k;
-		cr_assert_lt(at, d.n, "no deny of %s", dn->path);
-		cr_expect(rule_has(&d.form[at], "deny", "file-read*", kind,
-				   dn->path) == !dn->write_only,
-			  "deny of %s: reads", dn->path);
-		for (size_t k = at + 1; k < d.n; k++) {
-			for (size_t o = 0; o < 2; o++) {
-				cr_expect(!allow_reaches(&d.form[k], write_ops[o], dn->path),
-					  "the deny of %s is shadowed by form %zu", dn->path, k);
-				cr_expect(dn->write_only ||
-					  !allow_reaches(&d.form[k], read_ops[o], dn->path),
-					  "the deny of %s is shadowed by form %zu", dn->path, k);
-			}
+		spellings(dn->path, names);
+		spellings(dn->link ? dn->link : "", names + 2);
+		for (size_t s = 0; s < 4; s++) {
+			size_t at = d.n;
+
+			if (names[s][0] == '\0')
+				continue;
+			for (size_t k = 0; k < d.n && at == d.n; k++)
+				if (rule_has(&d.form[k], "deny", "file-write*", kind, names[s]) &&
+				    rule_has(&d.form[k], "deny", "file-link", kind, names[s]))
+					at = k;
+			cr_assert_lt(at, d.n, "no deny of %s", names[s]);
+			cr_expect(rule_has(&d.form[at], "deny", "file-read*", kind, names[s]) ==
+					  !dn->write_only &&
+				  rule_has(&d.form[at], "deny", "process-exec*", kind, names[s]) ==
+					  !dn->write_only,
+				  "deny of %s: reads and exec", names[s]);
+			unshadowed(&d, at, names[s], dn->write_only);
 		}
 	}
 	doc_free(&d);
@@ -491,7 +529,7 @@ Test(seatbelt, a_deny_inside_a_writable_grant_keeps_its_parents_in_place)
 	const char *deny;
 
 	cr_assert_not_null(text, "%s", e.msg);
-	deny = strstr(text, "(deny file-read* file-write* file-ioctl file-map-executable process-exec* (literal \"/w/a/b/.env\"))");
+	deny = strstr(text, "(deny file-read* file-write* file-ioctl file-map-executable process-exec* file-link file-clone (literal \"/w/a/b/.env\"))");
 	cr_assert_not_null(deny, "%s", text);
 	cr_expect_not_null(strstr(deny, "(deny file-write-unlink (literal \"/w/a/b\"))"));
 	cr_expect_not_null(strstr(deny, "(deny file-write-unlink (literal \"/w/a\"))"));
@@ -500,6 +538,27 @@ Test(seatbelt, a_deny_inside_a_writable_grant_keeps_its_parents_in_place)
 	cr_expect(strstr(text, "(allow file-read*") < deny);
 	free(text);
 }
+
+static size_t count(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* `text` holds each of `has` and none of `lacks` (NULL-terminated). */
+static void holds(const char *text, const char *const *has,
+		  const char *const *lacks)
+{
+	for (; has && *has; has++)
+		cr_expect_not_null(strstr(text, *has), "missing %s in:\n%s", *has, text);
+	for (; lacks && *lacks; lacks++)
+		cr_expect_null(strstr(text, *lacks), "unexpected %s in:\n%s", *lacks, text);
+}
+
+#define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* The profile of `cs` with only the proxy's port given. */
 static char *sbpl_of(const struct capset *cs, unsigned port)
@@ -531,11 +590,12 @@ Test(seatbelt, network_allowlist_reaches_the_proxy_only)
 	char *with_port = sbpl_of(&cs, 40123);
 	char *with_param = sbpl_of(&cs, 0);
 
-	cr_expect_not_null(strstr(with_port, "(allow network-outbound (remote ip \"localhost:40123\"))"));
-	cr_expect_not_null(strstr(with_port, "(allow network-bind network-inbound (local ip \"localhost:8000\"))"));
-	cr_expect_null(strstr(with_port, "(allow network*"));
-	cr_expect_null(strstr(with_port, "*:"));
-	cr_expect_not_null(strstr(with_param, "(param \"" SBPL_PROXY_PARAM "\")"));
+	holds(with_port,
+	      LIST("(allow network-outbound (remote tcp \"localhost:40123\"))",
+		   "(allow network-bind network-inbound (local tcp \"localhost:8000\"))",
+		   "(allow system-socket (socket-domain AF_INET) (socket-domain AF_INET6))"),
+	      LIST("(allow network*", "AF_UNIX", "*:"));
+	holds(with_param, LIST("(param \"" SBPL_PROXY_PARAM "\")"), NULL);
 	free(with_port);
 	free(with_param);
 }
@@ -548,10 +608,13 @@ Test(seatbelt, network_open_refuses_unix_sockets_unless_allowed)
 
 	cs.unix_sockets = true;
 	open = sbpl_of(&cs, 0);
-	cr_expect_not_null(strstr(closed, "(allow network*)"));
-	cr_expect_not_null(strstr(closed, "(deny network* (local unix-socket) (remote unix-socket))"));
-	cr_expect_not_null(strstr(open, "(allow network*)"));
-	cr_expect_null(strstr(open, "(deny network*"));
+	holds(closed,
+	      LIST("(allow network-outbound (remote ip \"*:*\"))",
+		   "(allow network-bind network-inbound (local ip \"*:*\"))",
+		   "(path-literal \"/private/var/run/mDNSResponder\")"),
+	      LIST("(allow network*", "(local unix-socket)"));
+	holds(open, LIST("(allow network* (local unix-socket) (remote unix-socket))"),
+	      NULL);
 	free(closed);
 	free(open);
 }
@@ -571,10 +634,10 @@ Test(seatbelt, refused_commands_are_refused_by_name_and_the_shims_run)
 						  .shims = "/s" },
 			     &e);
 	cr_assert_not_null(text, "%s", e.msg);
-	deny = strstr(text, "(deny process-exec* (regex #\"/sudo$\"))");
-	cr_expect_not_null(deny);
-	cr_expect_not_null(strstr(text, "(deny process-exec* (regex #\"/mkfs\\.[^/]*$\"))"));
-	cr_expect_not_null(strstr(text, "(regex #\"/a\\+b$\")"));
+	deny = strstr(text, "(deny process-exec* (regex #\"/[sS][uU][dD][oO]$\"))");
+	cr_expect_not_null(deny, "%s", text);
+	cr_expect_not_null(strstr(text, "(deny process-exec* (regex #\"/[mM][kK][fF][sS]\\.[^/]*$\"))"));
+	cr_expect_not_null(strstr(text, "(regex #\"/[aA]\\+[bB]$\")"));
 	shims = strstr(text, "(allow file-read* file-map-executable process-exec* (subpath \"/s\"))");
 	cr_assert_not_null(shims);
 	cr_expect(deny < shims, "the shims must come after the refusals");
@@ -583,6 +646,10 @@ Test(seatbelt, refused_commands_are_refused_by_name_and_the_shims_run)
 	strv_push(&names, "bad\"name");
 	cr_expect_null(sbpl_generate(&(struct sbpl_spec){ .cs = &cs, .refused = &names }, &e));
 	cr_expect_not_null(strstr(e.msg, "bad\"name"), "%s", e.msg);
+	strv_free(&names);
+	strv_push(&names, "bin/sudo");
+	cr_expect_null(sbpl_generate(&(struct sbpl_spec){ .cs = &cs, .refused = &names }, &e));
+	cr_expect_not_null(strstr(e.msg, "'bin/sudo'"), "%s", e.msg);
 	strv_free(&names);
 }
 
@@ -593,4 +660,100 @@ Test(seatbelt, the_always_denied_commands_of_the_shipped_packs)
 	/* rm is judged by its arguments: never refused by name */
 	cr_expect(!strv_contains(&refused, "rm"));
 	cr_expect(!strv_contains(&refused, "git"));
+}
+
+Test(seatbelt, a_profile_name_cannot_add_rules_through_the_header)
+{
+	struct capset cs = { .profile = (char *)"x\n(allow default)\n;",
+			     .net_mode = NET_BLOCK };
+	struct strv chain = { 0 };
+	char *text;
+
+	strv_push(&chain, "base\n(allow file-write*)");
+	cs.chain = chain;
+	text = sbpl_of(&cs, 0);
+	cr_expect_null(strstr(text, "\n(allow default)"), "%s", text);
+	cr_expect_null(strstr(text, "\n(allow file-write*)"), "%s", text);
+	cr_expect(strncmp(text, ";; ", 3) == 0);
+	free(text);
+	strv_free(&chain);
+}
+
+Test(seatbelt, network_block_opens_only_the_listed_loopback_ports)
+{
+	uint16_t bind = 5173, conn = 5432;
+	struct capset cs = { .profile = (char *)"t", .net_mode = NET_BLOCK,
+			     .net_bind = &bind, .n_net_bind = 1,
+			     .net_connect = &conn, .n_net_connect = 1 };
+	char *text = sbpl_of(&cs, 0);
+
+	cr_expect_not_null(strstr(text, "(allow network-bind network-inbound (local tcp \"localhost:5173\"))"));
+	cr_expect_not_null(strstr(text, "(allow network-outbound (remote tcp \"localhost:5432\"))"));
+	cr_expect_eq(count(text, "(allow network"), 2, "%s", text);
+	cr_expect_null(strstr(text, "LATCH_PROXY_PORT"));
+	free(text);
+}
+
+static void refused_spec(const struct sbpl_spec *s, const char *want)
+{
+	struct err e = { "" };
+	char *text = sbpl_generate(s, &e);
+
+	cr_expect_null(text);
+	cr_expect_not_null(strstr(e.msg, want), "%s", e.msg);
+	free(text);
+}
+
+Test(seatbelt, every_path_is_checked_the_deny_the_written_one_and_the_shims)
+{
+	struct grant g = grant("/srv", LATCH_ACC_READ, true);
+	struct deny d = { .path = (char *)"/srv/x", .exists = true,
+			  .origin = (char *)"group g" };
+	struct capset cs = { .profile = (char *)"t", .grants = &g, .n_grants = 1,
+			     .denies = &d, .n_denies = 1 };
+
+	d.path = (char *)"/srv/\x01";
+	refused_spec(&(struct sbpl_spec){ .cs = &cs }, "(group g) cannot be written in a Seatbelt profile: it holds a control character");
+	d.path = (char *)"/srv/x";
+	d.link = (char *)"/srv/y\n";
+	refused_spec(&(struct sbpl_spec){ .cs = &cs }, "it holds a line break");
+	d.link = NULL;
+	g.link = (char *)"/lnk\xff";
+	refused_spec(&(struct sbpl_spec){ .cs = &cs }, "it is not UTF-8");
+	g.link = NULL;
+	refused_spec(&(struct sbpl_spec){ .cs = &cs, .shims = "/s\nx" },
+		     "shim directory '/s");
+}
+
+Test(seatbelt, the_written_spelling_of_a_grant_only_where_no_one_can_replace_the_link)
+{
+	struct grant g[3] = { grant("/Volumes/d/proj", LATCH_ACC_ALL, true),
+			      grant("/Volumes/d/tools", LATCH_ACC_READ, true),
+			      grant("/Users/dev/scratch", LATCH_ACC_RW, true) };
+	struct err e;
+	char *text;
+
+	g[0].link = (char *)"/Users/dev/scratch/proj"; /* in a writable grant */
+	g[1].link = (char *)"/Users/dev/tools";        /* its parent is not */
+	text = generate_one(g, 3, NULL, 0, NET_BLOCK, &e);
+	cr_assert_not_null(text, "%s", e.msg);
+	cr_expect_null(strstr(text, "\"/Users/dev/scratch/proj\""), "%s", text);
+	cr_expect_not_null(strstr(text, "(subpath \"/Users/dev/tools\")"));
+	free(text);
+}
+
+Test(seatbelt, terminals_and_posix_ipc_follow_the_grant_of_dev_ptmx)
+{
+	struct grant g = grant("/dev/ptmx", LATCH_ACC_RW, false);
+	struct err e;
+	char *with = generate_one(&g, 1, NULL, 0, NET_BLOCK, &e);
+	char *without = generate_one(NULL, 0, NULL, 0, NET_BLOCK, &e);
+
+	cr_assert_not_null(with);
+	cr_assert_not_null(without);
+	holds(with, LIST("(allow pseudo-tty)", "(allow ipc-posix-shm ipc-posix-sem)"),
+	      NULL);
+	holds(without, NULL, LIST("pseudo-tty", "ipc-posix", "ttys"));
+	free(with);
+	free(without);
 }
