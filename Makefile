@@ -38,7 +38,7 @@ ROLLBACK_SRC := $(wildcard rollback/*.c)
 PROXY_SRC  := $(wildcard proxy/*.c)
 LAUNCH_SRC := $(filter-out launcher/main.c,$(wildcard launcher/*.c))
 LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(RULES_SRC) $(AUDIT_SRC) $(KERNEL_SRC) $(ROLLBACK_SRC) \
-              $(PROXY_SRC) $(LAUNCH_SRC) shim/session.c
+              $(PROXY_SRC) $(LAUNCH_SRC) shim/session.c shim/explain.c
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ   := $(BUILD)/launcher/main.o
 # latch-shim: the shim (shim/main.c) with the rule engine it judges with

@@ -376,6 +376,7 @@ static int run_argv(struct opts *o, char **argv)
 			.log = log, .monitor = o->monitor,
 			.store = store_open ? &store : NULL,
 			.session = audit_id(log),
+			.profile = pl.cs.profile,
 			.self_dev = self.st_dev, .self_ino = self.st_ino,
 			.snap = session_snap_opts(&pl, log),
 			.anonymous = pl.cs.exec_anonymous,

@@ -19,7 +19,9 @@
 #include "../common/xalloc.h"
 #include "identity.h"
 #include "target.h"
+#include "tell.h"
 #include "ask.h"
+#include "../shim/explain.h"
 #include "verify.h"
 #include "../audit/log.h"
 #include "../rollback/snapshot.h"
@@ -233,6 +235,20 @@ static bool say_blocked(struct judge *j, unsigned pid,
 	else
 		dprintf(2, "latch: %s: %s (%s)\n", verb, line, why);
 	return true;
+}
+
+/* The refusal on the caller's own stderr too (tell.h): the words the shim
+ * would have said. */
+static void tell_refused(const struct judge *j, const struct exec_call *c,
+			 const char *why, const struct decision *d)
+{
+	char line[512], *text;
+
+	argv_line(c, line, sizeof(line));
+	text = explain_refusal(line, d ? d->rule : NULL, d ? d->reason : why,
+			       false, j->set.profile ? j->set.profile : "?");
+	tell_task((pid_t)j->req->pid, text);
+	free(text);
 }
 
 /* The user's answer to an `ask` decision: asked once per command, not per
@@ -583,6 +599,9 @@ static int judge_one(struct judge *j)
 			log_exec(j, &c, &who, &d, answer, !j->set.monitor,
 				 false);
 			j->denied += !j->set.monitor;
+			if (!j->set.monitor)
+				tell_refused(j, &c, why,
+					     c.refusal || answer ? NULL : &d);
 		}
 		if (j->set.monitor) {
 			allowed(j, &c, &who, true);

@@ -34,6 +34,8 @@ struct objstore;
  * logged here; anything else is left to the real program's exec. */
 struct judge_setup {
 	const struct rules *rules;
+	const char *profile;    /* the session's, for the refusals the caller
+				   reads (tell.h) */
 	struct rules_roots roots;
 	struct audit_log *log;  /* may be NULL */
 	bool monitor;           /* judge and log, refuse nothing */

@@ -39,6 +39,14 @@ static int own_fd(const char *path)
 	return -1;
 }
 
+/* "/proc/self/exe" or "/proc/thread-self/exe": the caller's own image
+ * (runtimes re-run themselves that way: Codex, Node's workers, …). */
+static bool own_exe(const char *path)
+{
+	return !strcmp(path, "/proc/self/exe") ||
+	       !strcmp(path, "/proc/thread-self/exe");
+}
+
 /* The caller's file descriptor `fd`, or its dirfd + relative path. */
 static void open_proc(struct target *t, pid_t pid, const char *what)
 {
@@ -76,6 +84,11 @@ void target_open(struct target *t, pid_t pid, int root, const char *cwd,
 	if ((fd = own_fd(path)) >= 0) {
 		snprintf(proc, sizeof(proc), "fd/%d", fd);
 		open_proc(t, pid, proc);
+		finish(t);
+		return;
+	}
+	if (own_exe(path)) {
+		open_proc(t, pid, "exe");
 		finish(t);
 		return;
 	}

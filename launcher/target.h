@@ -4,9 +4,11 @@
  * (RESOLVE_IN_ROOT). That root is the sandbox's, the same for every task
  * (the filter refuses chroot, Landlock mount and pivot_root): the caller
  * opens /proc/PID/root once and passes it on. /proc/self/fd/N and /dev/fd/N name
- * the caller's descriptor N (as does fexecve). A path through any other
- * /proc magic link (/proc/self/exe, …/root/…, …/cwd/…) is refused: it would
- * be resolved in latch's view, not the caller's.
+ * the caller's descriptor N (as does fexecve); /proc/self/exe and
+ * /proc/thread-self/exe the caller's own image (the kernel's record of it,
+ * which a task without CAP_SYS_RESOURCE cannot change). A path through any
+ * other /proc magic link (/proc/PID/exe, …/root/…, …/cwd/…) is refused: it
+ * would be resolved in latch's view, not the caller's.
  */
 #ifndef LATCH_TARGET_H
 #define LATCH_TARGET_H

