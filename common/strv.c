@@ -29,14 +29,35 @@ bool strv_contains(const struct strv *sv, const char *s)
 	return false;
 }
 
+/* One byte of a word, as strv_line writes it, into `esc` (5 bytes). */
+static const char *shown(unsigned char c, char esc[5])
+{
+	if (c == '\n')
+		return "\\n";
+	if (c == '\t')
+		return "\\t";
+	if (c < 0x20 || c == 0x7f) {
+		snprintf(esc, 5, "\\x%02x", c);
+		return esc;
+	}
+	esc[0] = (char)c;
+	esc[1] = '\0';
+	return esc;
+}
+
 void strv_line(const char *const *v, size_t n, char *out, size_t size)
 {
 	size_t len = 0;
+	char esc[5];
 
 	out[0] = '\0';
-	for (size_t i = 0; i < n && len < size - 4; i++)
-		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? " " : "",
-					v[i]);
+	for (size_t i = 0; i < n && len < size - 4; i++) {
+		if (i)
+			len += (size_t)snprintf(out + len, size - len, " ");
+		for (const char *c = v[i]; *c && len < size - 4; c++)
+			len += (size_t)snprintf(out + len, size - len, "%s",
+						shown((unsigned char)*c, esc));
+	}
 	if (len >= size - 4)
 		memcpy(out + size - 4, "...", 4);
 }

@@ -18,7 +18,8 @@ void strv_push(struct strv *sv, const char *s);
 void strv_push_owned(struct strv *sv, char *s);
 bool strv_contains(const struct strv *sv, const char *s);
 /* The words v[0..n) as one line, separated by spaces, cut with "..." to
- * fit `size` (at least 4) bytes. */
+ * fit `size` (at least 4) bytes; control characters written as \n, \t or
+ * \xHH, so that a word cannot break the line or drive a terminal. */
 void strv_line(const char *const *v, size_t n, char *out, size_t size);
 /* `w` on one line of `f`: \n, \t, other control bytes and backslash
  * escaped (\xNN), C1 controls in UTF-8 too (\u009b), so a name an agent

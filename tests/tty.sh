@@ -102,5 +102,75 @@ else
 	fail=$((fail + 1)); echo "FAIL audit show: colour with NO_COLOR"
 fi
 
+# Real agents' terminal interfaces (installed by tests/agents/install):
+# each draws under latch and takes a keystroke, Ctrl-C ends it, and
+# latch's exit status is the one the agent gives the same way outside it.
+agents=${LATCH_TEST_AGENTS:-/opt/latch-agents}
+# session name, HOME, command line, on screen when ready, keys to send, on
+# screen after them, then how many Ctrl-C end it; prints "took" when the
+# keys showed, and AGENT_EXIT=N
+agent_tui() {
+	local name=$1 home=$2 cmd=$3 ready=$4 keys=$5 shows=$6 stops=$7 i
+	t new-session -d -s "$name" -x 100 -y 30 \
+		"cd '$scratch/work' && env -i HOME='$home' PATH=/usr/bin:/bin TERM=xterm $cmd; echo AGENT_EXIT=\$?; trap '' INT; sleep 60"
+	for ((i = 0; i < 100; i++)); do
+		t capture-pane -t "$name" -p | grep -q -- "$ready" && break
+		sleep 0.1
+	done
+	t send-keys -t "$name" "$keys"
+	for ((i = 0; i < 30; i++)); do
+		t capture-pane -t "$name" -p | grep -q -- "$shows" && { echo took; break; }
+		sleep 0.1
+	done
+	for ((i = 0; i < stops; i++)); do
+		t send-keys -t "$name" C-c
+		sleep 0.3
+	done
+	for ((i = 0; i < 50; i++)); do
+		t capture-pane -t "$name" -p | grep -q 'AGENT_EXIT=' && break
+		sleep 0.1
+	done
+	t capture-pane -t "$name" -p | grep -o 'AGENT_EXIT=[0-9]*'
+}
+# agent name, then agent_tui's arguments from HOME on, without the latch
+# prefix (which is added for the second run)
+agent_check() {
+	local agent=$1 home=$2 cmd=$3 bare boxed status
+	shift 3
+	bare=$(agent_tui "$agent-bare" "$home" "$cmd" "$@")
+	boxed=$(agent_tui "$agent-boxed" "$home" "'$latch' run -p $agent --read '$agents' --exec '$agents' -- $cmd" "$@")
+	if grep -qx took <<<"$boxed"; then
+		pass=$((pass + 1)); echo "ok   $agent under latch: its interface draws and takes keys"
+	else
+		fail=$((fail + 1)); echo "FAIL $agent under latch: no interface or no keys"; t capture-pane -t "$agent-boxed" -p | sed 's/^/     | /'
+	fi
+	status=$(grep -o 'AGENT_EXIT=.*' <<<"$boxed")
+	if [[ -n $status && $status == "$(grep -o 'AGENT_EXIT=.*' <<<"$bare")" ]]; then
+		pass=$((pass + 1)); echo "ok   $agent under latch: Ctrl-C ends it, latch's status is the agent's ($status)"
+	else
+		fail=$((fail + 1)); echo "FAIL $agent under latch: status '$status', outside latch '$bare'"
+	fi
+}
+if [[ -x $agents/node_modules/.bin/claude ]]; then
+	mkdir -p "$scratch/claude-home/.claude"
+	printf '{"hasCompletedOnboarding": true, "theme": "dark", "projects": {"%s": {"hasTrustDialogAccepted": true}}}\n' \
+		"$scratch/work" >"$scratch/claude-home/.claude.json"
+	# typed text shows on its prompt; Ctrl-C clears it, two more end it
+	agent_check claude-code "$scratch/claude-home" "'$agents/node_modules/.bin/claude'" \
+		'for shortcuts' 'hello latch' 'hello latch' 3
+else
+	echo "skip claude's interface: needs $agents/node_modules/.bin/claude (tests/agents/install DIR)"
+fi
+if [[ -x $agents/node_modules/.bin/codex ]]; then
+	mkdir -p "$scratch/codex-home/.codex"
+	# its sign-in menu: Down moves the choice; Ctrl-C ends it. Without
+	# --no-daemon it would talk to its app server over a unix socket,
+	# which the codex profile does not allow (docs/agents.md)
+	agent_check codex "$scratch/codex-home" "'$agents/node_modules/.bin/codex' --no-daemon" \
+		'Welcome to Codex' Down '> 2. Sign in with Device Code' 1
+else
+	echo "skip codex's interface: needs $agents/node_modules/.bin/codex (tests/agents/install DIR)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

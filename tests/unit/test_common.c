@@ -196,3 +196,15 @@ Test(amount, counts_and_sizes)
 	cr_assert_eq(amount_parse("1e15T", true, &n), -1); /* past 64 bits */
 	cr_assert_eq(amount_parse("", true, &n), -1);
 }
+
+Test(strv, a_line_escapes_control_characters_and_is_cut_to_fit)
+{
+	const char *const words[] = { "bash", "-c", "a\nb\tc\x1b]0;x\x07" };
+	char line[64], small[12];
+
+	strv_line(words, 3, line, sizeof(line));
+	cr_assert_str_eq(line, "bash -c a\\nb\\tc\\x1b]0;x\\x07");
+	strv_line(words, 3, small, sizeof(small));
+	cr_assert_str_eq(small, "bash -c ...");
+	cr_assert_eq(strlen(small), sizeof(small) - 1);
+}
