@@ -262,7 +262,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                  "head": raw[:16].hex()})
         path = self.path.split("?")[0]
         log({"request": "POST " + path, "key": self.key(),
-             "model": body.get("model")})
+             "model": body.get("model"),
+             "tools": [t.get("name") for t in body.get("tools") or []]})
         if path.endswith("/messages/count_tokens"):
             return self.send("application/json", b'{"input_tokens": 5}')
         if path.endswith("/messages"):
