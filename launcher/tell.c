@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,16 +39,17 @@ static bool same_file(int a, int b)
 	       x.st_ino == y.st_ino;
 }
 
-/* Whether `fd` can take the text now without blocking the judge. */
-static bool ready(int fd)
+/* Whether `fd` is a pipe, a socket or a terminal, open for writing, that
+ * can take the text now. */
+static bool ready(int fd, const struct stat *st)
 {
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
-	struct stat st;
 	int mode = fcntl(fd, F_GETFL);
 
-	if (mode < 0 || (mode & O_ACCMODE) == O_RDONLY || fstat(fd, &st) < 0)
+	if (mode < 0 || (mode & O_ACCMODE) == O_RDONLY)
 		return false;
-	if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) && !S_ISCHR(st.st_mode))
+	if (!S_ISFIFO(st->st_mode) && !S_ISSOCK(st->st_mode) &&
+	    !(S_ISCHR(st->st_mode) && isatty(fd)))
 		return false;
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) &&
 	       !(p.revents & (POLLERR | POLLHUP | POLLNVAL));
@@ -72,6 +74,7 @@ void tell_task(pid_t tid, const char *text)
 {
 	int pidfd = pidfd_of(tid), fd;
 	size_t len = strlen(text);
+	struct stat st;
 
 	if (pidfd < 0)
 		return;
@@ -81,13 +84,24 @@ void tell_task(pid_t tid, const char *text)
 		return;
 	if (len > PIPE_BUF)
 		len = PIPE_BUF;
-	if (!same_file(fd, 2) && ready(fd)) {
-		struct stat st;
-
-		if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode))
+	if (fstat(fd, &st) == 0 && !same_file(fd, 2) && ready(fd, &st)) {
+		if (S_ISSOCK(st.st_mode)) {
 			(void)send(fd, text, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-		else
-			write_quietly(fd, text, len);
+		} else {
+			/* a description of latch's own, non-blocking: a
+			 * terminal whose output the sandbox stopped (^S) or a
+			 * pipe filled meanwhile refuses rather than waits, and
+			 * the sandbox's own descriptor keeps its flags */
+			char own[64];
+			int w;
+
+			snprintf(own, sizeof(own), "/proc/self/fd/%d", fd);
+			w = open(own, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+			if (w >= 0) {
+				write_quietly(w, text, len);
+				close(w);
+			}
+		}
 	}
 	close(fd);
 }

@@ -4,9 +4,11 @@
  * pleases ("Operation not permitted", or nothing); an agent reads its
  * command's output, not latch's terminal. So the explanation goes to the
  * caller's descriptor 2 as well: a copy of it (pidfd_getfd), written only
- * when it is a pipe, a socket or a terminal, open for writing, ready (a
- * full pipe never stalls the judge) and not latch's own stderr (the line
- * is printed there already); at most PIPE_BUF bytes, in one write. Best
+ * when it is a pipe, a socket or a terminal, open for writing, ready, and
+ * not latch's own stderr (the line is printed there already); at most
+ * PIPE_BUF bytes, in one write that cannot block the judge (sockets:
+ * MSG_DONTWAIT; pipes and terminals: reopened non-blocking, so that a
+ * terminal the sandbox stopped with ^S refuses instead of waiting). Best
  * effort: nothing happens when any of that does not hold.
  */
 #ifndef LATCH_TELL_H

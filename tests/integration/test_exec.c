@@ -31,6 +31,21 @@ static struct lt_result bash_near_victim(const char *script_fmt, char **victim)
 		      lt_fmt(script_fmt, *victim));
 }
 
+/* `latch run --allow VICTIM -- python3 -c CODE VICTIM`: the victim is
+ * sys.argv[1] (a literal path in the code would be refused by the
+ * one-liner reader before anything runs). The victim must survive, and
+ * CODE print `done`. */
+static void python_near_victim(const char *code, const char *done)
+{
+	char *v = lt_victim();
+	struct lt_result r = LT_RUN("run", "--allow", v, "--", "python3", "-c",
+				    code, v);
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, done, r);
+	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
+}
+
 static void blocked(const char *script_fmt)
 {
 	blocked_because(script_fmt, "rule rm-outside-roots");
@@ -97,6 +112,23 @@ Test(exec, a_refusal_is_told_on_the_refused_processs_stderr)
 	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
 }
 
+/* ... but never at the cost of the judge: a terminal whose output the
+ * sandbox stopped (^S) is not waited on, and the next exec is judged.
+ * (/bin/bash by its path: the judge refuses it, not the shim, which as
+ * any program would wait on such a terminal.) */
+Test(exec, a_refused_process_with_a_stopped_terminal_does_not_stall_the_judge)
+{
+	python_near_victim(
+		"import pty, subprocess, sys, termios\n"
+		"m, s = pty.openpty()\n"
+		"termios.tcflow(s, termios.TCOOFF)\n"
+		"try:\n"
+		"    subprocess.run(['/bin/bash', '-c', 'rm -rf ' + sys.argv[1]], stderr=s)\n"
+		"except PermissionError:\n"
+		"    subprocess.run(['echo', 'refused, then judged-after'])\n",
+		"refused, then judged-after");
+}
+
 /* /proc/self/exe is the caller's own image: judged as that program (Codex
  * runs its commands that way) */
 Test(exec, a_program_rerun_through_proc_self_exe_is_judged_as_itself)
@@ -128,8 +160,7 @@ Test(exec, a_memfd_exec_is_refused)
  * before its first instruction; the victim survives every attempt. */
 Test(exec, an_argv_rewritten_after_the_check_never_runs)
 {
-	char *v = lt_victim();
-	struct lt_result r = LT_RUN("run", "--allow", v, "--", "python3", "-c",
+	python_near_victim(
 		"import ctypes, os, sys, threading\n"
 		"libc = ctypes.CDLL(None, use_errno=True)\n"
 		"good = ctypes.create_string_buffer(b'./scratch')\n"
@@ -149,11 +180,8 @@ Test(exec, an_argv_rewritten_after_the_check_never_runs)
 		"        libc.execv(b'/bin/rm', argv)\n"
 		"        os._exit(1)\n"
 		"    os.waitpid(pid, 0)\n"
-		"print('attempts done')\n", v);
-
-	LT_EXIT(r, 0);
-	LT_CONTAINS(r.out, "attempts done", r);
-	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
+		"print('attempts done')\n",
+		"attempts done");
 }
 
 /* TOCTOU on the path: the kernel resolves the exec's path again after
