@@ -94,14 +94,35 @@ static char *log_path(const struct audit_opts *o, const char *id)
 	return xasprintf("%s/%s/events.jsonl", o->dir, id);
 }
 
+/* Whether session `a` started after `b`: by the second in their ids
+ * (YYYYMMDDTHHMMSSZ-PID), then by their pids as numbers (as text, -1000
+ * sorts before -999: two sessions in one second could come out swapped). */
+static bool newer(const char *a, const char *b)
+{
+	const char *da = strrchr(a, '-'), *db = strrchr(b, '-');
+	int by_time;
+
+	if (da == NULL || db == NULL || da - a != db - b)
+		return strcmp(a, b) > 0;
+	by_time = strncmp(a, b, (size_t)(da - a));
+	if (by_time)
+		return by_time > 0;
+	return strtol(da + 1, NULL, 10) > strtol(db + 1, NULL, 10);
+}
+
 /* The session an argument names: its id, a unique prefix, or "last". */
 static const char *find_session(const struct audit_opts *o, const char *arg)
 {
 	const char *found = NULL;
 	size_t n = strlen(arg);
 
-	if (strcmp(arg, "last") == 0 && o->ids.n)
-		return o->ids.v[o->ids.n - 1];
+	if (strcmp(arg, "last") == 0 && o->ids.n) {
+		found = o->ids.v[0];
+		for (size_t i = 1; i < o->ids.n; i++)
+			if (newer(o->ids.v[i], found))
+				found = o->ids.v[i];
+		return found;
+	}
 	for (size_t i = 0; i < o->ids.n && n && !strchr(arg, '/'); i++) {
 		if (strcmp(o->ids.v[i], arg) == 0)
 			return o->ids.v[i];

@@ -610,3 +610,22 @@ Test(audit, a_log_that_cannot_be_written_stops_the_session, .timeout = 60)
 	LT_LACKS(r.out, "stopped at 400", r);
 	LT_CONTAINS(r.out, "stopped at ", r);
 }
+
+/* `last` is the session that started last, also when two started in the
+ * same second and their pids have different numbers of digits (as text,
+ * -1000 sorts before -999). */
+Test(audit, last_is_the_newest_session_within_one_second)
+{
+	char *dir = lt_path(lt.home, ".local/state/latch/sessions");
+	struct lt_result r = LT_RUN("run", "--", "echo", "first");
+
+	LT_EXIT(r, 0);
+	cr_assert_eq(system(lt_fmt("cd '%s' && mv * 20261129T000000Z-999", dir)), 0);
+	r = LT_RUN("run", "--", "echo", "second");
+	LT_EXIT(r, 0);
+	cr_assert_eq(system(lt_fmt("cd '%s' && for d in *; do [ \"$d\" = 20261129T000000Z-999 ] || "
+				   "mv \"$d\" 20261129T000000Z-1000; done", dir)), 0);
+	r = LT_RUN("audit", "export", "last", "--format", "jsonl");
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "\"command\":[\"echo\",\"second\"]", r);
+}
