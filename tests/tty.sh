@@ -113,8 +113,10 @@ agent_tui() {
 	local name=$1 home=$2 cmd=$3 ready=$4 keys=$5 shows=$6 stops=$7 i
 	t new-session -d -s "$name" -x 100 -y 30 \
 		"cd '$scratch/work' && env -i HOME='$home' PATH=/usr/bin:/bin TERM=xterm $cmd; echo AGENT_EXIT=\$?; trap '' INT; sleep 60"
-	for ((i = 0; i < 100; i++)); do
-		t capture-pane -t "$name" -p | grep -q -- "$ready" && break
+	# a first start under a loaded machine (and latch built with ASan)
+	# can take a while: up to 30 s
+	for ((i = 0; i < 300; i++)); do
+		t capture-pane -t "$name" -p | grep -q -- "$ready" && { echo ready; break; }
 		sleep 0.1
 	done
 	t send-keys -t "$name" "$keys"
@@ -137,9 +139,13 @@ agent_tui() {
 agent_check() {
 	local agent=$1 home=$2 cmd=$3 bare boxed status
 	shift 3
+	# each run from the same fresh HOME: the first must not change the second
+	cp -a "$home" "$home.boxed"
 	bare=$(agent_tui "$agent-bare" "$home" "$cmd" "$@")
-	boxed=$(agent_tui "$agent-boxed" "$home" "'$latch' run -p $agent --read '$agents' --exec '$agents' -- $cmd" "$@")
-	if grep -qx took <<<"$boxed"; then
+	boxed=$(agent_tui "$agent-boxed" "$home.boxed" "'$latch' run -p $agent --read '$agents' --exec '$agents' -- $cmd" "$@")
+	if ! grep -qx ready <<<"$boxed"; then
+		fail=$((fail + 1)); echo "FAIL $agent under latch: its interface did not appear in 30 s"; t capture-pane -t "$agent-boxed" -p | sed 's/^/     | /'
+	elif grep -qx took <<<"$boxed"; then
 		pass=$((pass + 1)); echo "ok   $agent under latch: its interface draws and takes keys"
 	else
 		fail=$((fail + 1)); echo "FAIL $agent under latch: no interface or no keys"; t capture-pane -t "$agent-boxed" -p | sed 's/^/     | /'
