@@ -29,37 +29,25 @@ bool strv_contains(const struct strv *sv, const char *s)
 	return false;
 }
 
-/* One byte of a word, as strv_line writes it, into `esc` (5 bytes). */
-static const char *shown(unsigned char c, char esc[5])
-{
-	if (c == '\n')
-		return "\\n";
-	if (c == '\t')
-		return "\\t";
-	if (c < 0x20 || c == 0x7f) {
-		snprintf(esc, 5, "\\x%02x", c);
-		return esc;
-	}
-	esc[0] = (char)c;
-	esc[1] = '\0';
-	return esc;
-}
-
 void strv_line(const char *const *v, size_t n, char *out, size_t size)
 {
+	char *line = NULL;
 	size_t len = 0;
-	char esc[5];
+	FILE *f = open_memstream(&line, &len);
 
-	out[0] = '\0';
-	for (size_t i = 0; i < n && len < size - 4; i++) {
+	for (size_t i = 0; f && i < n; i++) {
 		if (i)
-			len += (size_t)snprintf(out + len, size - len, " ");
-		for (const char *c = v[i]; *c && len < size - 4; c++)
-			len += (size_t)snprintf(out + len, size - len, "%s",
-						shown((unsigned char)*c, esc));
+			fputc(' ', f);
+		fput_word(f, v[i]);
 	}
-	if (len >= size - 4)
+	if (f == NULL || fclose(f) != 0) {
+		snprintf(out, size, "...");
+		return;
+	}
+	snprintf(out, size, "%s", line);
+	if (len >= size)
 		memcpy(out + size - 4, "...", 4);
+	free(line);
 }
 
 static int by_strcmp(const void *a, const void *b)
@@ -82,19 +70,21 @@ void strv_free(struct strv *sv)
 	sv->n = sv->cap = 0;
 }
 
-char *strv_join(const char *const *v, size_t n)
+char *strv_join(const char *const *v, size_t n, const char *sep)
 {
-	size_t len = 1, o = 0;
+	size_t len = 1, o = 0, ls = strlen(sep);
 	char *s;
 
 	for (size_t i = 0; i < n; i++)
-		len += strlen(v[i]) + 1;
+		len += strlen(v[i]) + ls;
 	s = xmalloc(len);
 	for (size_t i = 0; i < n; i++) {
 		size_t l = strlen(v[i]);
 
-		if (i)
-			s[o++] = ' ';
+		if (i) {
+			memcpy(s + o, sep, ls);
+			o += ls;
+		}
 		memcpy(s + o, v[i], l);
 		o += l;
 	}

@@ -203,13 +203,13 @@ static void network(FILE *f, const struct sbpl_spec *s)
 	bool open = cs->net_mode != NET_BLOCK && cs->net_mode != NET_ALLOWLIST;
 
 	if (open) {
-		fputs(";; ---- network: open (IP; unix sockets below)\n"
+		fputs("\n;; ---- network: open (IP; unix sockets below)\n"
 		      "(allow system-socket (socket-domain AF_INET) (socket-domain AF_INET6))\n"
 		      "(allow network-outbound (remote ip \"*:*\"))\n"
 		      "(allow network-bind network-inbound (local ip \"*:*\"))\n",
 		      f);
 	} else {
-		fputs(";; ---- network: nothing leaves but what is listed here; the\n"
+		fputs("\n;; ---- network: nothing leaves but what is listed here; the\n"
 		      ";; loopback is the machine's own (no namespace of its own on macOS)\n",
 		      f);
 		if (cs->n_net_bind || cs->n_net_connect ||
@@ -270,7 +270,7 @@ static void grant_ops(unsigned acc, char *buf, size_t n)
 
 static void grants(FILE *f, const struct capset *cs)
 {
-	fputs(";; ---- the grants\n", f);
+	fputs("\n;; ---- the grants\n", f);
 	for (size_t i = 0; i < cs->n_grants; i++) {
 		const struct grant *g = &cs->grants[i];
 		char ops[96];
@@ -316,7 +316,7 @@ static void refused(FILE *f, const struct strv *names)
 {
 	if (names == NULL || names->n == 0)
 		return;
-	fputs(";; ---- commands every use of which the rules refuse: not run,\n"
+	fputs("\n;; ---- commands every use of which the rules refuse: not run,\n"
 	      ";; whatever the file's directory (the rest are judged by the shims)\n",
 	      f);
 	for (size_t i = 0; i < names->n; i++)
@@ -327,7 +327,7 @@ static void shims(FILE *f, const char *dir)
 {
 	if (dir == NULL)
 		return;
-	fputs(";; ---- latch's shims, first on PATH: they judge each command\n", f);
+	fputs("\n;; ---- latch's shims, first on PATH: they judge each command\n", f);
 	rule(f, "allow", "file-read* file-map-executable process-exec*", dir,
 	     NULL, true);
 	rule(f, "deny", "file-write*", dir, NULL, true);
@@ -364,7 +364,7 @@ static void denies(FILE *f, const struct capset *cs)
 
 	if (cs->n_denies == 0)
 		return;
-	fputs(";; ---- the denies, last: they win over every grant above\n", f);
+	fputs("\n;; ---- the denies, last: they win over every grant above\n", f);
 	for (size_t i = 0; i < cs->n_denies; i++) {
 		const struct deny *d = &cs->denies[i];
 		bool tree = d->is_dir || !d->exists;
@@ -390,15 +390,13 @@ static void header(FILE *f, const struct sbpl_spec *s)
 	put_comment(f, line);
 	free(line);
 	if (cs->chain.n) {
-		line = xstrdup("chain: ");
-		for (size_t i = 0; i < cs->chain.n; i++) {
-			char *next = xjoin(line, i ? ", " : "", cs->chain.v[i]);
+		char *chain = strv_join((const char *const *)cs->chain.v,
+					cs->chain.n, ", ");
 
-			free(line);
-			line = next;
-		}
+		line = xjoin("chain: ", chain, "");
 		put_comment(f, line);
 		free(line);
+		free(chain);
 	}
 	fputs(";; generated from the capability set: the last matching rule wins\n"
 	      "(version 1)\n(deny default)\n\n",
@@ -443,18 +441,10 @@ char *sbpl_generate(const struct sbpl_spec *s, struct err *e)
 	header(f, s);
 	fputs(basics, f);
 	devices(f, s->cs);
-	fputc('\n', f);
 	network(f, s);
-	fputc('\n', f);
 	grants(f, s->cs);
-	if (s->refused && s->refused->n)
-		fputc('\n', f);
 	refused(f, s->refused);
-	if (s->shims)
-		fputc('\n', f);
 	shims(f, s->shims);
-	if (s->cs->n_denies)
-		fputc('\n', f);
 	denies(f, s->cs);
 	if (fclose(f) != 0) {
 		err_sys(e, "cannot make the Seatbelt profile");

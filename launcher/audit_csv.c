@@ -52,7 +52,7 @@ static char *joined(const cJSON *a)
 	cJSON_ArrayForEach(w, a) {
 		strv_push(&words, cJSON_IsString(w) ? w->valuestring : "?");
 	}
-	s = strv_join((const char *const *)words.v, words.n);
+	s = strv_join((const char *const *)words.v, words.n, " ");
 	strv_free(&words);
 	return s;
 }

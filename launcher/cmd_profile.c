@@ -84,6 +84,7 @@ static int show_sbpl(const struct plan *pl, struct err *e)
 	struct strv refused = { 0 };
 	struct rules *r = rule_packs_load(&pl->cs, e);
 	char *shims, *text;
+	int rc;
 
 	if (r == NULL)
 		return -1;
@@ -95,13 +96,14 @@ static int show_sbpl(const struct plan *pl, struct err *e)
 				     .version = LATCH_VERSION,
 			     },
 			     e);
+	rc = text ? 0 : -1;
 	if (text)
 		fputs(text, stdout);
 	free(text);
 	free(shims);
 	strv_free(&refused);
 	rules_free(r);
-	return text ? 0 : -1;
+	return rc;
 }
 
 static int show(const struct opts *o, const char *name)

@@ -207,12 +207,14 @@ static void read_call(struct judge *j, const struct seccomp_notif *req,
 		c->refusal = "it runs a file with no name on disk (memfd, O_TMPFILE or deleted), whose content latch cannot judge";
 }
 
-/* The argv as one line for messages, cut at `size` with "...". */
+/* The argv (without one, the path) as one line for messages, escaped and
+ * cut at `size` with "..." (strv_line). */
 static void argv_line(const struct exec_call *c, char *line, size_t size)
 {
-	strv_line((const char *const *)c->argv, c->argc, line, size);
 	if (c->argc == 0)
-		snprintf(line, size, "%s", c->path);
+		strv_line((const char *const *)&c->path, 1, line, size);
+	else
+		strv_line((const char *const *)c->argv, c->argc, line, size);
 }
 
 /* "latch: blocked: ARGV (rule ID: reason)", or "latch: monitor: would
@@ -237,16 +239,15 @@ static bool say_blocked(struct judge *j, unsigned pid,
 	return true;
 }
 
-/* The refusal on the caller's own stderr too (tell.h): the words the shim
- * would have said. */
-static void tell_refused(const struct judge *j, const struct exec_call *c,
-			 const char *why, const struct decision *d)
+/* The refusal say_blocked() just printed, on the caller's own stderr too
+ * (tell.h): the words the shim would have said. */
+static void tell_refused(const struct judge *j, const char *why,
+			 const struct decision *d)
 {
-	char line[512], *text;
+	char *text = explain_refusal(j->last_line, d ? d->rule : NULL,
+				     d ? d->reason : why, false,
+				     j->set.profile ? j->set.profile : "?");
 
-	argv_line(c, line, sizeof(line));
-	text = explain_refusal(line, d ? d->rule : NULL, d ? d->reason : why,
-			       false, j->set.profile ? j->set.profile : "?");
 	tell_task((pid_t)j->req->pid, text);
 	free(text);
 }
@@ -593,15 +594,16 @@ static int judge_one(struct judge *j)
 		j->resp->error = -(c.t.err ? c.t.err : ENOENT);
 		seccomp_notify_respond(j->listener, j->resp);
 	} else if (why) {
+		/* the rule that decided, unless something else did */
+		const struct decision *by = c.refusal || answer ? NULL : &d;
+
 		/* one record and one line per command, not per PATH entry */
-		if (say_blocked(j, j->req->pid, &c, why,
-				c.refusal || answer ? NULL : &d)) {
+		if (say_blocked(j, j->req->pid, &c, why, by)) {
 			log_exec(j, &c, &who, &d, answer, !j->set.monitor,
 				 false);
 			j->denied += !j->set.monitor;
 			if (!j->set.monitor)
-				tell_refused(j, &c, why,
-					     c.refusal || answer ? NULL : &d);
+				tell_refused(j, why, by);
 		}
 		if (j->set.monitor) {
 			allowed(j, &c, &who, true);

@@ -80,15 +80,9 @@ static void plan_landlock(struct sandbox *sb, const struct capset *cs)
 		.scope = sb->abi >= 6, .abi = sb->abi,
 	};
 	if (sb->rules.restricted.n) {
-		char *dirs = NULL;
+		char *dirs = strv_join((const char *const *)sb->rules.restricted.v,
+				       sb->rules.restricted.n, ", ");
 
-		for (size_t i = 0; i < sb->rules.restricted.n; i++) {
-			char *next = xjoin(dirs ? dirs : "", dirs ? ", " : "",
-					   sb->rules.restricted.v[i]);
-
-			free(dirs);
-			dirs = next;
-		}
 		strv_push_owned(&sb->enforced,
 				xasprintf("%zu protected path(s) that do not exist cannot be created: new entries are refused directly in %s",
 					  sb->rules.missing.n, dirs));

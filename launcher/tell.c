@@ -31,12 +31,13 @@ static int pidfd_of(pid_t tid)
 	return fd;
 }
 
-static bool same_file(int a, int b)
+/* Whether the file `st` describes is latch's own stderr. */
+static bool latch_stderr(const struct stat *st)
 {
-	struct stat x, y;
+	struct stat own;
 
-	return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev &&
-	       x.st_ino == y.st_ino;
+	return fstat(2, &own) == 0 && own.st_dev == st->st_dev &&
+	       own.st_ino == st->st_ino;
 }
 
 /* Whether `fd` is a pipe, a socket or a terminal, open for writing, that
@@ -84,7 +85,7 @@ void tell_task(pid_t tid, const char *text)
 		return;
 	if (len > PIPE_BUF)
 		len = PIPE_BUF;
-	if (fstat(fd, &st) == 0 && !same_file(fd, 2) && ready(fd, &st)) {
+	if (fstat(fd, &st) == 0 && !latch_stderr(&st) && ready(fd, &st)) {
 		if (S_ISSOCK(st.st_mode)) {
 			(void)send(fd, text, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		} else {

@@ -79,6 +79,22 @@ static void grant_free(struct grant *g)
 	free(g->link);
 }
 
+static void deny_free(struct deny *d)
+{
+	free(d->path);
+	free(d->origin);
+	free(d->link);
+}
+
+/* The spelling as written of a path named twice: the first one kept. */
+static void keep_link(char **slot, char *link)
+{
+	if (*slot == NULL)
+		*slot = link;
+	else
+		free(link);
+}
+
 static void add_grant(struct capset *cs, char *path, unsigned acc, bool is_dir,
 		      char *origin, char *link)
 {
@@ -86,11 +102,7 @@ static void add_grant(struct capset *cs, char *path, unsigned acc, bool is_dir,
 		struct grant *g = &cs->grants[i];
 
 		if (strcmp(g->path, path) == 0) {
-			if (g->link == NULL) {
-				g->link = link;
-				link = NULL;
-			}
-			free(link);
+			keep_link(&g->link, link);
 			if ((g->access | acc) != g->access) {
 				char *o = xasprintf("%s; %s", g->origin, origin);
 
@@ -119,11 +131,7 @@ static void add_deny(struct capset *cs, char *path, bool write_only,
 		if (strcmp(d->path, path) == 0) {
 			d->write_only = d->write_only && write_only;
 			d->required = d->required || required;
-			if (d->link == NULL) {
-				d->link = link;
-				link = NULL;
-			}
-			free(link);
+			keep_link(&d->link, link);
 			free(path);
 			free(origin);
 			return;
@@ -330,11 +338,17 @@ static int select_groups(struct builder *b, struct profile *const *chain,
 
 /* ---- precedence ---- */
 
+static void remove_grant(struct capset *cs, size_t i)
+{
+	grant_free(&cs->grants[i]);
+	memmove(&cs->grants[i], &cs->grants[i + 1],
+		(cs->n_grants - i - 1) * sizeof(*cs->grants));
+	cs->n_grants--;
+}
+
 static void remove_deny(struct capset *cs, size_t i)
 {
-	free(cs->denies[i].path);
-	free(cs->denies[i].origin);
-	free(cs->denies[i].link);
+	deny_free(&cs->denies[i]);
 	memmove(&cs->denies[i], &cs->denies[i + 1],
 		(cs->n_denies - i - 1) * sizeof(*cs->denies));
 	cs->n_denies--;
@@ -416,9 +430,7 @@ static void apply_denies(struct capset *cs)
 			}
 		}
 		if (dropped || g->access == 0) {
-			grant_free(g);
-			memmove(g, g + 1, (cs->n_grants - i - 1) * sizeof(*g));
-			cs->n_grants--;
+			remove_grant(cs, i);
 			continue;
 		}
 		i++;
@@ -454,9 +466,7 @@ static void fold_grants(struct capset *cs)
 			i++;
 			continue;
 		}
-		grant_free(g);
-		memmove(g, g + 1, (cs->n_grants - i - 1) * sizeof(*g));
-		cs->n_grants--;
+		remove_grant(cs, i);
 	}
 }
 
@@ -768,11 +778,8 @@ void capset_free(struct capset *cs)
 {
 	for (size_t i = 0; i < cs->n_grants; i++)
 		grant_free(&cs->grants[i]);
-	for (size_t i = 0; i < cs->n_denies; i++) {
-		free(cs->denies[i].path);
-		free(cs->denies[i].origin);
-		free(cs->denies[i].link);
-	}
+	for (size_t i = 0; i < cs->n_denies; i++)
+		deny_free(&cs->denies[i]);
 	for (size_t i = 0; i < cs->n_unprotected; i++) {
 		free(cs->unprotected[i].path);
 		free(cs->unprotected[i].origin);

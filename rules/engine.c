@@ -393,7 +393,7 @@ static void judge_scripts(const struct rules *r, const struct grammar *g,
 	argv_view_free(&v);
 	if (g->script_operands) {
 		size_t k = argv_inner(g, argv, argc, &dir);
-		char *s = k ? strv_join(argv + k, argc - k) : NULL;
+		char *s = k ? strv_join(argv + k, argc - k, " ") : NULL;
 
 		if (s)
 			judge_text(r, s, NULL, 0, cwd, roots, depth, d);
