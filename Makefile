@@ -1,7 +1,8 @@
 # latch — build, test, install.  See README.md.
 #
-#   make              build ./latch
-#   make test         unit + integration tests (Criterion)
+#   make              build ./latch, build/liblatch.{so,a} (include/latch.h)
+#   make test         unit + integration tests (Criterion), the scripts,
+#                     liblatch's embedders (TypeScript, Python)
 #   make asan         build and run the tests under ASan+UBSan
 #   make valgrind     unit tests under valgrind
 #   make golden       rewrite the golden Seatbelt profiles (review the diff)
@@ -16,13 +17,19 @@ BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share/latch
 LIBEXECDIR ?= $(PREFIX)/libexec/latch
 MANDIR     ?= $(PREFIX)/share/man
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+SONAME     := liblatch.so.0
 CC         ?= cc
 BUILD      ?= build
 CSTD       := -std=c17 -D_GNU_SOURCE
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS     ?= -O2 -g
-ALL_CFLAGS := $(CSTD) $(WARN) $(CFLAGS) -DLATCH_VERSION='"$(VERSION)"' \
-              -DLATCH_DATADIR='"$(DATADIR)"' -DLATCH_LIBEXECDIR='"$(LIBEXECDIR)"'
+# Every object is position-independent with hidden symbols: the same
+# objects make liblatch.so (only latch_* exported), liblatch.a and ./latch.
+ALL_CFLAGS := $(CSTD) $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden -DLATCH_BUILDING \
+              -DLATCH_VERSION='"$(VERSION)"' -DLATCH_DATADIR='"$(DATADIR)"' \
+              -DLATCH_LIBEXECDIR='"$(LIBEXECDIR)"' -DLATCH_BINDIR='"$(BINDIR)"'
 # The default build puts the binary at ./latch; other builds (asan) keep
 # theirs inside their build directory.
 LATCH_BIN  := $(if $(filter build,$(BUILD)),latch,$(BUILD)/latch)
@@ -36,11 +43,17 @@ RULES_SRC  := $(wildcard rules/*.c)
 AUDIT_SRC  := $(wildcard audit/*.c)
 ROLLBACK_SRC := $(wildcard rollback/*.c)
 PROXY_SRC  := $(wildcard proxy/*.c)
-LAUNCH_SRC := $(filter-out launcher/main.c,$(wildcard launcher/*.c))
+# the command line: latch's subcommands over the engine (liblatch)
+CLI_SRC    := launcher/main.c $(wildcard launcher/cmd_*.c) launcher/opts.c launcher/usage.c
+LAUNCH_SRC := $(filter-out $(CLI_SRC),$(wildcard launcher/*.c))
 LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(RULES_SRC) $(AUDIT_SRC) $(KERNEL_SRC) $(ROLLBACK_SRC) \
-              $(PROXY_SRC) $(LAUNCH_SRC) shim/session.c shim/explain.c
+              $(PROXY_SRC) $(LAUNCH_SRC) shim/session.c shim/explain.c $(wildcard lib/*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ   := $(BUILD)/launcher/main.o
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIBLATCH_A := $(BUILD)/liblatch.a
+LIBLATCH_SO:= $(BUILD)/$(SONAME)
+# a sanitizer's runtime is linked into executables only
+NO_UNDEF   := $(if $(findstring -fsanitize,$(CFLAGS)),,-Wl,--no-undefined)
 # latch-shim: the shim (shim/main.c) with the rule engine it judges with
 SHIM_SRC   := $(wildcard shim/*.c)
 SHIM_OBJ   := $(SHIM_SRC:%.c=$(BUILD)/%.o) $(COMMON_SRC:%.c=$(BUILD)/%.o) \
@@ -50,26 +63,49 @@ UNIT_SRC   := $(wildcard tests/unit/*.c)
 INTEG_SRC  := $(wildcard tests/integration/*.c)
 TESTLIB_SRC:= $(wildcard tests/lib/*.c)
 
-.PHONY: all test unit golden integration scripts asan valgrind fuzz bench lint install clean \
+.PHONY: FORCE all test unit golden integration scripts embed asan valgrind fuzz bench lint install clean \
 	deps check demo fuzz-smoke
 
-all: $(LATCH_BIN) $(SHIM_BIN)
+all: $(LATCH_BIN) $(SHIM_BIN) $(LIBLATCH_SO) $(LIBLATCH_A) $(BUILD)/latch.pc
 
-$(LATCH_BIN): $(LIB_OBJ) $(MAIN_OBJ)
+$(LATCH_BIN): $(CLI_OBJ) $(LIBLATCH_A)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(LIBLATCH_A): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LIBLATCH_SO): $(LIB_OBJ) lib/liblatch.map
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/liblatch.map \
+	  $(NO_UNDEF) -o $@ $(LIB_OBJ) $(LIBS)
+	ln -sf $(SONAME) $(BUILD)/liblatch.so
+
+$(BUILD)/latch.pc: lib/latch.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	  -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|; s|@VERSION@|$(VERSION)|' \
+	  lib/latch.pc.in > $@
 
 $(SHIM_BIN): $(SHIM_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ -lyaml -lpcre2-8
 
-$(BUILD)/%.o: %.c
+# Objects are rebuilt when the compiler or its flags change (a build
+# directory reused with other flags must not link stale objects).
+FLAGS_NOW  := $(CC) $(ALL_CFLAGS)
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	$(if $(subst x$(FLAGS_NOW),,x$(file <$@)),$(file >$@,$(FLAGS_NOW)),@:)
+
+$(BUILD)/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(LIB_OBJ) $(BUILD)/shim/find.o
+$(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(BUILD)/shim/find.o $(LIBLATCH_A)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcriterion
 
-$(BUILD)/integration-tests: $(INTEG_SRC:%.c=$(BUILD)/%.o) $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ -lcriterion
+# linked with the shared liblatch, found beside the binary ($ORIGIN) also
+# when tests/run-integration copies both for its unprivileged run
+$(BUILD)/integration-tests: $(INTEG_SRC:%.c=$(BUILD)/%.o) $(TESTLIB_SRC:%.c=$(BUILD)/%.o) $(LIBLATCH_SO)
+	$(CC) $(ALL_CFLAGS) -o $@ $(filter %.o,$^) -L$(BUILD) -l:$(SONAME) -Wl,-rpath,'$$ORIGIN' -lcriterion
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -90,7 +126,13 @@ scripts: $(LATCH_BIN) $(SHIM_BIN)
 	tests/completion.sh $(abspath $(LATCH_BIN))
 	tests/install.sh
 
-test: unit integration scripts
+# liblatch's embedders: the TypeScript binding's npm test and the Python
+# example of docs/embedding.md (not under ASan: node and python3 do not
+# load the sanitizer's runtime)
+embed: $(LIBLATCH_SO)
+	tests/embedding.sh $(LIBLATCH_SO)
+
+test: unit integration scripts embed
 
 # What CI runs (README): lint, the tests, the unit tests under valgrind, the
 # whole suite again under ASan+UBSan, and 20 s of each fuzz target.
@@ -107,7 +149,7 @@ asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	$(MAKE) BUILD=build-asan CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  test
+	  unit integration scripts
 
 valgrind: $(BUILD)/unit-tests
 	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
@@ -122,18 +164,26 @@ bench: latch latch-shim
 lint:
 	@# one file per run (clang 14's analyzer carries va_list state from
 	@# one file to the next in a single run), two at a time
-	printf '%s\n' $(sort $(LIB_SRC) $(SHIM_SRC)) launcher/main.c | \
-	  xargs -P2 -I{} clang-tidy --quiet {} -- $(CSTD) -DLATCH_VERSION='""' -DLATCH_DATADIR='""'
+	printf '%s\n' $(sort $(LIB_SRC) $(SHIM_SRC) $(CLI_SRC)) | \
+	  xargs -P2 -I{} clang-tidy --quiet {} -- $(CSTD) -DLATCH_BUILDING -DLATCH_VERSION='""' \
+	    -DLATCH_DATADIR='""' -DLATCH_BINDIR='""'
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE $(sort $(LIB_SRC) $(SHIM_SRC)) launcher/main.c
+	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE $(sort $(LIB_SRC) $(SHIM_SRC) $(CLI_SRC))
 
-install: latch latch-shim
+install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/profiles/groups/required \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
 	  $(DESTDIR)$(DATADIR)/completions $(DESTDIR)$(DATADIR)/rules/packs \
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 latch $(DESTDIR)$(BINDIR)/latch
 	install -m 755 latch-shim $(DESTDIR)$(LIBEXECDIR)/latch-shim
+	install -m 755 $(LIBLATCH_SO) $(DESTDIR)$(LIBDIR)/liblatch.so.$(VERSION)
+	ln -sf liblatch.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liblatch.so
+	install -m 644 $(LIBLATCH_A) $(DESTDIR)$(LIBDIR)/liblatch.a
+	install -m 644 $(BUILD)/latch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/latch.pc
+	install -m 644 include/latch.h $(DESTDIR)$(INCLUDEDIR)/latch.h
 	install -m 644 profiles/*.yaml $(DESTDIR)$(DATADIR)/profiles/
 	install -m 644 profiles/groups/*.yaml $(DESTDIR)$(DATADIR)/profiles/groups/
 	install -m 644 profiles/groups/required/*.yaml $(DESTDIR)$(DATADIR)/profiles/groups/required/
@@ -149,13 +199,14 @@ deps:
 	  libpcre2-dev libcriterion-dev libseccomp-dev libssl-dev clang \
 	  libclang-rt-14-dev valgrind tmux busybox python3 curl openssl; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; fi
 
 clean:
-	rm -rf build build-asan latch latch-shim
+	rm -rf build build-asan latch latch-shim bindings/ts/dist bindings/ts/node_modules
 	$(MAKE) -C fuzz clean 2>/dev/null || true
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

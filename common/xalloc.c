@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static _Noreturn void oom(void)
+_Noreturn void oom(void)
 {
 	static const char msg[] = "latch: out of memory\n";
 

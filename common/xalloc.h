@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+/* Say "out of memory" and exit 125 (for allocators other than these). */
+_Noreturn void oom(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

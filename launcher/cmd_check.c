@@ -10,7 +10,7 @@
 #include "../common/xalloc.h"
 #include "../rules/rule.h"
 #include "cmd.h"
-#include "packs.h"
+#include "decide.h"
 #include "resolve.h"
 #include "plan.h"
 
@@ -64,48 +64,6 @@ static void print_packs(const struct rules *r, const struct capset *cs)
 	for (size_t i = 0; cs && i < cs->rule_disable.n; i++)
 		printf("disabled: %s (%s)\n", cs->rule_disable.v[i],
 		       cs->rule_disable_origin.v[i]);
-}
-
-static void print_json(const struct decision *d, char *const *argv, int argc,
-		       const char *cwd, const char *workdir, const char *home,
-		       const struct rules *r, const struct capset *cs)
-{
-	cJSON *o = cJSON_CreateObject(), *a = cJSON_CreateArray();
-	cJSON *packs = cJSON_CreateArray(), *off = cJSON_CreateArray();
-	char *text;
-
-	cJSON_AddStringToObject(o, "action", action_name(d->action));
-	if (d->rule) {
-		char *src = xasprintf("%s:%d", d->file, d->line);
-
-		cJSON_AddStringToObject(o, "rule", d->rule);
-		cJSON_AddStringToObject(o, "reason", d->reason);
-		cJSON_AddStringToObject(o, "source", src);
-		free(src);
-	} else {
-		cJSON_AddNullToObject(o, "rule");
-		cJSON_AddNullToObject(o, "reason");
-		cJSON_AddNullToObject(o, "source");
-	}
-	for (int i = 0; i < argc; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(argv[i]));
-	cJSON_AddItemToObject(o, "argv", a);
-	cJSON_AddStringToObject(o, "cwd", cwd);
-	cJSON_AddStringToObject(o, "workdir", workdir);
-	if (home)
-		cJSON_AddStringToObject(o, "home", home);
-	else
-		cJSON_AddNullToObject(o, "home");
-	for (size_t i = 0; i < rules_packs(r); i++)
-		cJSON_AddItemToArray(packs, cJSON_CreateString(rules_pack_file(r, i)));
-	for (size_t i = 0; cs && i < cs->rule_disable.n; i++)
-		cJSON_AddItemToArray(off, cJSON_CreateString(cs->rule_disable.v[i]));
-	cJSON_AddItemToObject(o, "packs", packs);
-	cJSON_AddItemToObject(o, "disabled", off);
-	text = cJSON_PrintUnformatted(o);
-	printf("%s\n", text ? text : "{}");
-	free(text);
-	cJSON_Delete(o);
 }
 
 static int exit_of(enum action a)
@@ -185,20 +143,18 @@ int cmd_check(int argc, char **argv)
 		perror("latch check: cannot get the current directory");
 		goto out;
 	}
-	r = rules_new();
-	rules_skip_examples(r);
-	if (packs_load_shipped(r, &e) < 0) {
-		die_msg(e.msg);
-		goto out;
-	}
 	/* the packs a profile chooses, adds and disables */
 	if (profile) {
 		planned = true;
-		if (plan_build(&pl, profile, workdir, NULL, &e) < 0 ||
-		    packs_apply(&r, &pl.cs, false, &e) < 0) {
+		if (plan_build(&pl, profile, workdir, NULL, &e) < 0) {
 			die_msg(e.msg);
 			goto out;
 		}
+	}
+	r = decide_rules(planned ? &pl.cs : NULL, &e);
+	if (r == NULL) {
+		die_msg(e.msg);
+		goto out;
 	}
 	for (size_t i = 0; i < packs.n; i++)
 		if (rules_load_file(r, packs.v[i], &e) < 0) {
@@ -214,8 +170,16 @@ int cmd_check(int argc, char **argv)
 						 (size_t)n, cwd, &roots);
 
 		if (json) {
-			print_json(&d, cmd, n, cwd, workdir, home, r,
-				   planned ? &pl.cs : NULL);
+			const struct decide_in in = {
+				.argv = (const char *const *)cmd, .argc = (size_t)n,
+				.cwd = cwd, .workdir = workdir, .home = home,
+				.rules = r, .cs = planned ? &pl.cs : NULL };
+			cJSON *o = decision_json(&d, &in);
+			char *text = cJSON_PrintUnformatted(o);
+
+			printf("%s\n", text ? text : "{}");
+			free(text);
+			cJSON_Delete(o);
 		} else {
 			char *line = show_argv(cmd, n);
 

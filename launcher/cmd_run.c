@@ -1,4 +1,5 @@
 /* cmd_run.c — `latch run` and `latch shell`. */
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -269,6 +270,99 @@ static int baseline(struct objstore *st, bool *open, const struct plan *pl,
 	return rc;
 }
 
+/* All of descriptor `fd` (closed after), at most `max` bytes and one more,
+ * so that the caller can say it is too large; NUL-terminated. */
+static char *read_fd(int fd, size_t max, const char *opt, size_t *len,
+		     struct err *e)
+{
+	size_t cap = 4096;
+	char *buf = xmalloc(cap + 1);
+	ssize_t n = 1;
+
+	*len = 0;
+	while (*len <= max && n > 0) {
+		if (*len == cap) {
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		n = read(fd, buf + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			n = 1;
+		else if (n > 0)
+			*len += (size_t)n;
+	}
+	if (n < 0) {
+		err_sys(e, "--%s %d: cannot read it", opt, fd);
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[*len] = '\0';
+	}
+	close(fd);
+	return buf;
+}
+
+/* --env-fd: the command's environment, NAME=VALUE entries each ended by a
+ * NUL (as /proc/PID/environ), at most 8 MiB. */
+static int read_env_fd(int fd, struct strv *out, struct err *e)
+{
+	size_t len, max = 8u << 20;
+	char *buf = read_fd(fd, max, "env-fd", &len, e);
+	int rc = 0;
+
+	if (buf == NULL)
+		return -1;
+	if (len > max)
+		rc = err_set(e, "--env-fd %d: the environment is larger than 8 MiB", fd);
+	for (size_t at = 0; rc == 0 && at < len; at += strlen(buf + at) + 1) {
+		if (strchr(buf + at, '=') == NULL)
+			rc = err_set(e, "--env-fd %d: entry '%.40s' is not NAME=VALUE", fd, buf + at);
+		else
+			strv_push(out, buf + at);
+	}
+	free(buf);
+	return rc;
+}
+
+/* The plan, from the profile named or from the one read at --profile-fd. */
+static int build_plan(struct plan *pl, const struct opts *o, struct err *e)
+{
+	size_t len;
+	char *yaml;
+	int rc;
+
+	if (o->profile_fd < 0)
+		return plan_build(pl, o->profile, o->workdir, &o->cli, e);
+	memset(pl, 0, sizeof(*pl));
+	/* one byte over 1 MiB: store_load_yaml says it is too large */
+	yaml = read_fd(o->profile_fd, 1u << 20, "profile-fd", &len, e);
+	if (yaml == NULL)
+		return -1;
+	rc = plan_build_yaml(pl, yaml, len, o->profile_set ? o->profile : "inline",
+			     o->workdir, &o->cli, e);
+	free(yaml);
+	return rc;
+}
+
+/* --status-fd: the session's id and log, one JSON line, then closed. */
+static void say_status(int fd, const struct audit_log *log)
+{
+	cJSON *o;
+	char *text;
+
+	if (fd < 0)
+		return;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "session", audit_id(log));
+	cJSON_AddStringToObject(o, "audit", audit_path(log));
+	text = cJSON_PrintUnformatted(o);
+	if (text == NULL || dprintf(fd, "%s\n", text) < 0)
+		fprintf(stderr, "latch: warning: --status-fd %d: cannot write the session's status\n", fd);
+	free(text);
+	cJSON_Delete(o);
+	close(fd);
+}
+
 /* For the judge: whether the sandbox may write directory `dir`. */
 static bool dir_writable(const char *dir, void *cs)
 {
@@ -279,7 +373,8 @@ static int run_argv(struct opts *o, char **argv)
 {
 	struct plan pl = { 0 };
 	struct sandbox sb = { 0 };
-	struct strv env = { 0 }, stripped = { 0 };
+	struct strv env = { 0 }, stripped = { 0 }, given_env = { 0 };
+	char *no_env[] = { NULL };
 	struct err e;
 	struct rules *rules = NULL;
 	struct session_log sl = { 0 };
@@ -317,7 +412,7 @@ static int run_argv(struct opts *o, char **argv)
 		}
 	}
 	o->cli.shims = shims.dir;
-	if (plan_build(&pl, o->profile, o->workdir, &o->cli, &e) < 0) {
+	if (build_plan(&pl, o, &e) < 0) {
 		die_msg(e.msg);
 		goto out;
 	}
@@ -342,7 +437,12 @@ static int run_argv(struct opts *o, char **argv)
 		goto out;
 	}
 	sb.cwd = pl.cwd;
-	env_apply(&pl.cs, environ, &env, &stripped);
+	if (o->env_fd >= 0 && read_env_fd(o->env_fd, &given_env, &e) < 0) {
+		die_msg(e.msg);
+		goto out;
+	}
+	env_apply(&pl.cs, o->env_fd < 0 ? environ : given_env.v ? given_env.v : no_env,
+		  &env, &stripped);
 	strv_push_owned(&env, xasprintf("LATCH_PROFILE=%s", pl.cs.profile));
 	if (o->dry_run) {
 		struct report r = { .cs = &pl.cs, .sb = &sb, .argv = argv,
@@ -362,6 +462,7 @@ static int run_argv(struct opts *o, char **argv)
 	    open_log(&sl, &pl, &sb, argv, o->monitor) < 0)
 		goto out;
 	log = sl.log;
+	say_status(o->status_fd, log);
 	if (baseline(&store, &store_open, &pl, log) < 0)
 		goto out;
 	/* for `latch snapshot` inside the session (cmd_rollback.c) */
@@ -408,6 +509,7 @@ out:
 		pthread_join(tid, NULL);
 	strv_free(&env);
 	strv_free(&stripped);
+	strv_free(&given_env);
 	net_free(&net);
 	sandbox_free(&sb);
 	rules_free(rules);
@@ -429,6 +531,11 @@ static int run_opts(struct opts *o, int argc, char **argv, int *rc)
 	}
 	if (o->json && !o->dry_run) {
 		fprintf(stderr, "latch %s: --json only applies with --dry-run\n",
+			argv[0]);
+		return -1;
+	}
+	if (o->status_fd >= 0 && o->dry_run) {
+		fprintf(stderr, "latch %s: --status-fd names a session, and --dry-run starts none\n",
 			argv[0]);
 		return -1;
 	}

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/readexit.h"
 #include "../common/xalloc.h"
 #include "../proxy/http.h"
 #include "../policy/envpolicy.h"
@@ -78,7 +80,7 @@ static char *from_command(const struct cred_route *r, struct err *e)
 {
 	int fds[2], status = 0;
 	char *buf, *s;
-	size_t n;
+	size_t n = 0;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0) {
@@ -93,7 +95,15 @@ static char *from_command(const struct cred_route *r, struct err *e)
 	}
 	close(fds[1]);
 	buf = xmalloc(SECRET_MAX);
-	n = pid > 0 ? read_all(fds[0], buf) : 0;
+	if (pid > 0) {
+		/* up to its exit: a daemon it starts may hold the pipe */
+		int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+		n = pidfd < 0 ? read_all(fds[0], buf)
+			      : read_until_exit(fds[0], pidfd, buf, SECRET_MAX, false);
+		if (pidfd >= 0)
+			close(pidfd);
+	}
 	close(fds[0]);
 	if (pid > 0)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -1,5 +1,7 @@
 #include "datadir.h"
 
+#include <dlfcn.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +16,39 @@ static int has_profiles(const char *dir)
 	return access(p, R_OK) == 0;
 }
 
+/* The image's canonical path, or "" when unknown; filled when the image is
+ * loaded (below): before any thread of the program, and before it can
+ * change directory, which a path relative to the loader's cwd would not
+ * survive. */
+static char image[PATH_MAX];
+
+__attribute__((constructor)) static void find_image(void)
+{
+	char found[PATH_MAX];
+	Dl_info info;
+	const char *file = "/proc/self/exe";
+
+	/* dladdr names the main program by its argv[0], which may be a bare
+	 * name found along PATH: the kernel knows its file */
+	if (dladdr((void *)find_image, &info) != 0 && info.dli_fname &&
+	    info.dli_fname[0] != '\0' &&
+	    strcmp(info.dli_fname, program_invocation_name) != 0)
+		file = info.dli_fname;
+	if (realpath(file, found))
+		memcpy(image, found, sizeof(image));
+}
+
+const char *datadir_image(void)
+{
+	return image[0] ? image : NULL;
+}
+
 const char *datadir(void)
 {
 	static char found[PATH_MAX];
 	char exe[PATH_MAX], cand[PATH_MAX + 32];
 	const char *env = getenv("LATCH_DATA_DIR");
-	ssize_t n;
+	const char *self = datadir_image();
 	char *slash;
 
 	if (found[0])
@@ -28,9 +57,7 @@ const char *datadir(void)
 		snprintf(found, sizeof(found), "%s", env);
 		return found;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
+	if (self && snprintf(exe, sizeof(exe), "%s", self) < (int)sizeof(exe)) {
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';

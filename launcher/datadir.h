@@ -11,4 +11,9 @@
 /* A static string; NULL if no data directory was found. */
 const char *datadir(void);
 
+/* The file latch's code runs from, canonical: the latch binary, or
+ * liblatch.so when a program embeds it; found when it is loaded. A static
+ * string; NULL if unknown. */
+const char *datadir_image(void);
+
 #endif

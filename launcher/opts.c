@@ -1,14 +1,19 @@
 #include "opts.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../proxy/allow.h"
 
 enum {
 	O_ALLOW = 256, O_READ, O_WRITE, O_EXEC, O_DENY, O_ENV, O_BEST,
-	O_JSON, O_PATH, O_OP, O_MONITOR, O_NET, O_ALLOW_DOMAIN, O_FORMAT,
+	O_JSON, O_WHY_PATH, O_OP, O_MONITOR, O_NET, O_ALLOW_DOMAIN, O_FORMAT,
+	O_PROFILE_FD, O_STATUS_FD, O_ENV_FD,
 };
 
 static const struct {
@@ -29,9 +34,12 @@ static const struct {
 	{ { "best-effort", no_argument, NULL, O_BEST }, OPT_RUN },
 	{ { "dry-run", no_argument, NULL, 'n' }, OPT_RUN },
 	{ { "monitor", no_argument, NULL, O_MONITOR }, OPT_RUN },
+	{ { "profile-fd", required_argument, NULL, O_PROFILE_FD }, OPT_RUN },
+	{ { "status-fd", required_argument, NULL, O_STATUS_FD }, OPT_RUN },
+	{ { "env-fd", required_argument, NULL, O_ENV_FD }, OPT_RUN },
 	{ { "json", no_argument, NULL, O_JSON }, OPT_JSON },
 	{ { "format", required_argument, NULL, O_FORMAT }, OPT_FORMAT },
-	{ { "path", required_argument, NULL, O_PATH }, OPT_WHY },
+	{ { "path", required_argument, NULL, O_WHY_PATH }, OPT_WHY },
 	{ { "op", required_argument, NULL, O_OP }, OPT_WHY },
 };
 
@@ -69,6 +77,35 @@ static int allow_domain(struct opts *o, const char *cmd, const char *entry)
 	return 0;
 }
 
+/* --profile-fd, --status-fd, --env-fd N: an open descriptor, 3 or above
+ * (0-2 are the command's), given once, made close-on-exec at once (no
+ * program latch starts inherits it). */
+static int fd_number(const struct opts *o, const char *cmd, const char *opt,
+		     const char *v, int *fd)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	int flags;
+
+	if (*v == '\0' || *end != '\0' || n < 3 || n > INT_MAX) {
+		fprintf(stderr, "latch %s: --%s needs a descriptor number of 3 or more, not '%s'\n",
+			cmd, opt, v);
+		return -1;
+	}
+	if (n == o->profile_fd || n == o->status_fd || n == o->env_fd) {
+		fprintf(stderr, "latch %s: --%s %ld: that descriptor is given for another option already\n",
+			cmd, opt, n);
+		return -1;
+	}
+	flags = fcntl((int)n, F_GETFD);
+	if (flags < 0 || fcntl((int)n, F_SETFD, flags | FD_CLOEXEC) < 0) {
+		fprintf(stderr, "latch %s: --%s %ld: %s\n", cmd, opt, n, strerror(errno));
+		return -1;
+	}
+	*fd = (int)n;
+	return 0;
+}
+
 int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 {
 	struct option longs[N_OPTS + 1];
@@ -81,6 +118,7 @@ int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 
 	memset(o, 0, sizeof(*o));
 	o->profile = "default";
+	o->profile_fd = o->status_fd = o->env_fd = -1;
 	for (size_t i = 0; i < N_OPTS; i++)
 		if (table[i].group == 0 || (table[i].group & accept))
 			longs[n++] = table[i].opt;
@@ -89,7 +127,7 @@ int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		switch (c) {
-		case 'p': o->profile = optarg; break;
+		case 'p': o->profile = optarg; o->profile_set = true; break;
 		case 'w': o->workdir = optarg; break;
 		case 'h': o->help = true; break;
 		case 'n': o->dry_run = true; break;
@@ -109,9 +147,21 @@ int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 			break;
 		case O_BEST: o->best_effort = true; break;
 		case O_MONITOR: o->monitor = true; break;
+		case O_PROFILE_FD:
+			if (fd_number(o, argv[0], "profile-fd", optarg, &o->profile_fd) < 0)
+				return -1;
+			break;
+		case O_STATUS_FD:
+			if (fd_number(o, argv[0], "status-fd", optarg, &o->status_fd) < 0)
+				return -1;
+			break;
+		case O_ENV_FD:
+			if (fd_number(o, argv[0], "env-fd", optarg, &o->env_fd) < 0)
+				return -1;
+			break;
 		case O_JSON: o->json = true; break;
 		case O_FORMAT: o->format = optarg; break;
-		case O_PATH: o->path = optarg; break;
+		case O_WHY_PATH: o->path = optarg; break;
 		case O_OP: o->op = optarg; break;
 		case ':':
 			fprintf(stderr, "latch %s: option '%s' needs a value\n",

@@ -8,6 +8,10 @@
 
 struct opts {
 	const char *profile;    /* default "default" */
+	bool profile_set;       /* given by --profile */
+	int profile_fd;         /* --profile-fd N: the profile's YAML; else -1 */
+	int status_fd;          /* --status-fd N: the session's id; else -1 */
+	int env_fd;             /* --env-fd N: the command's environment; else -1 */
 	const char *workdir;    /* NULL: the cwd */
 	struct cli_grants cli;
 	bool best_effort, dry_run, json, help, monitor;
@@ -21,7 +25,8 @@ struct opts {
 /* Which options a command accepts. */
 enum {
 	OPT_GRANTS = 1 << 0,  /* --allow --read --write --exec --deny --env */
-	OPT_RUN = 1 << 1,     /* --best-effort --dry-run */
+	OPT_RUN = 1 << 1,     /* --best-effort --dry-run --monitor
+				 --profile-fd --status-fd --env-fd */
 	OPT_WHY = 1 << 2,     /* --path --op */
 	OPT_JSON = 1 << 3,
 	OPT_ANYWHERE = 1 << 4, /* options may follow operands (profile show NAME --json) */

@@ -103,20 +103,21 @@ int plan_ensure_own_dirs(struct err *e)
 
 /* What a sandbox must never rewrite to weaken later sessions: the data
  * latch loads (profiles, rule packs, completion scripts the user's shell
- * sources) and the latch binary itself. */
+ * sources) and the latch binary itself (or liblatch, embedded). */
 static void own_files(struct strv *own)
 {
 	static const char *const sub[] = { "profiles", "rules", "completions" };
-	char exe[PATH_MAX];
 
 	for (size_t i = 0; datadir() && i < sizeof(sub) / sizeof(sub[0]); i++)
 		strv_push_owned(own, xasprintf("%s/%s", datadir(), sub[i]));
-	if (realpath("/proc/self/exe", exe) != NULL)
-		strv_push(own, exe);
+	if (datadir_image())
+		strv_push(own, datadir_image());
 }
 
-int plan_build(struct plan *pl, const char *profile, const char *workdir,
-	       const struct cli_grants *cli, struct err *e)
+/* From a profile reference, or (yaml non-NULL) YAML text named `profile`. */
+static int build(struct plan *pl, const char *profile, const char *yaml,
+		 size_t yaml_len, const char *workdir,
+		 const struct cli_grants *cli, struct err *e)
 {
 	char cwd[PATH_MAX];
 
@@ -146,7 +147,9 @@ int plan_build(struct plan *pl, const char *profile, const char *workdir,
 		.xdg_state_home = env_abs("XDG_STATE_HOME"),
 		.xdg_runtime_dir = plan_runtime_dir(),
 	};
-	if (store_load(profile, pl->config_dir, &pl->loaded, e) < 0)
+	if ((yaml ? store_load_yaml(yaml, yaml_len, profile, pl->config_dir,
+				    &pl->loaded, e)
+		  : store_load(profile, pl->config_dir, &pl->loaded, e)) < 0)
 		return -1;
 	{
 		struct cli_grants none = { .cwd = pl->cwd };
@@ -164,6 +167,19 @@ int plan_build(struct plan *pl, const char *profile, const char *workdir,
 			return -1;
 	}
 	return 0;
+}
+
+int plan_build(struct plan *pl, const char *profile, const char *workdir,
+	       const struct cli_grants *cli, struct err *e)
+{
+	return build(pl, profile, NULL, 0, workdir, cli, e);
+}
+
+int plan_build_yaml(struct plan *pl, const char *yaml, size_t len,
+		    const char *name, const char *workdir,
+		    const struct cli_grants *cli, struct err *e)
+{
+	return build(pl, name, yaml, len, workdir, cli, e);
 }
 
 void plan_free(struct plan *pl)

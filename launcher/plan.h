@@ -20,6 +20,10 @@ struct plan {
  * whether it succeeded or not. */
 int plan_build(struct plan *pl, const char *profile, const char *workdir,
 	       const struct cli_grants *cli, struct err *e);
+/* The same from a profile's YAML text, named `name` (store_load_yaml). */
+int plan_build_yaml(struct plan *pl, const char *yaml, size_t len,
+		    const char *name, const char *workdir,
+		    const struct cli_grants *cli, struct err *e);
 void plan_free(struct plan *pl);
 
 /* Create latch's own directories, $XDG_STATE_HOME/latch and

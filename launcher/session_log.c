@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cmd.h"
 #include "plan.h"
 
 int session_log_open(struct session_log *s)
@@ -28,7 +27,7 @@ int session_log_open(struct session_log *s)
 	s->log = audit_open(state, s->key, &e);
 	free(state);
 	if (s->log == NULL) {
-		die_msg(e.msg);
+		fprintf(stderr, "latch: %s\n", e.msg);
 		sign_key_free(s->key);
 		s->key = NULL;
 		return -1;

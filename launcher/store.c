@@ -73,7 +73,7 @@ struct profile *store_load_file(const char *path, struct err *e)
 	return p;
 }
 
-static bool is_path(const char *ref)
+bool store_is_path(const char *ref)
 {
 	size_t n = strlen(ref);
 
@@ -146,7 +146,7 @@ static char *find_profile(const char *name, const char *user_config_dir,
 static char *locate(const char *ref, const char *dir,
 		    const char *user_config_dir, struct err *e)
 {
-	if (!is_path(ref))
+	if (!store_is_path(ref))
 		return find_profile(ref, user_config_dir, e);
 	if (ref[0] == '/' || dir == NULL)
 		return xstrdup(ref);
@@ -164,6 +164,39 @@ static char *dir_of(const char *path)
 	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
+static int load_chain(const char *ref, const char *dir,
+		      const char *user_config_dir, struct strv *seen,
+		      struct loaded *out, struct err *e);
+
+/* `p`'s parents loaded (first listed, first merged), then `p` itself
+ * appended to the chain; `pdir` is where its relative references point.
+ * Takes `p` (freed on error). */
+static int add_chain(struct profile *p, const char *pdir,
+		     const char *user_config_dir, struct strv *seen,
+		     struct loaded *out, struct err *e)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < p->extends.n && rc == 0; i++) {
+		rc = load_chain(p->extends.v[i], pdir, user_config_dir, seen,
+				out, e);
+		if (rc < 0) {
+			size_t n = strlen(e->msg);
+
+			snprintf(e->msg + n, sizeof(e->msg) - n,
+				 " (extended from %s:%d)", p->file,
+				 p->extends_src[i].line);
+		}
+	}
+	if (rc < 0) {
+		profile_free(p);
+		return -1;
+	}
+	out->chain = xrealloc(out->chain, (out->n_chain + 1) * sizeof(*out->chain));
+	out->chain[out->n_chain++] = p;
+	return 0;
+}
+
 /* `seen` holds the canonical paths (realpath) of the chain being loaded, so
  * a cycle is found whichever way its files are spelled. */
 static int load_chain(const char *ref, const char *dir,
@@ -172,7 +205,7 @@ static int load_chain(const char *ref, const char *dir,
 {
 	char *path, *name, *canon, *pdir;
 	struct profile *p;
-	int rc = 0;
+	int rc;
 
 	if (seen->n >= MAX_DEPTH)
 		return err_set(e, "profile '%s': 'extends' is nested deeper than %d",
@@ -186,7 +219,7 @@ static int load_chain(const char *ref, const char *dir,
 		free(path);
 		return -1;
 	}
-	name = is_path(ref) ? base_name(ref) : xstrdup(ref);
+	name = store_is_path(ref) ? base_name(ref) : xstrdup(ref);
 	if (strv_contains(seen, canon)) {
 		err_set(e, "profile '%s' extends itself through a cycle (%s)",
 			name, path);
@@ -200,32 +233,13 @@ static int load_chain(const char *ref, const char *dir,
 	pdir = dir_of(path);
 	free(path);
 	free(name);
-	if (p == NULL) {
-		free(pdir);
-		return -1;
-	}
-	/* Parents first, in the order listed: the leaf is merged last. */
-	for (size_t i = 0; i < p->extends.n && rc == 0; i++) {
-		rc = load_chain(p->extends.v[i], pdir, user_config_dir, seen,
-				out, e);
-		if (rc < 0) {
-			size_t n = strlen(e->msg);
-
-			snprintf(e->msg + n, sizeof(e->msg) - n,
-				 " (extended from %s:%d)", p->file,
-				 p->extends_src[i].line);
-		}
-	}
+	rc = p ? add_chain(p, pdir, user_config_dir, seen, out, e) : -1;
 	free(pdir);
-	if (rc < 0) {
-		profile_free(p);
+	if (rc < 0)
 		return -1;
-	}
 	seen->n--;
 	free(seen->v[seen->n]);
 	seen->v[seen->n] = NULL;
-	out->chain = xrealloc(out->chain, (out->n_chain + 1) * sizeof(*out->chain));
-	out->chain[out->n_chain++] = p;
 	return 0;
 }
 
@@ -356,6 +370,17 @@ static int load_groups(const char *user_config_dir, struct loaded *out,
 	return rc;
 }
 
+/* The groups of a loaded chain, or everything freed on error. */
+static int finish(int rc, const char *user_config_dir, struct loaded *out,
+		  struct err *e)
+{
+	if (rc == 0)
+		rc = load_groups(user_config_dir, out, e);
+	if (rc < 0)
+		store_free(out);
+	return rc;
+}
+
 int store_load(const char *ref, const char *user_config_dir,
 	       struct loaded *out, struct err *e)
 {
@@ -365,11 +390,37 @@ int store_load(const char *ref, const char *user_config_dir,
 	memset(out, 0, sizeof(*out));
 	rc = load_chain(ref, NULL, user_config_dir, &seen, out, e);
 	strv_free(&seen);
-	if (rc == 0)
-		rc = load_groups(user_config_dir, out, e);
-	if (rc < 0)
-		store_free(out);
-	return rc;
+	return finish(rc, user_config_dir, out, e);
+}
+
+int store_load_yaml(const char *yaml, size_t len, const char *name,
+		    const char *user_config_dir, struct loaded *out,
+		    struct err *e)
+{
+	struct strv seen = { 0 };
+	char *file = xasprintf("<%s>", name);
+	struct profile *p;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (len > MAX_FILE)
+		err_set(e, "profile '%s': its YAML is larger than 1 MiB; not a profile", name);
+	else if ((p = profile_parse(yaml, len, file, name, false, e)) != NULL) {
+		/* text has no directory of its own to be relative to */
+		for (size_t i = 0; i < p->extends.n; i++)
+			if (store_is_path(p->extends.v[i]) && p->extends.v[i][0] != '/') {
+				err_set(e, "%s:%d: extends '%s': a profile given as text has no directory; name a profile or give an absolute path",
+					p->file, p->extends_src[i].line, p->extends.v[i]);
+				profile_free(p);
+				p = NULL;
+				break;
+			}
+		if (p)
+			rc = add_chain(p, NULL, user_config_dir, &seen, out, e);
+	}
+	strv_free(&seen);
+	free(file);
+	return finish(rc, user_config_dir, out, e);
 }
 
 void store_free(struct loaded *l)

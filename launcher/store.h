@@ -11,6 +11,7 @@
 #ifndef LATCH_STORE_H
 #define LATCH_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../common/err.h"
@@ -28,7 +29,18 @@ struct loaded {
  * the groups. On error nothing needs freeing. */
 int store_load(const char *ref, const char *user_config_dir,
 	       struct loaded *out, struct err *e);
+/* The same with the leaf profile given as YAML text (an embedder's, or
+ * `latch run --profile-fd`), named `name`; messages call it "<NAME>". Its
+ * `extends` name profiles or give absolute paths (text has no directory
+ * for a relative one to start from). */
+int store_load_yaml(const char *yaml, size_t len, const char *name,
+		    const char *user_config_dir, struct loaded *out,
+		    struct err *e);
 void store_free(struct loaded *l);
+
+/* Whether a profile reference is a path (it holds '/' or ends in .yaml)
+ * rather than a name. */
+bool store_is_path(const char *ref);
 
 /* Load one file as a profile (for `latch profile validate`). */
 struct profile *store_load_file(const char *path, struct err *e);

@@ -166,7 +166,13 @@ int usage(FILE *out, const char *command)
 			      "      --monitor            judge and log every exec, refuse none (for\n"
 			      "                           tuning rules on a real workload)\n"
 			      "  -n, --dry-run            print the resolved capability set; run nothing\n"
-			      "      --json               with --dry-run: as JSON\n",
+			      "      --json               with --dry-run: as JSON\n"
+			      "      --profile-fd N       read the profile's YAML from descriptor N\n"
+			      "                           (--profile then only names it)\n"
+			      "      --status-fd N        write the session's id and audit log path\n"
+			      "                           to descriptor N as one JSON line\n"
+			      "      --env-fd N           the command's environment from descriptor N\n"
+			      "                           (NAME=VALUE entries, each ended by a NUL)\n",
 			      out);
 		return 0;
 	}

@@ -27,5 +27,35 @@ mv "$LATCH_DATA_DIR/profiles/groups/required" "$dest/moved"
 out=$(HOME="$dest" "$bin" run -- true 2>&1); rc=$?
 [ "$rc" = 125 ] && grep -q "no required groups" <<<"$out" && ok "missing required groups: refuses (125)" \
 	|| ko "missing required groups must refuse, got $rc: $out"
+mv "$dest/moved" "$LATCH_DATA_DIR/profiles/groups/required"
+
+# liblatch: a program built with pkg-config against the installed library
+# finds latch's data from the library's own place
+lib="$dest/usr/local/lib"
+cat >"$dest/embed.c" <<'C'
+#include <latch.h>
+#include <stdio.h>
+int main(void)
+{
+	const char *rm[] = { "rm", "-rf", "/home" };
+	latch_policy p;
+	latch_decision d;
+	latch_error e;
+
+	if (latch_policy_load("default", "/var", &p, &e) || latch_check(p, rm, 3, NULL, &d, &e))
+		return printf("%s\n", e.message), 1;
+	printf("%s %s\n", latch_version(), d.rule);
+	return 0;
+}
+C
+flags=$(PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --define-prefix --cflags --libs latch) &&
+	cc -o "$dest/embed" "$dest/embed.c" $flags -Wl,-rpath,"$lib" &&
+	ok "liblatch: header, pkg-config file and library installed" ||
+	ko "liblatch: a program built with pkg-config --cflags --libs latch"
+out=$(env -u LATCH_DATA_DIR HOME="$dest" "$dest/embed" 2>&1)
+[ "$out" = "0.1.0 rm-outside-roots" ] && ok "liblatch: finds its profiles and rule packs from its own place" ||
+	ko "liblatch: the installed library's decision, got: $out"
+[ -z "$(nm -D --defined-only "$lib/liblatch.so.0" | awk '$2 != "A" && $3 !~ /^latch_/')" ] &&
+	ok "liblatch: exports only latch_* symbols" || ko "liblatch: exports only latch_* symbols"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
