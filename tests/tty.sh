@@ -107,8 +107,8 @@ fi
 # latch's exit status is the one the agent gives the same way outside it.
 agents=${LATCH_TEST_AGENTS:-/opt/latch-agents}
 # session name, HOME, command line, on screen when ready, keys to send, on
-# screen after them, then how many Ctrl-C end it; prints "took" when the
-# keys showed, and AGENT_EXIT=N
+# screen after them (up to 10 s), then how many Ctrl-C end it; prints
+# "took" when the keys showed, and AGENT_EXIT=N
 agent_tui() {
 	local name=$1 home=$2 cmd=$3 ready=$4 keys=$5 shows=$6 stops=$7 i
 	t new-session -d -s "$name" -x 100 -y 30 \
@@ -120,7 +120,7 @@ agent_tui() {
 		sleep 0.1
 	done
 	t send-keys -t "$name" "$keys"
-	for ((i = 0; i < 30; i++)); do
+	for ((i = 0; i < 100; i++)); do
 		t capture-pane -t "$name" -p | grep -q -- "$shows" && { echo took; break; }
 		sleep 0.1
 	done
@@ -169,11 +169,12 @@ else
 fi
 if [[ -x $agents/node_modules/.bin/codex ]]; then
 	mkdir -p "$scratch/codex-home/.codex"
-	# its sign-in menu: Down moves the choice; Ctrl-C ends it. Without
+	# its sign-in menu, once drawn to its last line (a key sent while it is
+	# still drawing is lost): Down moves the choice; Ctrl-C ends it. Without
 	# --no-daemon it would talk to its app server over a unix socket,
 	# which the codex profile does not allow (docs/agents.md)
 	agent_check codex "$scratch/codex-home" "'$agents/node_modules/.bin/codex' --no-daemon" \
-		'Welcome to Codex' Down '> 2. Sign in with Device Code' 1
+		'Press enter to continue' Down '> 2. Sign in with Device Code' 1
 else
 	echo "skip codex's interface: needs $agents/node_modules/.bin/codex (tests/agents/install DIR)"
 fi
