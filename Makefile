@@ -90,10 +90,10 @@ $(SHIM_BIN): $(SHIM_OBJ)
 
 # Objects are rebuilt when the compiler or its flags change (a build
 # directory reused with other flags must not link stale objects).
-FLAGS_NOW  := $(CC) $(ALL_CFLAGS)
+FLAGS_SUM  := $(shell printf '%s' '$(subst ','\'',$(CC) $(ALL_CFLAGS))' | sha256sum | cut -c1-32)
 $(BUILD)/.flags: FORCE
 	@mkdir -p $(BUILD)
-	$(if $(subst x$(FLAGS_NOW),,x$(file <$@)),$(file >$@,$(FLAGS_NOW)),@:)
+	@echo $(FLAGS_SUM) | cmp -s - $@ || echo $(FLAGS_SUM) > $@
 
 $(BUILD)/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
