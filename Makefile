@@ -158,7 +158,7 @@ valgrind: $(BUILD)/unit-tests
 fuzz:
 	$(MAKE) -C fuzz run
 
-bench: latch latch-shim
+bench: all
 	bench/run
 
 lint:

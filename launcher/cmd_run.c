@@ -36,8 +36,12 @@
 
 extern char **environ;
 
-static void print_warnings(const struct capset *cs, const struct sandbox *sb)
+static void print_warnings(const struct plan *pl, const struct sandbox *sb)
 {
+	const struct capset *cs = &pl->cs;
+
+	for (size_t i = 0; i < pl->created.n; i++)
+		fprintf(stderr, "latch: created %s\n", pl->created.v[i]);
 	for (size_t i = 0; i < cs->warnings.n; i++)
 		fprintf(stderr, "latch: warning: %s\n", cs->warnings.v[i]);
 	for (size_t i = 0; i < cs->n_unprotected; i++)
@@ -412,6 +416,7 @@ static int run_argv(struct opts *o, char **argv)
 		}
 	}
 	o->cli.shims = shims.dir;
+	o->cli.create_state = !o->dry_run;
 	if (build_plan(&pl, o, &e) < 0) {
 		die_msg(e.msg);
 		goto out;
@@ -455,7 +460,7 @@ static int run_argv(struct opts *o, char **argv)
 		rc = 0;
 		goto out;
 	}
-	print_warnings(&pl.cs, &sb);
+	print_warnings(&pl, &sb);
 	if (net_setup(&net, &pl, &sb, &env) < 0)
 		goto out;
 	if (fill_shims(&shims, rules, &pl, &sb, o->monitor, &env) < 0 ||

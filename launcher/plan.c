@@ -11,6 +11,7 @@
 #include "../common/xalloc.h"
 #include "datadir.h"
 #include "resolve.h"
+#include "state.h"
 
 static const char *env_abs(const char *name)
 {
@@ -45,8 +46,7 @@ char *plan_user_config_dir(void)
 	return dir;
 }
 
-/* mkdir -p with mode 0700 for the components it creates. */
-static int mkdirs(char *dir, struct err *e)
+int plan_mkdirs(char *dir, struct err *e)
 {
 	for (char *p = dir + 1;; p++) {
 		char c = *p;
@@ -55,7 +55,7 @@ static int mkdirs(char *dir, struct err *e)
 			continue;
 		*p = '\0';
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			err_sys(e, "cannot create latch's directory '%s'", dir);
+			err_sys(e, "cannot create the directory '%s'", dir);
 			*p = c;
 			return -1;
 		}
@@ -95,7 +95,7 @@ int plan_ensure_own_dirs(struct err *e)
 	dirs[1] = plan_user_config_dir();
 	for (int i = 0; i < 2; i++) {
 		if (rc == 0)
-			rc = mkdirs(dirs[i], e);
+			rc = plan_mkdirs(dirs[i], e);
 		free(dirs[i]);
 	}
 	return rc;
@@ -151,6 +151,10 @@ static int build(struct plan *pl, const char *profile, const char *yaml,
 				    &pl->loaded, e)
 		  : store_load(profile, pl->config_dir, &pl->loaded, e)) < 0)
 		return -1;
+	/* before the grants are resolved: a created path is then granted */
+	if (cli && cli->create_state &&
+	    state_create(&pl->loaded, &pl->vs, &pl->created, e) < 0)
+		return -1;
 	{
 		struct cli_grants none = { .cwd = pl->cwd };
 		struct cli_grants with_cwd = cli ? *cli : none;
@@ -192,6 +196,7 @@ void plan_free(struct plan *pl)
 	free(pl->uid);
 	free(pl->tmpdir);
 	free(pl->config_dir);
+	strv_free(&pl->created);
 	resolve_forget();
 	memset(pl, 0, sizeof(*pl));
 }

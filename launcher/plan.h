@@ -14,6 +14,7 @@ struct plan {
 	struct capset cs;
 	struct vars vs;
 	char *home, *cwd, *workdir, *uid, *tmpdir, *config_dir;
+	struct strv created; /* what `create` made (cli->create_state) */
 };
 
 /* `workdir` NULL means the cwd; `cli` may be NULL. Call plan_free() after,
@@ -30,6 +31,10 @@ void plan_free(struct plan *pl);
  * $XDG_CONFIG_HOME/latch (mode 0700), so that they exist to be masked: a
  * sandbox must never be able to create them and plant a wider profile. */
 int plan_ensure_own_dirs(struct err *e);
+
+/* mkdir -p of the absolute `dir` (restored after), mode 0700 for the
+ * directories it creates. */
+int plan_mkdirs(char *dir, struct err *e);
 
 /* $TMPDIR when absolute, else /tmp (the `$TMPDIR` of profiles). */
 const char *plan_tmp_dir(void);

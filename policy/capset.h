@@ -76,6 +76,9 @@ struct cli_grants {
 	const char *cwd;                            /* relative paths resolve here */
 	enum net_mode net_mode;  /* --net (NET_UNSET: the profile's) */
 	struct strv allow_domains; /* --allow-domain, checked (allow.h) */
+	bool create_state; /* `latch run`: the profiles' `create` paths are
+			      made first (launcher/state.h); the policy
+			      model itself never makes anything */
 };
 
 struct capset {

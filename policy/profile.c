@@ -135,12 +135,64 @@ static int fs_deny_write(struct ctx *c, const char *k, yaml_node_t *v)
 	return add_rules(c, v, k, RULE_DENY_WRITE, 0);
 }
 
+#define CREATE_MAX_CONTENT 65536
+
+/* One `create` item: `PATH/`, `PATH`, or a one-pair mapping `PATH: TEXT`. */
+static int create_item(struct ctx *c, yaml_node_t *item)
+{
+	const char *path = yw_scalar(item), *content = "";
+	yaml_node_t *at = item;
+	struct create_rule r;
+	size_t len;
+
+	if (item->type == YAML_MAPPING_NODE &&
+	    item->data.mapping.pairs.top - item->data.mapping.pairs.start == 1) {
+		yaml_node_pair_t *pr = item->data.mapping.pairs.start;
+
+		at = yw_node(&c->w, pr->key);
+		path = yw_scalar(at);
+		content = yw_scalar(yw_node(&c->w, pr->value));
+		if (content == NULL)
+			return yw_fail(&c->w, item, "create: the text of '%s' must be a single value%s",
+				       path ? path : "?", NULL);
+		if (strlen(content) > CREATE_MAX_CONTENT)
+			return yw_fail(&c->w, item, "create: the text of '%s' is longer than 64 KiB%s",
+				       path ? path : "?", NULL);
+	}
+	if (path == NULL || *path == '\0')
+		return yw_fail(&c->w, item, "create: each item is PATH/ (a directory), PATH (an empty file) or PATH: TEXT%s%s",
+			       "", NULL);
+	len = strlen(path);
+	if (path[len - 1] == '/' && at != item)
+		return yw_fail(&c->w, at, "create: '%s' ends in '/', a directory, and cannot hold text%s",
+			       path, NULL);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	r = (struct create_rule){ .path = xstrndup(path, len), .src = src_of(c, at),
+				  .content = path[strlen(path) - 1] == '/' ? NULL : xstrdup(content) };
+	c->p->creates = xrealloc(c->p->creates, (c->p->n_creates + 1) * sizeof(r));
+	c->p->creates[c->p->n_creates++] = r;
+	return 0;
+}
+
+static int fs_create(struct ctx *c, const char *k, yaml_node_t *v)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return yw_fail(&c->w, v, "'%s' must be a list%s", k, NULL);
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++)
+		if (create_item(c, yw_node(&c->w, *it)) < 0)
+			return -1;
+	return 0;
+}
+
 static int k_filesystem(struct ctx *c, const char *k, yaml_node_t *v)
 {
 	static const struct key keys[] = {
 		{ "read", fs_read },   { "write", fs_write },
 		{ "exec", fs_exec },   { "allow", fs_allow },
 		{ "deny", fs_deny },   { "deny_write", fs_deny_write },
+		{ "create", fs_create },
 	};
 
 	return walk(c, v, k, keys, N(keys));
@@ -851,6 +903,11 @@ void profile_free(struct profile *p)
 	for (size_t i = 0; i < p->n_rules; i++)
 		free(p->rules[i].path);
 	free(p->rules);
+	for (size_t i = 0; i < p->n_creates; i++) {
+		free(p->creates[i].path);
+		free(p->creates[i].content);
+	}
+	free(p->creates);
 	strv_free(&p->extends);
 	strv_free(&p->groups_include);
 	strv_free(&p->groups_exclude);

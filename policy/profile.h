@@ -14,7 +14,10 @@
  * filesystem:     read, write, exec, allow (= read+write), deny, deny_write:
  *                 each a list of paths; a trailing '?' marks a path that may
  *                 be absent (a grant: no warning; a deny: nothing to protect,
- *                 so creating it stays allowed)
+ *                 so creating it stays allowed); create: what `latch run`
+ *                 makes when it is missing, before the sandbox is built (an
+ *                 agent's state): `PATH/` a directory, `PATH` an empty file,
+ *                 `PATH: TEXT` a file holding TEXT
  */
 #ifndef LATCH_PROFILE_H
 #define LATCH_PROFILE_H
@@ -43,6 +46,13 @@ struct path_rule {
 	enum rule_kind kind;
 	unsigned access;
 	char *path; /* as written: may hold ~ and $VARS */
+	struct src src;
+};
+
+/* filesystem: create: one path made when missing. */
+struct create_rule {
+	char *path;    /* as written (may hold ~ and $VARS), no trailing '/' */
+	char *content; /* a file's text ("" for an empty one); NULL: a directory */
 	struct src src;
 };
 
@@ -81,6 +91,8 @@ struct profile {
 
 	struct path_rule *rules;
 	size_t n_rules;
+	struct create_rule *creates;
+	size_t n_creates;
 
 	struct strv unprotect;
 	struct src *unprotect_src;

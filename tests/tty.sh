@@ -107,7 +107,7 @@ fi
 # latch's exit status is the one the agent gives the same way outside it.
 agents=${LATCH_TEST_AGENTS:-/opt/latch-agents}
 # session name, HOME, command line, on screen when ready, keys to send, on
-# screen after them (up to 10 s), then how many Ctrl-C end it; prints
+# screen after them (up to 10 s, twice), then how many Ctrl-C end it; prints
 # "took" when the keys showed, and AGENT_EXIT=N
 agent_tui() {
 	local name=$1 home=$2 cmd=$3 ready=$4 keys=$5 shows=$6 stops=$7 i
@@ -119,11 +119,15 @@ agent_tui() {
 		t capture-pane -t "$name" -p | grep -q -- "$ready" && { echo ready; break; }
 		sleep 0.1
 	done
-	t send-keys -t "$name" "$keys"
-	for ((i = 0; i < 100; i++)); do
+	# sent again once if they did not show in 10 s (a key that arrives
+	# while the interface is still busy starting can be lost)
+	for ((i = 0; i < 200; i++)); do
+		((i % 100)) || t send-keys -t "$name" "$keys"
 		t capture-pane -t "$name" -p | grep -q -- "$shows" && { echo took; break; }
 		sleep 0.1
 	done
+	# what it showed instead, for the failure's message
+	((i < 200)) || t capture-pane -t "$name" -p | sed "s/^/screen: /"
 	for ((i = 0; i < stops; i++)); do
 		t send-keys -t "$name" C-c
 		sleep 0.3
@@ -148,7 +152,7 @@ agent_check() {
 	elif grep -qx took <<<"$boxed"; then
 		pass=$((pass + 1)); echo "ok   $agent under latch: its interface draws and takes keys"
 	else
-		fail=$((fail + 1)); echo "FAIL $agent under latch: no interface or no keys"; t capture-pane -t "$agent-boxed" -p | sed 's/^/     | /'
+		fail=$((fail + 1)); echo "FAIL $agent under latch: no interface or no keys; the screen 10 s after them, sent twice:"; grep '^screen: ' <<<"$boxed" | sed 's/^screen: /     | /'
 	fi
 	status=$(grep -o 'AGENT_EXIT=.*' <<<"$boxed")
 	if [[ -n $status && $status == "$(grep -o 'AGENT_EXIT=.*' <<<"$bare")" ]]; then

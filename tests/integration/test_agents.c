@@ -131,8 +131,7 @@ static struct lt_result claude_turn(const struct model *m)
 				      "ANTHROPIC_BASE_URL");
 	struct lt_opts o = { .env = claude_env, .timeout_ms = 120000 };
 
-	lt_mkdir(lt_path(lt.home, ".claude"));
-	lt_write(lt_path(lt.home, ".claude.json"), "{}\n");
+	/* from an empty HOME: the profile's `create` makes its state */
 	return LT_RUN_O(&o, "run", "-p", profile, "--read", agents_dir(),
 			"--exec", agents_dir(), "--", claude, "-p",
 			"do what the script says", "--allowedTools", "Bash");
@@ -168,9 +167,13 @@ Test(agents, claude_code_runs_its_shell_tool_and_keeps_its_state)
 	/* the real key reached the server, the phantom did not */
 	LT_CONTAINS(lt_read(m.log), "\"key\": \"" REAL_ANTHROPIC "\"", r);
 	LT_LACKS(lt_read(m.log), "latch-phantom", r);
-	/* its session landed in ~/.claude, which the profile opens */
+	/* from an empty HOME, its state landed in ~/.claude and
+	 * ~/.claude.json, which the profile made and opens */
+	LT_CONTAINS(r.err, "latch: created ", r);
 	cr_assert(lt_exists(lt_path(lt.home, ".claude/projects")),
 		  "no ~/.claude/projects: %s", lt_show(&r));
+	cr_assert(strcmp(lt_read(lt_path(lt.home, ".claude.json")), "{}\n") != 0,
+		  "Claude Code wrote nothing into ~/.claude.json: %s", lt_show(&r));
 }
 
 Test(agents, claude_code_is_refused_what_destroys_and_the_model_is_told_why)
@@ -255,7 +258,7 @@ static struct lt_result codex_turn(const struct model *m)
 				      "OPENAI_API_KEY", "OPENAI_BASE_URL");
 	struct lt_opts o = { .env = codex_env, .timeout_ms = 150000 };
 
-	lt_mkdir(lt_path(lt.home, ".codex"));
+	/* from an empty HOME: the profile's `create` makes ~/.codex */
 	return LT_RUN_O(&o, "run", "-p", profile, "--read", agents_dir(),
 			"--exec", agents_dir(), "--", "sh", "-c",
 			lt_fmt("printenv OPENAI_API_KEY | '%s' login --with-api-key >/dev/null && "

@@ -93,3 +93,42 @@ Test(profiles, show_refuses_a_path_seatbelt_cannot_hold)
 	r = LT_RUN("profile", "show", prof, "--format", "text");
 	LT_EXIT(r, 0);
 }
+
+Test(profiles, create_makes_missing_state_and_leaves_existing_alone)
+{
+	char *p = lt_profile("stateful", "extends: default\n"
+			     "filesystem:\n"
+			     "  allow: [~/.agent?, ~/.agent.json?, ~/.kept?]\n"
+			     "  create:\n"
+			     "    - ~/.agent/\n"
+			     "    - ~/.agent.json: \"{}\"\n"
+			     "    - ~/.kept: \"new\"\n");
+	struct lt_result r;
+
+	lt_write(lt_path(lt.home, ".kept"), "old\n");
+	/* --dry-run makes nothing */
+	r = LT_RUN("run", "--dry-run", "-p", p, "--", "true");
+	LT_EXIT(r, 0);
+	cr_assert(!lt_exists(lt_path(lt.home, ".agent")));
+	/* made before the sandbox, so granted in it from the first run */
+	r = LT_RUN("run", "-p", p, "--", "sh", "-c", "mkdir ~/.agent/sessions && cat ~/.agent.json ~/.kept");
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.err, lt_fmt("latch: created %s/.agent (a directory, ", lt.home), r);
+	LT_CONTAINS(r.err, lt_fmt("latch: created %s/.agent.json (a file, ", lt.home), r);
+	LT_LACKS(r.err, ".kept", r);
+	cr_assert_str_eq(r.out, "{}old\n");
+	cr_assert(lt_exists(lt_path(lt.home, ".agent/sessions")));
+	/* the second run: nothing to make */
+	r = LT_RUN("run", "-p", p, "--", "true");
+	LT_EXIT(r, 0);
+	LT_LACKS(r.err, "latch: created", r);
+}
+
+Test(profiles, create_needs_an_absolute_path)
+{
+	char *p = lt_profile("relative", "extends: default\nfilesystem:\n  create: [state/]\n");
+	struct lt_result r = LT_RUN("run", "-p", p, "--", "true");
+
+	LT_EXIT(r, 125);
+	LT_CONTAINS(r.err, "relative.yaml:3: create: 'state' is not an absolute path", r);
+}

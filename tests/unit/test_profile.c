@@ -771,3 +771,34 @@ Test(profile, rules_unknown_key_suggests_the_nearest)
 	cr_expect(strstr(m, "test.yaml:2: unknown key 'disabel'") &&
 		  strstr(m, "did you mean 'disable'?"), "%s", m);
 }
+
+Test(profile, create_takes_directories_files_and_text)
+{
+	struct profile *p = P("filesystem:\n"
+				 "  create:\n"
+				 "    - ~/.agent/\n"
+				 "    - ~/.agent.lock\n"
+				 "    - ~/.agent.json: \"{}\"\n");
+
+	cr_assert_eq(p->n_creates, 3);
+	cr_assert_str_eq(p->creates[0].path, "~/.agent");
+	cr_assert_null(p->creates[0].content);
+	cr_assert_str_eq(p->creates[1].path, "~/.agent.lock");
+	cr_assert_str_eq(p->creates[1].content, "");
+	cr_assert_str_eq(p->creates[2].path, "~/.agent.json");
+	cr_assert_str_eq(p->creates[2].content, "{}");
+	cr_assert_eq(p->creates[2].src.line, 5);
+	profile_free(p);
+}
+
+Test(profile, create_refuses_what_it_cannot_make)
+{
+	cr_assert_str_eq(parse_fail(false, "filesystem:\n  create: ~/.a/\n"),
+			 "test.yaml:2: 'create' must be a list");
+	cr_assert_str_eq(parse_fail(false, "filesystem:\n  create:\n    - ~/.a/: text\n"),
+			 "test.yaml:3: create: '~/.a/' ends in '/', a directory, and cannot hold text");
+	cr_assert_str_eq(parse_fail(false, "filesystem:\n  create:\n    - ~/.a: [x]\n"),
+			 "test.yaml:3: create: the text of '~/.a' must be a single value");
+	cr_assert_str_eq(parse_fail(false, "filesystem:\n  create:\n    - \"\"\n"),
+			 "test.yaml:3: create: each item is PATH/ (a directory), PATH (an empty file) or PATH: TEXT");
+}
