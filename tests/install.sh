@@ -30,7 +30,8 @@ out=$(HOME="$dest" "$bin" run -- true 2>&1); rc=$?
 mv "$dest/moved" "$LATCH_DATA_DIR/profiles/groups/required"
 
 # liblatch: a program built with pkg-config against the installed library
-# finds latch's data from the library's own place
+# finds latch's data from the library's own place (built with the CC and
+# CFLAGS the library was: under `make asan`, the sanitizers' runtime)
 lib="$dest/usr/local/lib"
 cat >"$dest/embed.c" <<'C'
 #include <latch.h>
@@ -45,11 +46,12 @@ int main(void)
 	if (latch_policy_load("default", "/var", &p, &e) || latch_check(p, rm, 3, NULL, &d, &e))
 		return printf("%s\n", e.message), 1;
 	printf("%s %s\n", latch_version(), d.rule);
-	return 0;
+	latch_decision_clear(&d);
+	return latch_policy_free(p, &e);
 }
 C
 flags=$(PKG_CONFIG_PATH="$lib/pkgconfig" pkg-config --define-prefix --cflags --libs latch) &&
-	cc -o "$dest/embed" "$dest/embed.c" $flags -Wl,-rpath,"$lib" &&
+	${CC:-cc} ${CFLAGS:-} -o "$dest/embed" "$dest/embed.c" $flags -Wl,-rpath,"$lib" &&
 	ok "liblatch: header, pkg-config file and library installed" ||
 	ko "liblatch: a program built with pkg-config --cflags --libs latch"
 out=$(env -u LATCH_DATA_DIR HOME="$dest" "$dest/embed" 2>&1)
