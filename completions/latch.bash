@@ -69,7 +69,7 @@ _latch()
     local cword=$COMP_CWORD
     local latch=${COMP_WORDS[0]}
     local commands='run shell why check rules audit snapshot rollback profile setup completion help'
-    local grants='--allow --read --write --exec --deny --env --net --allow-domain'
+    local grants='--allow --read --write --exec --deny --deny-write --env --net --allow-domain'
     local common='-p --profile -w --workdir -h --help'
     COMPREPLY=()
 
@@ -201,7 +201,7 @@ _latch()
         _latch_dirs "$cur"
         return 0
         ;;
-    --allow | --read | --write | --exec | --deny | --path | --pack)
+    --allow | --read | --write | --exec | --deny | --deny-write | --path | --pack)
         _latch_files "$cur"
         return 0
         ;;
@@ -233,7 +233,7 @@ _latch()
         fi
         case $w in
         -p | --profile | -w | --workdir | --allow | --read | --write | \
-            --exec | --deny | --env | --net | --allow-domain | --path | --op | --cwd | --pack)
+            --exec | --deny | --deny-write | --env | --net | --allow-domain | --path | --op | --cwd | --pack)
             ((i++))
             [[ ${COMP_WORDS[i]} == = ]] && ((i++))
             ;;

@@ -13,7 +13,7 @@
 enum {
 	O_ALLOW = 256, O_READ, O_WRITE, O_EXEC, O_DENY, O_ENV, O_BEST,
 	O_JSON, O_WHY_PATH, O_OP, O_MONITOR, O_NET, O_ALLOW_DOMAIN, O_FORMAT,
-	O_PROFILE_FD, O_STATUS_FD, O_ENV_FD,
+	O_PROFILE_FD, O_STATUS_FD, O_ENV_FD, O_DENY_WRITE,
 };
 
 static const struct {
@@ -28,6 +28,7 @@ static const struct {
 	{ { "write", required_argument, NULL, O_WRITE }, OPT_GRANTS },
 	{ { "exec", required_argument, NULL, O_EXEC }, OPT_GRANTS },
 	{ { "deny", required_argument, NULL, O_DENY }, OPT_GRANTS },
+	{ { "deny-write", required_argument, NULL, O_DENY_WRITE }, OPT_GRANTS },
 	{ { "env", required_argument, NULL, O_ENV }, OPT_GRANTS },
 	{ { "net", required_argument, NULL, O_NET }, OPT_GRANTS },
 	{ { "allow-domain", required_argument, NULL, O_ALLOW_DOMAIN }, OPT_GRANTS },
@@ -136,6 +137,7 @@ int opts_parse(struct opts *o, int argc, char **argv, unsigned accept)
 		case O_WRITE: strv_push(&o->cli.write, optarg); break;
 		case O_EXEC: strv_push(&o->cli.exec, optarg); break;
 		case O_DENY: strv_push(&o->cli.deny, optarg); break;
+		case O_DENY_WRITE: strv_push(&o->cli.deny_write, optarg); break;
 		case O_ENV: strv_push(&o->cli.env_allow, optarg); break;
 		case O_NET:
 			if (net_mode(o, argv[0], optarg) < 0)
@@ -185,6 +187,7 @@ void opts_free(struct opts *o)
 	strv_free(&o->cli.write);
 	strv_free(&o->cli.exec);
 	strv_free(&o->cli.deny);
+	strv_free(&o->cli.deny_write);
 	strv_free(&o->cli.env_allow);
 	strv_free(&o->cli.allow_domains);
 }

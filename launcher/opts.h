@@ -24,7 +24,8 @@ struct opts {
 
 /* Which options a command accepts. */
 enum {
-	OPT_GRANTS = 1 << 0,  /* --allow --read --write --exec --deny --env */
+	OPT_GRANTS = 1 << 0,  /* --allow --read --write --exec --deny
+				 --deny-write --env */
 	OPT_RUN = 1 << 1,     /* --best-effort --dry-run --monitor
 				 --profile-fd --status-fd --env-fd */
 	OPT_WHY = 1 << 2,     /* --path --op */

@@ -35,6 +35,7 @@ static const char grants_help[] =
 	"      --write PATH         grant write\n"
 	"      --exec PATH          grant execute\n"
 	"      --deny PATH          deny all access, even inside a grant\n"
+	"      --deny-write PATH    keep PATH read-only, even inside a grant\n"
 	"      --env NAME           keep environment variable NAME despite the\n"
 	"                           profile's secret patterns\n"
 	"      --net MODE           open, allowlist (latch's proxy) or block\n"

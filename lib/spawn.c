@@ -112,6 +112,12 @@ static void helper_argv(struct strv *a, const char *helper,
 	strv_push(a, p->yaml ? p->name : p->ref);
 	strv_push(a, "--workdir");
 	strv_push(a, p->pl.workdir);
+	/* the library itself, as latch's own binary is: read-only in the
+	 * sandbox, even inside a grant (a harness may load it from there) */
+	if (datadir_image()) {
+		strv_push(a, "--deny-write");
+		strv_push(a, datadir_image());
+	}
 	strv_push(a, "--status-fd");
 	strv_push_owned(a, xasprintf("%d", FD_STATUS));
 	if (o->envp) {

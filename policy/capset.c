@@ -507,6 +507,7 @@ static int build_cli(struct builder *b, const struct cli_grants *cli)
 		{ offsetof(struct cli_grants, write), RULE_GRANT, LATCH_ACC_WRITE, "--write" },
 		{ offsetof(struct cli_grants, exec), RULE_GRANT, LATCH_ACC_EXEC, "--exec" },
 		{ offsetof(struct cli_grants, deny), RULE_DENY, 0, "--deny" },
+		{ offsetof(struct cli_grants, deny_write), RULE_DENY_WRITE, 0, "--deny-write" },
 	};
 
 	if (cli == NULL)

@@ -67,6 +67,7 @@ struct unprotected {
 /* Additions from the command line, applied after the profile chain. */
 struct cli_grants {
 	struct strv allow, read, write, exec, deny; /* paths as typed */
+	struct strv deny_write;                     /* paths as typed */
 	struct strv env_allow;                      /* names */
 	struct strv own;   /* latch's own files (data dir, binary): read-only,
 			      never unprotected; absolute */

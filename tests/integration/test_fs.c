@@ -415,6 +415,22 @@ Test(fs, deny_flag_hides_a_path_inside_the_workdir)
 	LT_FILE_IS(lt_path(lt.work, "other.txt"), "ok\n");
 }
 
+Test(fs, deny_write_flag_keeps_a_file_read_only_inside_the_workdir)
+{
+	char *lib = lt_path(lt.work, "node_modules/liblatch.so.0");
+	struct lt_result r;
+
+	lt_write(lib, "the harness's library\n");
+	r = LT_RUN("run", "--deny-write", lib, "--", "sh", lt_script(
+		   "cat node_modules/liblatch.so.0\n"
+		   "echo planted > node_modules/liblatch.so.0\n"
+		   "rm -f node_modules/liblatch.so.0\n"
+		   "echo ok > other.txt\n"));
+	LT_CONTAINS(r.out, "the harness's library", r);
+	LT_FILE_IS(lib, "the harness's library\n");
+	LT_FILE_IS(lt_path(lt.work, "other.txt"), "ok\n");
+}
+
 Test(fs, latch_config_is_read_only_inside)
 {
 	char *cfg = lt_path(lt.home, ".config/latch/profiles/mine.yaml");

@@ -85,6 +85,8 @@ Test(liblatch, spawns_ls_in_a_sandbox_and_logs_it)
 	cr_assert_not_null(log, "%s", audit);
 	cr_assert(strstr(log, "\"event\":\"start\"") && strstr(log, "\"profile\":\"default\""), "%s", log);
 	cr_assert(strstr(log, "\"event\":\"end\""), "%s", log);
+	/* the library itself is read-only in the sandbox, as latch is */
+	cr_assert(strstr(log, "\"origin\":\"--deny-write\""), "%s", log);
 	latch_policy_free(p, NULL);
 }
 
