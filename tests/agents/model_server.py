@@ -58,19 +58,23 @@ def text_of(content):
 # ---- Anthropic Messages ----
 
 def anthropic_shell_tool(body):
+    """Claude Code's Bash, or OpenClaw's exec (both take "command")."""
     names = [t.get("name") for t in body.get("tools") or []]
-    return "Bash" if "Bash" in names else None
+    return next((n for n in ("Bash", "exec") if n in names), None)
 
 
 def anthropic_results(body):
+    """The tool results in the user messages after the last assistant one
+    (OpenClaw adds a message of its own context after them)."""
     msgs = body.get("messages") or []
-    last = msgs[-1] if msgs else {}
-    if last.get("role") != "user" or not isinstance(last.get("content"), list):
-        return
-    for b in last["content"]:
-        if isinstance(b, dict) and b.get("type") == "tool_result":
-            log({"tool_result": text_of(b.get("content")),
-                 "error": bool(b.get("is_error"))})
+    start = len(msgs)
+    while start > 0 and msgs[start - 1].get("role") == "user":
+        start -= 1
+    for m in msgs[start:]:
+        for b in m.get("content") if isinstance(m.get("content"), list) else []:
+            if isinstance(b, dict) and b.get("type") == "tool_result":
+                log({"tool_result": text_of(b.get("content")),
+                     "error": bool(b.get("is_error"))})
 
 
 def anthropic_events(body, step, tool):

