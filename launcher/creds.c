@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../common/readexit.h"
+#include "../common/fdio.h"
 #include "../common/xalloc.h"
 #include "../proxy/http.h"
 #include "../policy/envpolicy.h"
@@ -33,22 +33,6 @@ static char *first_line(char *buf, size_t n)
 	return xstrndup(buf, len);
 }
 
-/* Everything `fd` gives, up to SECRET_MAX bytes, into buf; its length. */
-static size_t read_all(int fd, char *buf)
-{
-	size_t have = 0;
-	ssize_t n;
-
-	while (have < SECRET_MAX && (n = read(fd, buf + have, SECRET_MAX - have)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		have += (size_t)n;
-	}
-	return have;
-}
-
 static char *from_file(const struct cred_route *r, const struct vars *vs,
 		       struct err *e)
 {
@@ -65,7 +49,7 @@ static char *from_file(const struct cred_route *r, const struct vars *vs,
 		return NULL;
 	}
 	buf = xmalloc(SECRET_MAX);
-	s = first_line(buf, read_all(fd, buf));
+	s = first_line(buf, fd_read(fd, -1, buf, SECRET_MAX, false));
 	explicit_bzero(buf, SECRET_MAX);
 	free(buf);
 	close(fd);
@@ -99,8 +83,7 @@ static char *from_command(const struct cred_route *r, struct err *e)
 		/* up to its exit: a daemon it starts may hold the pipe */
 		int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 
-		n = pidfd < 0 ? read_all(fds[0], buf)
-			      : read_until_exit(fds[0], pidfd, buf, SECRET_MAX, false);
+		n = fd_read(fds[0], pidfd, buf, SECRET_MAX, false);
 		if (pidfd >= 0)
 			close(pidfd);
 	}

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/fdio.h"
 #include "../common/xalloc.h"
 #include "plan.h"
 
@@ -14,7 +15,6 @@
 static int make(const struct create_rule *r, char *path, struct err *e)
 {
 	char *slash = strrchr(path, '/');
-	size_t len, off = 0;
 	int fd;
 
 	if (slash != path) {
@@ -29,18 +29,10 @@ static int make(const struct create_rule *r, char *path, struct err *e)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return errno == EEXIST ? 0 : err_sys(e, "cannot create '%s'", path);
-	len = strlen(r->content);
-	while (off < len) {
-		ssize_t n = write(fd, r->content + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err_sys(e, "cannot write '%s'", path);
-			close(fd);
-			return -1;
-		}
-		off += (size_t)n;
+	if (fd_write_all(fd, r->content, strlen(r->content)) < 0) {
+		err_sys(e, "cannot write '%s'", path);
+		close(fd);
+		return -1;
 	}
 	return close(fd) == 0 ? 0 : err_sys(e, "cannot write '%s'", path);
 }

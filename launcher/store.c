@@ -393,6 +393,19 @@ int store_load(const char *ref, const char *user_config_dir,
 	return finish(rc, user_config_dir, out, e);
 }
 
+/* A profile given as text has no directory of its own for a relative
+ * `extends` path to start from. */
+static bool text_extends_ok(const struct profile *p, struct err *e)
+{
+	for (size_t i = 0; i < p->extends.n; i++)
+		if (store_is_path(p->extends.v[i]) && p->extends.v[i][0] != '/') {
+			err_set(e, "%s:%d: extends '%s': a profile given as text has no directory; name a profile or give an absolute path",
+				p->file, p->extends_src[i].line, p->extends.v[i]);
+			return false;
+		}
+	return true;
+}
+
 int store_load_yaml(const char *yaml, size_t len, const char *name,
 		    const char *user_config_dir, struct loaded *out,
 		    struct err *e)
@@ -406,17 +419,10 @@ int store_load_yaml(const char *yaml, size_t len, const char *name,
 	if (len > MAX_FILE)
 		err_set(e, "profile '%s': its YAML is larger than 1 MiB; not a profile", name);
 	else if ((p = profile_parse(yaml, len, file, name, false, e)) != NULL) {
-		/* text has no directory of its own to be relative to */
-		for (size_t i = 0; i < p->extends.n; i++)
-			if (store_is_path(p->extends.v[i]) && p->extends.v[i][0] != '/') {
-				err_set(e, "%s:%d: extends '%s': a profile given as text has no directory; name a profile or give an absolute path",
-					p->file, p->extends_src[i].line, p->extends.v[i]);
-				profile_free(p);
-				p = NULL;
-				break;
-			}
-		if (p)
+		if (text_extends_ok(p, e))
 			rc = add_chain(p, NULL, user_config_dir, &seen, out, e);
+		else
+			profile_free(p);
 	}
 	strv_free(&seen);
 	free(file);

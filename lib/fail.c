@@ -42,6 +42,17 @@ int fail_sys(latch_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
+void *hold_or_fail(uint32_t id, enum handle_kind kind, const char *fn,
+		   latch_error *err)
+{
+	void *obj = handle_hold(id, kind);
+
+	if (obj == NULL)
+		fail(err, LATCH_ERR_HANDLE, "%s: %u is not a live %s handle", fn, id,
+		     kind == HANDLE_POLICY ? "policy" : "child");
+	return obj;
+}
+
 int ok(latch_error *err)
 {
 	if (err) {

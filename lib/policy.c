@@ -148,16 +148,6 @@ int latch_policy_free(latch_policy h, latch_error *err)
 	return ok(err);
 }
 
-/* The policy behind `h`, held; NULL with `err` set. */
-static struct policy *hold(latch_policy h, const char *fn, latch_error *err)
-{
-	struct policy *p = handle_hold(h, HANDLE_POLICY);
-
-	if (p == NULL)
-		fail(err, LATCH_ERR_HANDLE, "%s: %u is not a live policy handle", fn, h);
-	return p;
-}
-
 /* cJSON text, the caller's to free with latch_free(). */
 static char *json_text(cJSON *o)
 {
@@ -171,7 +161,7 @@ static char *json_text(cJSON *o)
 
 char *latch_policy_json(latch_policy h, latch_error *err)
 {
-	struct policy *p = hold(h, "latch_policy_json", err);
+	struct policy *p = hold_or_fail(h, HANDLE_POLICY, "latch_policy_json", err);
 	char *text;
 
 	if (p == NULL)
@@ -229,7 +219,7 @@ int latch_check(latch_policy h, const char *const *argv, size_t argc,
 	memset(out, 0, sizeof(*out));
 	if (!check_args(argv, argc, cwd, err))
 		return LATCH_ERR_ARG;
-	p = hold(h, "latch_check", err);
+	p = hold_or_fail(h, HANDLE_POLICY, "latch_check", err);
 	if (p == NULL)
 		return LATCH_ERR_HANDLE;
 	d = decide(p, argv, argc, cwd);
@@ -260,7 +250,7 @@ char *latch_check_json(latch_policy h, const char *const *argv, size_t argc,
 
 	if (!check_args(argv, argc, cwd, err))
 		return NULL;
-	p = hold(h, "latch_check_json", err);
+	p = hold_or_fail(h, HANDLE_POLICY, "latch_check_json", err);
 	if (p == NULL)
 		return NULL;
 	d = decide(p, argv, argc, cwd);
@@ -290,7 +280,7 @@ static int why(latch_policy h, const char *fn, const char *path, int op,
 		fail(err, LATCH_ERR_ARG, "%s: op must be LATCH_READ, LATCH_WRITE or LATCH_EXEC, not %d", fn, op);
 		return LATCH_ERR_ARG;
 	}
-	p = hold(h, fn, err);
+	p = hold_or_fail(h, HANDLE_POLICY, fn, err);
 	if (p == NULL)
 		return LATCH_ERR_HANDLE;
 	pthread_mutex_lock(&fs_lock);

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../common/readexit.h"
+#include "../common/fdio.h"
 #include "../common/strv.h"
 #include "../common/xalloc.h"
 #include "../launcher/datadir.h"
@@ -136,23 +136,15 @@ static int sealed_memfd(const char *what, const char *data, size_t len,
 			latch_error *err)
 {
 	int fd = memfd_create(what, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	size_t off = 0;
 
 	if (fd < 0) {
 		fail_sys(err, LATCH_ERR_SYSTEM, "latch_spawn: memfd_create (%s)", what);
 		return -1;
 	}
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			fail_sys(err, LATCH_ERR_SYSTEM, "latch_spawn: writing %s", what);
-			close(fd);
-			return -1;
-		}
-		off += (size_t)n;
+	if (fd_write_all(fd, data, len) < 0) {
+		fail_sys(err, LATCH_ERR_SYSTEM, "latch_spawn: writing %s", what);
+		close(fd);
+		return -1;
 	}
 	if (lseek(fd, 0, SEEK_SET) < 0 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0) {
@@ -259,12 +251,12 @@ static int exit_status(int st)
 }
 
 /* The helper's status line, read up to its newline; an empty string when
- * the helper ended or closed the pipe first (readexit.h: never waiting on
- * a pipe that the helper's own children may hold open). */
+ * the helper ended or closed the pipe first (fdio.h: never waiting on a
+ * pipe that the helper's own children may hold open). */
 static char *read_status(int fd, int pidfd)
 {
 	char *buf = xmalloc(STATUS_MAX + 1);
-	size_t len = read_until_exit(fd, pidfd, buf, STATUS_MAX, true);
+	size_t len = fd_read(fd, pidfd, buf, STATUS_MAX, true);
 
 	buf[memchr(buf, '\n', len) ? len : 0] = '\0';
 	return buf;
@@ -382,9 +374,9 @@ int latch_spawn(latch_policy h, const char *const *argv,
 	rc = check_spawn_args(argv, opts, out, err);
 	if (rc < 0)
 		return rc;
-	p = handle_hold(h, HANDLE_POLICY);
+	p = hold_or_fail(h, HANDLE_POLICY, "latch_spawn", err);
 	if (p == NULL)
-		return fail(err, LATCH_ERR_HANDLE, "latch_spawn: %u is not a live policy handle", h);
+		return LATCH_ERR_HANDLE;
 	c = xcalloc(1, sizeof(*c));
 	c->pidfd = -1;
 	pthread_mutex_init(&c->lock, NULL);
@@ -399,18 +391,9 @@ int latch_spawn(latch_policy h, const char *const *argv,
 	return ok(err);
 }
 
-static struct child *hold(latch_child h, const char *fn, latch_error *err)
-{
-	struct child *c = handle_hold(h, HANDLE_CHILD);
-
-	if (c == NULL)
-		fail(err, LATCH_ERR_HANDLE, "%s: %u is not a live child handle", fn, h);
-	return c;
-}
-
 int latch_child_pid(latch_child h, latch_error *err)
 {
-	struct child *c = hold(h, "latch_child_pid", err);
+	struct child *c = hold_or_fail(h, HANDLE_CHILD, "latch_child_pid", err);
 	int pid;
 
 	if (c == NULL)
@@ -423,7 +406,7 @@ int latch_child_pid(latch_child h, latch_error *err)
 
 int latch_child_kill(latch_child h, int sig, latch_error *err)
 {
-	struct child *c = hold(h, "latch_child_kill", err);
+	struct child *c = hold_or_fail(h, HANDLE_CHILD, "latch_child_kill", err);
 	int rc = LATCH_OK;
 
 	if (c == NULL)
@@ -443,7 +426,7 @@ int latch_wait(latch_child h, int *status, latch_error *err)
 
 	if (status == NULL)
 		return fail(err, LATCH_ERR_ARG, "latch_wait: needs a place for the status");
-	c = hold(h, "latch_wait", err);
+	c = hold_or_fail(h, HANDLE_CHILD, "latch_wait", err);
 	if (c == NULL)
 		return LATCH_ERR_HANDLE;
 	pthread_mutex_lock(&c->lock);
@@ -472,7 +455,7 @@ int latch_wait(latch_child h, int *status, latch_error *err)
 static char *child_string(latch_child h, const char *fn, bool audit,
 			  latch_error *err)
 {
-	struct child *c = hold(h, fn, err);
+	struct child *c = hold_or_fail(h, HANDLE_CHILD, fn, err);
 	char *s;
 
 	if (c == NULL)
@@ -495,7 +478,7 @@ char *latch_child_session(latch_child h, latch_error *err)
 
 int latch_child_free(latch_child h, latch_error *err)
 {
-	struct child *c = hold(h, "latch_child_free", err);
+	struct child *c = hold_or_fail(h, HANDLE_CHILD, "latch_child_free", err);
 
 	if (c == NULL)
 		return LATCH_ERR_HANDLE;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../common/dirnames.h"
+#include "../common/fdio.h"
 #include "../common/xalloc.h"
 
 #define CHUNK (256 * 1024)
@@ -89,21 +90,6 @@ static void object_name(const char *digest, char name[SHA256_HEX + 2])
 	snprintf(name, SHA256_HEX + 2, "%.2s/%s", digest, digest + 2);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Up to CHUNK bytes of `fd` into s->buf: how many (fewer: its end). */
 static int read_chunk(struct objstore *s, int fd, size_t *have, struct err *e)
 {
@@ -133,7 +119,7 @@ static int copy_rest(struct objstore *s, int fd, int out, const char *tmp,
 		if (read_chunk(s, fd, &have, e) < 0)
 			return -1;
 		sha256_update(s->sha, s->buf, have);
-		if (write_all(out, s->buf, have) < 0)
+		if (fd_write_all(out, s->buf, have) < 0)
 			return err_sys(e, "cannot write the object %s", tmp);
 		*size += (int64_t)have;
 		if ((uint64_t)*size > limit)
@@ -220,7 +206,7 @@ int objstore_put(struct objstore *s, int fd, uint64_t limit,
 	out = openat(s->objects, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0)
 		return err_sys(e, "cannot create an object in %s/objects", s->dir);
-	rc = write_all(out, s->buf, have) < 0
+	rc = fd_write_all(out, s->buf, have) < 0
 	     ? err_sys(e, "cannot write the object %s", tmp) : 0;
 	if (rc == 0 && have == CHUNK)
 		rc = copy_rest(s, fd, out, tmp, limit, size, e);

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../include/latch.h"
@@ -263,4 +264,37 @@ Test(liblatch, a_bad_descriptor_leaves_the_callers_alone)
 	cr_assert_eq(latch_spawn(p, LT_ARGV("true"), &so, &c, &e), LATCH_ERR_ARG);
 	cr_assert(strstr(e.message, "not an absolute path"), "%s", e.message);
 	latch_policy_free(p, NULL);
+}
+
+/* The descriptors latch run reads for embedders, given hostile contents:
+ * each refused with its reason, nothing run. */
+static int run_sh(const char *script, char **err)
+{
+	char *errfile = lt_path(lt.root, "sh.err");
+	int st = system(lt_fmt("cd '%s' && %s 2>'%s'", lt.work, script, errfile));
+
+	*err = lt_read(errfile);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(liblatch, the_helpers_descriptors_refuse_what_is_not_theirs)
+{
+	char *in = lt_path(lt.root, "in"), *err;
+
+	/* an environment entry without '=' */
+	cr_assert_eq(system(lt_fmt("printf 'PATH=/bin\\0no-equals\\0' > '%s'", in)), 0);
+	cr_assert_eq(run_sh(lt_fmt("'%s' run --env-fd 3 -- touch ran 3<'%s'", lt.latch, in), &err), 125);
+	cr_assert(strstr(err, "--env-fd 3: entry 'no-equals' is not NAME=VALUE"), "%s", err);
+	/* a profile as text with a relative extends */
+	lt_write(in, "extends: ./base.yaml\n");
+	cr_assert_eq(run_sh(lt_fmt("'%s' run --profile-fd 3 -p t -- touch ran 3<'%s'", lt.latch, in), &err), 125);
+	cr_assert(strstr(err, "<t>:1: extends './base.yaml': a profile given as text has no directory"), "%s", err);
+	/* more than 1 MiB of profile */
+	cr_assert_eq(system(lt_fmt("head -c 1100000 /dev/zero | tr '\\0' '#' > '%s'", in)), 0);
+	cr_assert_eq(run_sh(lt_fmt("'%s' run --profile-fd 3 -- touch ran 3<'%s'", lt.latch, in), &err), 125);
+	cr_assert(strstr(err, "larger than 1 MiB"), "%s", err);
+	/* a status descriptor that is not open */
+	cr_assert_eq(run_sh(lt_fmt("'%s' run --status-fd 9 -- touch ran", lt.latch), &err), 125);
+	cr_assert(strstr(err, "--status-fd 9: Bad file descriptor"), "%s", err);
+	cr_assert(!lt_exists(lt_path(lt.work, "ran")), "a refused run ran its command");
 }
