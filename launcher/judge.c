@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,7 @@ struct exec_call {
 	char exe[PATH_MAX];  /* the file it runs, by its real path */
 	struct target t;     /* the file it runs */
 	const char *refusal; /* set when the call cannot be judged */
+	bool dispatches;     /* what runs runs other commands (a shell …) */
 };
 
 static void call_free(struct exec_call *c)
@@ -345,6 +347,7 @@ static struct decision decide(struct judge *j, pid_t pid,
 						      argc, c->cwd, &j->set.roots);
 
 		*argv_matters |= rules_controls(j->set.rules, names.v[i]);
+		c->dispatches |= rules_runs_commands(j->set.rules, names.v[i]);
 		if (one.action > d.action)
 			d = one;
 	}
@@ -547,6 +550,27 @@ static void shim_exec(struct judge *j, struct exec_call *c,
 	seccomp_notify_respond(j->listener, j->resp);
 }
 
+/* A program that runs commands (a shell given a script, env, xargs, an
+ * interpreter's one-liner) refused by a rule is refused for what it would
+ * run, and the caller is usually an agent's command runner that started
+ * it: told EPERM, a runner reports a failed spawn and drops the output
+ * where latch explained the refusal (tell.h). So the would-be process is
+ * ended instead (SIGKILL while its exec is held: nothing of the new
+ * program runs, and a successful exec would have ended the old one too):
+ * the runner reads the explanation and a status of 137. Not the session's
+ * command itself (its refusal is latch's exit status 126), not a refusal
+ * by an answer or for another reason, not under --monitor. Returns a
+ * pidfd of the process, opened before the notification is checked valid
+ * (so that it is the caller's), or -1. */
+static int to_end(const struct judge *j, const struct exec_call *c,
+		  const struct caller *who, const char *answer)
+{
+	if (j->set.monitor || c->refusal || answer || !c->dispatches ||
+	    !who->known || who->tgid == j->command)
+		return -1;
+	return (int)syscall(SYS_pidfd_open, who->tgid, 0);
+}
+
 /* Answer one pending notification. -1 when the listener has gone away. */
 static int judge_one(struct judge *j)
 {
@@ -555,6 +579,7 @@ static int judge_one(struct judge *j)
 	struct decision d = { .action = ACTION_DENY };
 	const char *why = NULL, *answer = NULL;
 	bool argv_matters = true;
+	int end = -1;
 
 	/* more than the command's own exec: many decisions are to come,
 	 * compile the patterns (this thread is the only one deciding) */
@@ -563,6 +588,8 @@ static int judge_one(struct judge *j)
 	memset(j->req, 0, sizeof(*j->req));
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
 		return errno == ENOENT || errno == EINTR ? 0 : -1;
+	if (j->command == 0)
+		j->command = (pid_t)j->req->pid; /* nothing else runs yet */
 	read_call(j, j->req, &c);
 	if (c.refusal == NULL && c.t.fd >= 0 && j->set.log && audit_failed(j->set.log))
 		c.refusal = "latch's audit log cannot be written (a full disk?): nothing runs unlogged";
@@ -580,9 +607,13 @@ static int judge_one(struct judge *j)
 	j->snapshot[0] = '\0';
 	if (why == NULL && c.t.fd >= 0)
 		why = c.refusal = snapshot_before(j, &c, &d);
+	if (why)
+		end = to_end(j, &c, &who, answer);
 	/* The caller may have died and its id been reused: only answer a
 	 * notification that is still the one that was read. */
 	if (seccomp_notify_id_valid(j->listener, j->req->id) != 0) {
+		if (end >= 0)
+			close(end);
 		call_free(&c);
 		return 0;
 	}
@@ -608,9 +639,14 @@ static int judge_one(struct judge *j)
 		if (j->set.monitor) {
 			allowed(j, &c, &who, true);
 		} else {
+			if (end >= 0)
+				(void)syscall(SYS_pidfd_send_signal, end, SIGKILL,
+					      NULL, 0);
 			j->resp->error = -EPERM;
 			seccomp_notify_respond(j->listener, j->resp);
 		}
+		if (end >= 0)
+			close(end);
 	} else {
 		/* logged once the exec goes on: the caller does not wait for
 		 * the write (a refusal is logged before it is answered) */

@@ -77,6 +77,7 @@ struct judge {
 	struct seccomp_notif_resp *resp;
 	unsigned long allowed, denied;
 	unsigned long received; /* notifications taken */
+	pid_t command;         /* the session's command: the first caller */
 	unsigned last_pid;     /* the last refusal printed, to print a retry */
 	char last_line[512];   /* along the PATH (execvp) only once */
 	unsigned asked_pid;    /* the last question, to ask a retry */

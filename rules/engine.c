@@ -464,18 +464,22 @@ static struct decision decide(const struct rules *r, const char *command,
 	return d;
 }
 
-bool rules_controls(const struct rules *r, const char *command)
+bool rules_runs_commands(const struct rules *r, const char *command)
 {
 	const struct grammar *g;
 
+	return r && command && (g = grammar_find(r, command)) != NULL &&
+	       runs_commands(g);
+}
+
+bool rules_controls(const struct rules *r, const char *command)
+{
 	if (r == NULL || command == NULL || *command == '\0')
 		return false;
 	if (r->n_index && bsearch(command, r->index, r->n_index,
 				  sizeof(*r->index), index_cmp))
 		return true;
-	if ((g = grammar_find(r, command)) != NULL && runs_commands(g))
-		return true;
-	return globs_match(r, command);
+	return rules_runs_commands(r, command) || globs_match(r, command);
 }
 
 struct decision rules_decide(const struct rules *r, const char *const *argv,

@@ -90,6 +90,11 @@ struct decision rules_decide(const struct rules *r, const char *const *argv,
  * not, every exec of it is allowed whatever its argv and cwd. */
 bool rules_controls(const struct rules *r, const char *command);
 
+/* Whether `command` runs other commands by its grammar (a shell with a
+ * script, env, xargs, an interpreter's one-liner …): a refusal of it may
+ * be a refusal of what it would run. */
+bool rules_runs_commands(const struct rules *r, const char *command);
+
 /* Turn off every rule with this id (a profile's `rules: disable`). -1 when
  * no loaded rule has it; then `ids` (may be NULL) gets the ids there are. */
 int rules_disable(struct rules *r, const char *id, struct strv *ids);

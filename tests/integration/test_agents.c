@@ -297,9 +297,9 @@ Test(agents, codex_runs_its_shell_tool_through_the_route)
 
 /* Codex refuses `rm -rf` style commands itself. What it passes on is
  * refused by latch at the shell Codex starts (`bash -c SCRIPT`, the script
- * judged command by command): Codex reports the EPERM as "Operation not
- * permitted" to the model, without latch's words (docs/agents.md); the
- * rule is in latch's line and in the audit log. */
+ * judged command by command): the would-be shell is ended before any of
+ * it runs, so Codex reads latch's explanation as the command's output and
+ * hands it to the model with status 137 (docs/agents.md). */
 Test(agents, codex_is_refused_what_destroys_and_sees_only_the_phantom)
 {
 	struct model m = model_start("[{\"shell\": \"rm -rf ~/precious\"},"
@@ -310,7 +310,10 @@ Test(agents, codex_is_refused_what_destroys_and_sees_only_the_phantom)
 	char *results, *audit;
 
 	results = precious_survives(codex_turn, &m, &r);
-	LT_CONTAINS(results, "Operation not permitted", r);
+	LT_CONTAINS(results, "rule privilege-escalation", r);
+	LT_CONTAINS(results, "rule git-push-force", r);
+	LT_CONTAINS(results, "exit code: 137", r);
+	LT_LACKS(results, "Operation not permitted", r);
 	LT_CONTAINS(results, "OPENAI_API_KEY=latch-phantom-", r);
 	LT_LACKS(results, REAL_OPENAI, r);
 	LT_CONTAINS(r.err, "rule privilege-escalation", r);

@@ -122,11 +122,41 @@ Test(exec, a_refused_process_with_a_stopped_terminal_does_not_stall_the_judge)
 		"import pty, subprocess, sys, termios\n"
 		"m, s = pty.openpty()\n"
 		"termios.tcflow(s, termios.TCOOFF)\n"
-		"try:\n"
-		"    subprocess.run(['/bin/bash', '-c', 'rm -rf ' + sys.argv[1]], stderr=s)\n"
-		"except PermissionError:\n"
+		"p = subprocess.run(['/bin/bash', '-c', 'rm -rf ' + sys.argv[1]], stderr=s)\n"
+		"if p.returncode == -9:\n"
 		"    subprocess.run(['echo', 'refused, then judged-after'])\n",
 		"refused, then judged-after");
+}
+
+/* A program that runs commands, refused for what it would run, is ended
+ * while its exec is held (judge.c): the runner that started it (an
+ * agent's) reads latch's explanation as the command's output and a status
+ * of 137, where a failed spawn (EPERM) would have dropped that output.
+ * Nothing of it runs. A refused program that runs no command is refused
+ * with EPERM, as is the session's own command (latch exits 126). (By
+ * path: the shims of PATH refuse and explain by themselves.) */
+Test(exec, a_refused_shell_ends_with_its_explanation_for_its_runner)
+{
+	char *v = lt_victim();
+	struct lt_result r = LT_RUN(
+		"run", "--allow", v, "--", "python3", "-c",
+		"import subprocess, sys\n"
+		"p = subprocess.run(['/bin/bash', '-c', 'touch ran; rm -rf ' + sys.argv[1]],"
+		" capture_output=True, text=True)\n"
+		"print('status', p.returncode)\n"
+		"print('output', p.stderr)\n"
+		"try:\n"
+		"    subprocess.run(['/bin/rm', '-rf', sys.argv[1]])\n"
+		"except PermissionError:\n"
+		"    print('rm: EPERM')\n", v);
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "status -9", r);
+	LT_CONTAINS(r.out, "output latch: blocked: /bin/bash -c", r);
+	LT_CONTAINS(r.out, "rule rm-outside-roots", r);
+	LT_CONTAINS(r.out, "rm: EPERM", r);
+	cr_assert(!lt_exists(lt_path(lt.work, "ran")), "part of the script ran");
+	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
 }
 
 /* /proc/self/exe is the caller's own image: judged as that program (Codex
