@@ -182,6 +182,17 @@ if [[ -x $agents/node_modules/.bin/codex ]]; then
 else
 	echo "skip codex's interface: needs $agents/node_modules/.bin/codex (tests/agents/install DIR)"
 fi
+if [[ -x $agents/node/bin/node && -f $agents/node_modules/openclaw/openclaw.mjs ]]; then
+	mkdir -p "$scratch/openclaw-home"
+	# `openclaw chat`, its local terminal interface (no gateway; the model
+	# is asked nothing until a message is sent): typed text shows on its
+	# prompt; Ctrl-C clears it, two more in a row end it
+	agent_check openclaw "$scratch/openclaw-home" \
+		"'$agents/node/bin/node' '$agents/node_modules/openclaw/openclaw.mjs' chat" \
+		'local ready' 'hello latch' 'hello latch' 3
+else
+	echo "skip openclaw's interface: needs $agents/node/bin/node and openclaw (tests/agents/install DIR)"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
