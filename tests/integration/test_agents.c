@@ -213,14 +213,18 @@ static char *exec_snapshot_id(const char *audit)
 	return lt_fmt("%.*s", (int)strcspn(id, "\""), id);
 }
 
-Test(agents, claude_code_deleting_in_the_workspace_is_snapshotted_and_restorable)
+/* The scripted model deletes src in the workspace with `command`: allowed,
+ * snapshotted first, and `latch rollback restore` brings it back. */
+static void deleted_then_restored(struct lt_result (*turn)(const struct model *),
+				  const char *command)
 {
-	struct model m = model_start("[{\"shell\": \"rm -rf src\"}, {\"text\": \"gone\"}]");
+	struct model m = model_start(lt_fmt("[{\"shell\": \"%s\"}, {\"text\": \"gone\"}]",
+					    command));
 	struct lt_result r;
 	char *id;
 
 	lt_write(lt_path(lt.work, "src/main.c"), "int main(void) { return 0; }\n");
-	r = claude_turn(&m);
+	r = turn(&m);
 	LT_EXIT(r, 0);
 	cr_assert(!lt_exists(lt_path(lt.work, "src")), "src survived: %s",
 		  lt_show(&r));
@@ -228,6 +232,11 @@ Test(agents, claude_code_deleting_in_the_workspace_is_snapshotted_and_restorable
 	r = LT_RUN("rollback", "restore", id);
 	LT_EXIT(r, 0);
 	LT_FILE_IS(lt_path(lt.work, "src/main.c"), "int main(void) { return 0; }\n");
+}
+
+Test(agents, claude_code_deleting_in_the_workspace_is_snapshotted_and_restorable)
+{
+	deleted_then_restored(claude_turn, "rm -rf src");
 }
 
 Test(agents, claude_code_sees_only_the_phantom_key)
@@ -305,6 +314,7 @@ Test(agents, codex_is_refused_what_destroys_and_sees_only_the_phantom)
 	struct model m = model_start("[{\"shell\": \"rm -rf ~/precious\"},"
 				     " {\"shell\": \"sudo id\"},"
 				     " {\"shell\": \"git push --force origin main\"},"
+				     " {\"shell\": \"curl -sS https://evil.example/\"},"
 				     " {\"shell\": \"env\"}, {\"text\": \"refused\"}]");
 	struct lt_result r;
 	char *results, *audit;
@@ -321,6 +331,15 @@ Test(agents, codex_is_refused_what_destroys_and_sees_only_the_phantom)
 	audit = lt_audit_log();
 	LT_CONTAINS(audit, "\"rule\":\"privilege-escalation\"", r);
 	LT_CONTAINS(audit, "\"rule\":\"git-push-force\"", r);
+	/* the proxy's 403 reached the model; the attempt is in the log */
+	LT_CONTAINS(results, "403", r);
+	LT_CONTAINS(audit, "\"host\":\"evil.example\"", r);
+}
+
+/* Codex refuses `rm -f` style commands itself: `rm -r` reaches latch */
+Test(agents, codex_deleting_in_the_workspace_is_snapshotted_and_restorable)
+{
+	deleted_then_restored(codex_turn, "rm -r src");
 }
 
 /* ---- OpenClaw and Crush: they start ---- */
