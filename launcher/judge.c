@@ -85,7 +85,8 @@ struct exec_call {
 	char exe[PATH_MAX];  /* the file it runs, by its real path */
 	struct target t;     /* the file it runs */
 	const char *refusal; /* set when the call cannot be judged */
-	bool dispatches;     /* what runs runs other commands (a shell …) */
+	bool inner;          /* refused for a command it would run (a shell's
+				script, env's command …), by every name */
 };
 
 static void call_free(struct exec_call *c)
@@ -242,16 +243,17 @@ static bool say_blocked(struct judge *j, unsigned pid,
 }
 
 /* The refusal say_blocked() just printed, on the caller's own stderr too
- * (tell.h): the words the shim would have said. */
-static void tell_refused(const struct judge *j, const char *why,
+ * (tell.h): the words the shim would have said. Whether they are there. */
+static bool tell_refused(const struct judge *j, const char *why,
 			 const struct decision *d)
 {
 	char *text = explain_refusal(j->last_line, d ? d->rule : NULL,
 				     d ? d->reason : why, false,
 				     j->set.profile ? j->set.profile : "?");
+	bool told = tell_task((pid_t)j->req->pid, text);
 
-	tell_task((pid_t)j->req->pid, text);
 	free(text);
+	return told;
 }
 
 /* The user's answer to an `ask` decision: asked once per command, not per
@@ -347,10 +349,12 @@ static struct decision decide(struct judge *j, pid_t pid,
 						      argc, c->cwd, &j->set.roots);
 
 		*argv_matters |= rules_controls(j->set.rules, names.v[i]);
-		c->dispatches |= rules_runs_commands(j->set.rules, names.v[i]);
 		if (one.action > d.action)
 			d = one;
+		else if (one.action == d.action && !one.inner)
+			d.inner = false; /* another name refuses it for itself */
 	}
+	c->inner = d.inner;
 	target_close(&inner);
 	strv_free(&names);
 	return d;
@@ -550,14 +554,14 @@ static void shim_exec(struct judge *j, struct exec_call *c,
 	seccomp_notify_respond(j->listener, j->resp);
 }
 
-/* A program that runs commands (a shell given a script, env, xargs, an
- * interpreter's one-liner) refused by a rule is refused for what it would
- * run, and the caller is usually an agent's command runner that started
- * it: told EPERM, a runner reports a failed spawn and drops the output
- * where latch explained the refusal (tell.h). So the would-be process is
- * ended instead (SIGKILL while its exec is held: nothing of the new
- * program runs, and a successful exec would have ended the old one too):
- * the runner reads the explanation and a status of 137. Not the session's
+/* A program refused by a rule for a command it would run (a shell for
+ * its script, env or xargs for their command, an interpreter for its
+ * one-liner) was usually started by an agent's command runner: told
+ * EPERM, a runner reports a failed spawn and drops the output where latch
+ * explained the refusal (tell.h). So once the explanation is written
+ * there, the would-be process is ended instead (SIGKILL while its exec is
+ * held, never continued: nothing of the new program runs), and the
+ * runner reads the explanation and a status of 137. Not the session's
  * command itself (its refusal is latch's exit status 126), not a refusal
  * by an answer or for another reason, not under --monitor. Returns a
  * pidfd of the process, opened before the notification is checked valid
@@ -565,7 +569,7 @@ static void shim_exec(struct judge *j, struct exec_call *c,
 static int to_end(const struct judge *j, const struct exec_call *c,
 		  const struct caller *who, const char *answer)
 {
-	if (j->set.monitor || c->refusal || answer || !c->dispatches ||
+	if (j->set.monitor || c->refusal || answer || !c->inner ||
 	    !who->known || who->tgid == j->command)
 		return -1;
 	return (int)syscall(SYS_pidfd_open, who->tgid, 0);
@@ -627,6 +631,7 @@ static int judge_one(struct judge *j)
 	} else if (why) {
 		/* the rule that decided, unless something else did */
 		const struct decision *by = c.refusal || answer ? NULL : &d;
+		bool told = false;
 
 		/* one record and one line per command, not per PATH entry */
 		if (say_blocked(j, j->req->pid, &c, why, by)) {
@@ -634,12 +639,12 @@ static int judge_one(struct judge *j)
 				 false);
 			j->denied += !j->set.monitor;
 			if (!j->set.monitor)
-				tell_refused(j, why, by);
+				told = tell_refused(j, why, by);
 		}
 		if (j->set.monitor) {
 			allowed(j, &c, &who, true);
 		} else {
-			if (end >= 0)
+			if (end >= 0 && told)
 				(void)syscall(SYS_pidfd_send_signal, end, SIGKILL,
 					      NULL, 0);
 			j->resp->error = -EPERM;

@@ -7,6 +7,9 @@
  * (SECCOMP_IOCTL_NOTIF_ID_VALID) and answers: continue the exec, or fail it
  * with EPERM and one line on latch's stderr:
  *   latch: blocked: rm -rf /home/u (rule rm-outside-roots: …)
+ * and the explanation on the caller's stderr (tell.h). A program refused
+ * for a command it would run (a shell for its script) is ended instead,
+ * once told, its exec never continued: its runner reads why.
  * argv lives in the caller's memory: another thread of the caller can change
  * it after it was read (docs/threat-model.md).
  */

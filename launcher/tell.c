@@ -57,52 +57,65 @@ static bool ready(int fd, const struct stat *st)
 }
 
 /* One write that cannot raise SIGPIPE in latch (the reader may go away
- * between the poll and the write): blocked meanwhile, a pending one taken. */
-static void write_quietly(int fd, const char *text, size_t len)
+ * between the poll and the write): blocked meanwhile, a pending one taken.
+ * Whether all of it was written. */
+static bool write_quietly(int fd, const char *text, size_t len)
 {
 	sigset_t pipe, old;
 	struct timespec now = { 0 };
+	ssize_t n;
 
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe, &old);
-	if (write(fd, text, len) < 0 && errno == EPIPE)
+	n = write(fd, text, len);
+	if (n < 0 && errno == EPIPE)
 		(void)sigtimedwait(&pipe, NULL, &now);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return n == (ssize_t)len;
 }
 
-void tell_task(pid_t tid, const char *text)
+/* The text on `fd` (a copy of the task's stderr, `st` its file): through
+ * a description of latch's own, non-blocking, so that a terminal whose
+ * output the sandbox stopped (^S) or a pipe filled meanwhile refuses
+ * rather than waits, and the sandbox's own descriptor keeps its flags. */
+static bool write_to(int fd, const struct stat *st, const char *text,
+		     size_t len)
+{
+	char own[64];
+	int w;
+	bool done;
+
+	if (S_ISSOCK(st->st_mode))
+		return send(fd, text, len, MSG_DONTWAIT | MSG_NOSIGNAL) ==
+		       (ssize_t)len;
+	snprintf(own, sizeof(own), "/proc/self/fd/%d", fd);
+	w = open(own, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (w < 0)
+		return false;
+	done = write_quietly(w, text, len);
+	close(w);
+	return done;
+}
+
+bool tell_task(pid_t tid, const char *text)
 {
 	int pidfd = pidfd_of(tid), fd;
 	size_t len = strlen(text);
 	struct stat st;
+	bool told = false;
 
 	if (pidfd < 0)
-		return;
+		return false;
 	fd = (int)syscall(SYS_pidfd_getfd, pidfd, 2, 0);
 	close(pidfd);
 	if (fd < 0)
-		return;
+		return false;
 	if (len > PIPE_BUF)
 		len = PIPE_BUF;
-	if (fstat(fd, &st) == 0 && !latch_stderr(&st) && ready(fd, &st)) {
-		if (S_ISSOCK(st.st_mode)) {
-			(void)send(fd, text, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-		} else {
-			/* a description of latch's own, non-blocking: a
-			 * terminal whose output the sandbox stopped (^S) or a
-			 * pipe filled meanwhile refuses rather than waits, and
-			 * the sandbox's own descriptor keeps its flags */
-			char own[64];
-			int w;
-
-			snprintf(own, sizeof(own), "/proc/self/fd/%d", fd);
-			w = open(own, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-			if (w >= 0) {
-				write_quietly(w, text, len);
-				close(w);
-			}
-		}
-	}
+	if (fstat(fd, &st) == 0)
+		told = latch_stderr(&st) ||
+		       (ready(fd, &st) && write_to(fd, &st, text, len));
 	close(fd);
+	return told;
 }

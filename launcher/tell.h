@@ -14,9 +14,12 @@
 #ifndef LATCH_TELL_H
 #define LATCH_TELL_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
-/* `tid` is the refused task (a seccomp notification's pid). */
-void tell_task(pid_t tid, const char *text);
+/* `tid` is the refused task (a seccomp notification's pid). True when the
+ * text was written, or its stderr is latch's own (where the refusal is
+ * printed already). */
+bool tell_task(pid_t tid, const char *text);
 
 #endif

@@ -219,10 +219,13 @@ static struct decision decide(const struct rules *r, const char *command,
 			      const char *cwd, const struct rules_roots *roots,
 			      int depth);
 
+/* `in`: the decision on a command this one would run. */
 static void more_restrictive(struct decision *d, struct decision in)
 {
-	if (in.action > d->action)
+	if (in.action > d->action) {
 		*d = in;
+		d->inner = true;
+	}
 }
 
 /* A wrapper's command, judged as if run itself (in the wrapper's chdir
@@ -464,22 +467,18 @@ static struct decision decide(const struct rules *r, const char *command,
 	return d;
 }
 
-bool rules_runs_commands(const struct rules *r, const char *command)
+bool rules_controls(const struct rules *r, const char *command)
 {
 	const struct grammar *g;
 
-	return r && command && (g = grammar_find(r, command)) != NULL &&
-	       runs_commands(g);
-}
-
-bool rules_controls(const struct rules *r, const char *command)
-{
 	if (r == NULL || command == NULL || *command == '\0')
 		return false;
 	if (r->n_index && bsearch(command, r->index, r->n_index,
 				  sizeof(*r->index), index_cmp))
 		return true;
-	return rules_runs_commands(r, command) || globs_match(r, command);
+	if ((g = grammar_find(r, command)) != NULL && runs_commands(g))
+		return true;
+	return globs_match(r, command);
 }
 
 struct decision rules_decide(const struct rules *r, const char *const *argv,

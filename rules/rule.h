@@ -46,6 +46,9 @@ struct decision {
 	const char *reason; /* what the user reads; NULL when none matched */
 	const char *file;   /* where the deciding rule is defined */
 	int line;
+	bool inner;         /* the rule judged a command this one would run
+			       (a wrapper's, a script's, a one-liner's), not
+			       this one itself */
 };
 
 struct rules;
@@ -89,11 +92,6 @@ struct decision rules_decide(const struct rules *r, const char *const *argv,
 /* Whether some enabled rule applies to `command` (by name or prefix): if
  * not, every exec of it is allowed whatever its argv and cwd. */
 bool rules_controls(const struct rules *r, const char *command);
-
-/* Whether `command` runs other commands by its grammar (a shell with a
- * script, env, xargs, an interpreter's one-liner …): a refusal of it may
- * be a refusal of what it would run. */
-bool rules_runs_commands(const struct rules *r, const char *command);
 
 /* Turn off every rule with this id (a profile's `rules: disable`). -1 when
  * no loaded rule has it; then `ids` (may be NULL) gets the ids there are. */

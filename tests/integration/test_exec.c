@@ -113,7 +113,9 @@ Test(exec, a_refusal_is_told_on_the_refused_processs_stderr)
 }
 
 /* ... but never at the cost of the judge: a terminal whose output the
- * sandbox stopped (^S) is not waited on, and the next exec is judged.
+ * sandbox stopped (^S) is not waited on, and the next exec is judged
+ * (the explanation not written there, the shell is refused with EPERM,
+ * not ended).
  * (/bin/bash by its path: the judge refuses it, not the shim, which as
  * any program would wait on such a terminal.) */
 Test(exec, a_refused_process_with_a_stopped_terminal_does_not_stall_the_judge)
@@ -122,17 +124,19 @@ Test(exec, a_refused_process_with_a_stopped_terminal_does_not_stall_the_judge)
 		"import pty, subprocess, sys, termios\n"
 		"m, s = pty.openpty()\n"
 		"termios.tcflow(s, termios.TCOOFF)\n"
-		"p = subprocess.run(['/bin/bash', '-c', 'rm -rf ' + sys.argv[1]], stderr=s)\n"
-		"if p.returncode == -9:\n"
+		"try:\n"
+		"    subprocess.run(['/bin/bash', '-c', 'rm -rf ' + sys.argv[1]], stderr=s)\n"
+		"except PermissionError:\n"
 		"    subprocess.run(['echo', 'refused, then judged-after'])\n",
 		"refused, then judged-after");
 }
 
-/* A program that runs commands, refused for what it would run, is ended
- * while its exec is held (judge.c): the runner that started it (an
- * agent's) reads latch's explanation as the command's output and a status
- * of 137, where a failed spawn (EPERM) would have dropped that output.
- * Nothing of it runs. A refused program that runs no command is refused
+/* A program refused for a command it would run (a shell for its script)
+ * is ended while its exec is held (judge.c): the runner that started it
+ * (an agent's) reads latch's explanation as the command's output and a
+ * status of 137, where a failed spawn (EPERM) would have dropped that
+ * output. A program refused for itself (rm, git push --force), or one
+ * whose stderr cannot take the explanation (a regular file), is refused
  * with EPERM, as is the session's own command (latch exits 126). (By
  * path: the shims of PATH refuse and explain by themselves.) */
 Test(exec, a_refused_shell_ends_with_its_explanation_for_its_runner)
@@ -145,16 +149,25 @@ Test(exec, a_refused_shell_ends_with_its_explanation_for_its_runner)
 		" capture_output=True, text=True)\n"
 		"print('status', p.returncode)\n"
 		"print('output', p.stderr)\n"
-		"try:\n"
-		"    subprocess.run(['/bin/rm', '-rf', sys.argv[1]])\n"
-		"except PermissionError:\n"
-		"    print('rm: EPERM')\n", v);
+		"for argv in (['/bin/rm', '-rf', sys.argv[1]],\n"
+		"             ['/usr/bin/git', 'push', '--force', 'origin', 'main']):\n"
+		"    try:\n"
+		"        subprocess.run(argv)\n"
+		"    except PermissionError:\n"
+		"        print(argv[0], 'EPERM')\n"
+		"with open('err.txt', 'w') as f:\n"
+		"    try:\n"
+		"        subprocess.run(['/bin/bash', '-c', 'rm -rf ' + sys.argv[1]], stderr=f)\n"
+		"    except PermissionError:\n"
+		"        print('stderr to a file: EPERM')\n", v);
 
 	LT_EXIT(r, 0);
 	LT_CONTAINS(r.out, "status -9", r);
 	LT_CONTAINS(r.out, "output latch: blocked: /bin/bash -c", r);
 	LT_CONTAINS(r.out, "rule rm-outside-roots", r);
-	LT_CONTAINS(r.out, "rm: EPERM", r);
+	LT_CONTAINS(r.out, "/bin/rm EPERM", r);
+	LT_CONTAINS(r.out, "/usr/bin/git EPERM", r);
+	LT_CONTAINS(r.out, "stderr to a file: EPERM", r);
 	cr_assert(!lt_exists(lt_path(lt.work, "ran")), "part of the script ran");
 	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
 }
