@@ -103,14 +103,16 @@ else
 fi
 
 # Real agents' terminal interfaces (installed by tests/agents/install):
-# each draws under latch and takes a keystroke, Ctrl-C ends it, and
+# each draws under latch and takes a keystroke, Ctrl-C ends it (OpenClaw:
+# clears its prompt, so that /exit typed then ends it), and
 # latch's exit status is the one the agent gives the same way outside it.
 agents=${LATCH_TEST_AGENTS:-/opt/latch-agents}
 # session name, HOME, command line, on screen when ready, keys to send, on
-# screen after them (up to 10 s, twice), then how many Ctrl-C end it; prints
-# "took" when the keys showed, and AGENT_EXIT=N
+# screen after them (up to 10 s, twice), then how many Ctrl-C end it, or
+# are sent before QUIT (optional: a command typed, then Enter, that ends
+# it); prints "took" when the keys showed, and AGENT_EXIT=N
 agent_tui() {
-	local name=$1 home=$2 cmd=$3 ready=$4 keys=$5 shows=$6 stops=$7 i
+	local name=$1 home=$2 cmd=$3 ready=$4 keys=$5 shows=$6 stops=$7 quit=${8:-} i
 	t new-session -d -s "$name" -x 100 -y 30 \
 		"cd '$scratch/work' && env -i HOME='$home' PATH=/usr/bin:/bin TERM=xterm $cmd; echo AGENT_EXIT=\$?; trap '' INT; sleep 60"
 	# a first start under a loaded machine (and latch built with ASan)
@@ -132,10 +134,18 @@ agent_tui() {
 		t send-keys -t "$name" C-c
 		sleep 0.3
 	done
-	for ((i = 0; i < 50; i++)); do
+	if [[ -n $quit ]]; then
+		sleep 0.7
+		t send-keys -t "$name" "$quit"
+		sleep 0.5 # its completion menu takes an Enter sent at once
+		t send-keys -t "$name" Enter
+	fi
+	# up to 15 s to end
+	for ((i = 0; i < 150; i++)); do
 		t capture-pane -t "$name" -p | grep -q 'AGENT_EXIT=' && break
 		sleep 0.1
 	done
+	((i < 150)) || t capture-pane -t "$name" -p | sed "s/^/end screen: /"
 	t capture-pane -t "$name" -p | grep -o 'AGENT_EXIT=[0-9]*'
 }
 # agent name, then agent_tui's arguments from HOME on, without the latch
@@ -156,9 +166,10 @@ agent_check() {
 	fi
 	status=$(grep -o 'AGENT_EXIT=.*' <<<"$boxed")
 	if [[ -n $status && $status == "$(grep -o 'AGENT_EXIT=.*' <<<"$bare")" ]]; then
-		pass=$((pass + 1)); echo "ok   $agent under latch: Ctrl-C ends it, latch's status is the agent's ($status)"
+		pass=$((pass + 1)); echo "ok   $agent under latch: it ends, latch's status is the agent's ($status)"
 	else
-		fail=$((fail + 1)); echo "FAIL $agent under latch: status '$status', outside latch '$bare'"
+		fail=$((fail + 1)); echo "FAIL $agent under latch: status '$status', outside latch '$(grep -o 'AGENT_EXIT=.*' <<<"$bare")'"
+		grep -h '^end screen: ' <<<"$boxed"$'\n'"$bare" | sed 's/^end screen: /     | /'
 	fi
 }
 if [[ -x $agents/node_modules/.bin/claude ]]; then
@@ -186,10 +197,12 @@ if [[ -x $agents/node/bin/node && -f $agents/node_modules/openclaw/openclaw.mjs 
 	mkdir -p "$scratch/openclaw-home"
 	# `openclaw chat`, its local terminal interface (no gateway; the model
 	# is asked nothing until a message is sent): typed text shows on its
-	# prompt; Ctrl-C clears it, two more in a row end it
+	# prompt; Ctrl-C clears it, and /exit ends it (its double Ctrl-C to
+	# exit sometimes takes one press less, and a press too many then
+	# reaches the shell that reports the status)
 	agent_check openclaw "$scratch/openclaw-home" \
 		"'$agents/node/bin/node' '$agents/node_modules/openclaw/openclaw.mjs' chat" \
-		'local ready' 'hello latch' 'hello latch' 3
+		'local ready' 'hello latch' 'hello latch' 1 /exit
 else
 	echo "skip openclaw's interface: needs $agents/node/bin/node and openclaw (tests/agents/install DIR)"
 fi
