@@ -172,6 +172,33 @@ Test(exec, a_refused_shell_ends_with_its_explanation_for_its_runner)
 	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
 }
 
+/* ... also when the exec comes from a thread other than the process's
+ * main one: the process ends (as a successful exec would have ended its
+ * other threads), and its parent goes on. */
+Test(exec, a_refused_shell_execd_from_a_thread_ends_its_process_only)
+{
+	char *v = lt_victim();
+	struct lt_result r = LT_RUN(
+		"run", "--allow", v, "--", "python3", "-c",
+		"import os, sys, threading\n"
+		"pid = os.fork()\n"
+		"if pid == 0:\n"
+		"    t = threading.Thread(target=os.execv, args=('/bin/sh',"
+		" ['sh', '-c', 'rm -rf ' + sys.argv[1]]))\n"
+		"    t.start()\n"
+		"    t.join()\n"
+		"    os._exit(3)\n"
+		"_, st = os.waitpid(pid, 0)\n"
+		"print('child signal', os.WTERMSIG(st) if os.WIFSIGNALED(st) else None)\n"
+		"print('parent goes on')\n", v);
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "child signal 9", r);
+	LT_CONTAINS(r.out, "parent goes on", r);
+	LT_CONTAINS(r.err, "(rule rm-outside-roots: ", r);
+	LT_FILE_IS(lt_path(v, "precious/data.txt"), "precious\n");
+}
+
 /* /proc/self/exe is the caller's own image: judged as that program (Codex
  * runs its commands that way) */
 Test(exec, a_program_rerun_through_proc_self_exe_is_judged_as_itself)
