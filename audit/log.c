@@ -230,14 +230,6 @@ static cJSON *argv_array(const struct audit_log *l, cJSON *o, const char *key,
 	return a;
 }
 
-static void add_string_or_null(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 void audit_start(struct audit_log *l, const char *profile, const char *workdir,
 		 char *const *argv, bool monitor, cJSON *plan)
 {
@@ -247,8 +239,8 @@ void audit_start(struct audit_log *l, const char *profile, const char *workdir,
 	while (argv[argc])
 		argc++;
 	cJSON_AddStringToObject(o, "version", LATCH_VERSION);
-	add_string_or_null(o, "profile", profile);
-	add_string_or_null(o, "workdir", workdir);
+	record_str(o, "profile", profile);
+	record_str(o, "workdir", workdir);
 	argv_array(l, o, "command", argv, argc);
 	cJSON_AddBoolToObject(o, "monitor", monitor);
 	if (plan)
@@ -262,11 +254,11 @@ void audit_exec(struct audit_log *l, const struct audit_exec *ev)
 
 	record_int(o, "pid", (long long)ev->pid);
 	record_int(o, "ppid", (long long)ev->ppid);
-	add_string_or_null(o, "exe", ev->exe);
+	record_str(o, "exe", ev->exe);
 	argv_array(l, o, "argv", ev->argv, ev->argc);
 	cJSON_AddStringToObject(o, "cwd", ev->cwd);
 	cJSON_AddStringToObject(o, "decision", ev->decision);
-	add_string_or_null(o, "rule", ev->rule);
+	record_str(o, "rule", ev->rule);
 	if (ev->reason)
 		cJSON_AddStringToObject(o, "reason", ev->reason);
 	if (ev->answer)
@@ -299,7 +291,7 @@ void audit_net(struct audit_log *l, const struct audit_net *ev)
 	cJSON_AddStringToObject(o, "kind", ev->kind);
 	if (ev->route)
 		cJSON_AddStringToObject(o, "route", ev->route);
-	add_string_or_null(o, "host", ev->host);
+	record_str(o, "host", ev->host);
 	record_int(o, "port", (long long)ev->port);
 	if (ev->path)
 		cJSON_AddStringToObject(o, "path", ev->path);
@@ -353,7 +345,7 @@ void audit_restore(struct audit_log *l, const struct audit_restore *ev)
 
 	cJSON_AddStringToObject(o, "id", ev->id);
 	cJSON_AddStringToObject(o, "workdir", ev->workdir);
-	add_string_or_null(o, "undo", ev->undo);
+	record_str(o, "undo", ev->undo);
 	record_int(o, "paths", (long long)ev->paths);
 	record_int(o, "written", (long long)ev->written);
 	record_int(o, "deleted", (long long)ev->deleted);

@@ -35,6 +35,14 @@ void record_int(cJSON *o, const char *key, long long v)
 	cJSON_AddRawToObject(o, key, text);
 }
 
+void record_str(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
 cJSON *record_new(unsigned long seq, const char *event)
 {
 	cJSON *o = cJSON_CreateObject();

@@ -15,6 +15,9 @@ cJSON *record_new(unsigned long seq, const char *event);
  * at a cost every record pays). */
 void record_int(cJSON *o, const char *key, long long v);
 
+/* A string member, or null when `v` is NULL. */
+void record_str(cJSON *o, const char *key, const char *v);
+
 /* A record's string member, or NULL; its number member, or -1. */
 const char *rec_str(const cJSON *o, const char *key);
 double rec_num(const cJSON *o, const char *key);

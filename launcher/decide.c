@@ -4,6 +4,7 @@
 
 #include "../common/xalloc.h"
 #include "packs.h"
+#include "../audit/record.h"
 
 struct rules *decide_rules(const struct capset *cs, struct err *e)
 {
@@ -18,14 +19,6 @@ struct rules *decide_rules(const struct capset *cs, struct err *e)
 	return r;
 }
 
-static void add_str_or_null(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 cJSON *decision_json(const struct decision *d, const struct decide_in *in)
 {
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_CreateArray();
@@ -33,16 +26,16 @@ cJSON *decision_json(const struct decision *d, const struct decide_in *in)
 	char *src = d->rule ? xasprintf("%s:%d", d->file, d->line) : NULL;
 
 	cJSON_AddStringToObject(o, "action", action_name(d->action));
-	add_str_or_null(o, "rule", d->rule);
-	add_str_or_null(o, "reason", d->reason);
-	add_str_or_null(o, "source", src);
+	record_str(o, "rule", d->rule);
+	record_str(o, "reason", d->reason);
+	record_str(o, "source", src);
 	free(src);
 	for (size_t i = 0; i < in->argc; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(in->argv[i]));
 	cJSON_AddItemToObject(o, "argv", a);
 	cJSON_AddStringToObject(o, "cwd", in->cwd);
 	cJSON_AddStringToObject(o, "workdir", in->workdir);
-	add_str_or_null(o, "home", in->home);
+	record_str(o, "home", in->home);
 	for (size_t i = 0; i < rules_packs(in->rules); i++)
 		cJSON_AddItemToArray(packs, cJSON_CreateString(rules_pack_file(in->rules, i)));
 	for (size_t i = 0; in->cs && i < in->cs->rule_disable.n; i++)
