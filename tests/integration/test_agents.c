@@ -116,6 +116,23 @@ static char *precious_survives(struct lt_result (*turn)(const struct model *),
 	return tool_results(m);
 }
 
+/* Each rule in `rules` (NULL-ended) refused one of the model's commands:
+ * the model was told it, and the audit log names it. The audit log. */
+static char *refusals_named(const char *results, const struct lt_result *r,
+			    const char *const *rules)
+{
+	char *audit = lt_audit_log();
+
+	for (; *rules; rules++) {
+		LT_CONTAINS(results, lt_fmt("rule %s", *rules), *r);
+		LT_CONTAINS(audit, lt_fmt("\"rule\":\"%s\"", *rules), *r);
+	}
+	return audit;
+}
+
+static const char *const destroyers[] = { "rm-outside-roots", "git-push-force",
+					  "privilege-escalation", NULL };
+
 /* ---- Claude Code ---- */
 
 static const char *const claude_env[] = { "ANTHROPIC_API_KEY=" REAL_ANTHROPIC,
@@ -190,13 +207,8 @@ Test(agents, claude_code_is_refused_what_destroys_and_the_model_is_told_why)
 	cr_assert_eq(system(lt_fmt("git -C '%s' init -q", lt.work)), 0);
 	results = precious_survives(claude_turn, &m, &r);
 	LT_CONTAINS(results, "latch: blocked: rm -rf", r);
-	LT_CONTAINS(results, "rule rm-outside-roots", r);
-	LT_CONTAINS(results, "rule git-push-force", r);
-	LT_CONTAINS(results, "rule privilege-escalation", r);
+	audit = refusals_named(results, &r, destroyers);
 	LT_CONTAINS(results, "403", r);
-	audit = lt_audit_log();
-	LT_CONTAINS(audit, "\"rule\":\"rm-outside-roots\"", r);
-	LT_CONTAINS(audit, "\"rule\":\"git-push-force\"", r);
 	LT_CONTAINS(audit, "\"host\":\"evil.example\"", r);
 }
 
@@ -320,17 +332,13 @@ Test(agents, codex_is_refused_what_destroys_and_sees_only_the_phantom)
 	char *results, *audit;
 
 	results = precious_survives(codex_turn, &m, &r);
-	LT_CONTAINS(results, "rule privilege-escalation", r);
-	LT_CONTAINS(results, "rule git-push-force", r);
+	audit = refusals_named(results, &r, destroyers + 1);
 	LT_CONTAINS(results, "exit code: 137", r);
 	LT_LACKS(results, "Operation not permitted", r);
 	LT_CONTAINS(results, "OPENAI_API_KEY=latch-phantom-", r);
 	LT_LACKS(results, REAL_OPENAI, r);
 	LT_CONTAINS(r.err, "rule privilege-escalation", r);
 	LT_CONTAINS(r.err, "rule git-push-force", r);
-	audit = lt_audit_log();
-	LT_CONTAINS(audit, "\"rule\":\"privilege-escalation\"", r);
-	LT_CONTAINS(audit, "\"rule\":\"git-push-force\"", r);
 	/* the proxy's 403 reached the model; the attempt is in the log */
 	LT_CONTAINS(results, "403", r);
 	LT_CONTAINS(audit, "\"host\":\"evil.example\"", r);
@@ -405,21 +413,16 @@ Test(agents, openclaw_is_refused_what_destroys_and_the_model_is_told_why)
 				     " {\"shell\": \"sudo id\"},"
 				     " {\"shell\": \"env\"}, {\"text\": \"refused\"}]");
 	struct lt_result r;
-	char *results, *audit;
+	char *results;
 
 	cr_assert_eq(system(lt_fmt("git -C '%s' init -q", lt.work)), 0);
 	results = precious_survives(openclaw_turn, &m, &r);
-	LT_CONTAINS(results, "rule rm-outside-roots", r);
-	LT_CONTAINS(results, "rule git-push-force", r);
-	LT_CONTAINS(results, "rule privilege-escalation", r);
+	refusals_named(results, &r, destroyers);
 	/* the command's environment came back, without the real key (OpenClaw
 	 * leaves provider keys out of its commands' environment: not even
 	 * the phantom is there) */
 	LT_CONTAINS(results, "PATH=", r);
 	LT_LACKS(results, REAL_ANTHROPIC, r);
-	audit = lt_audit_log();
-	LT_CONTAINS(audit, "\"rule\":\"rm-outside-roots\"", r);
-	LT_CONTAINS(audit, "\"rule\":\"git-push-force\"", r);
 }
 
 Test(agents, crush_starts_under_its_profile)
