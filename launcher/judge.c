@@ -13,11 +13,11 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../common/xalloc.h"
+#include "callmem.h"
 #include "identity.h"
 #include "target.h"
 #include "tell.h"
@@ -36,48 +36,8 @@
 #define LATCH_NOTIF_SET_FLAGS _IOW(SECCOMP_IOC_MAGIC, 4, uint64_t)
 #define LATCH_NOTIF_SYNC_WAKE_UP 1ULL
 
-#define MAX_ARGS 65536            /* more words than any sane command */
-#define MAX_ARG_LEN (128 * 1024)  /* the kernel's MAX_ARG_STRLEN */
-#define MAX_TOTAL (4 * 1024 * 1024)
-
-/* One NUL-terminated string at `addr` in the caller; NULL if unreadable or
- * longer than `max`. */
-/* Up to `len` bytes of the caller's memory at `addr` (process_vm_readv:
- * one system call, no /proc/PID/mem to open); stops at an unmapped page. */
-static ssize_t peek(pid_t pid, void *buf, size_t len, uint64_t addr)
-{
-	struct iovec local = { buf, len };
-	struct iovec remote = { (void *)(uintptr_t)addr, len };
-
-	return process_vm_readv(pid, &local, 1, &remote, 1, 0);
-}
-
-static char *read_str(pid_t pid, uint64_t addr, size_t max)
-{
-	size_t cap = 256, len = 0;
-	char *buf = xmalloc(cap);
-
-	for (;;) {
-		ssize_t n;
-		char *nul;
-
-		if (len + 256 > cap)
-			buf = xrealloc(buf, cap *= 2);
-		n = peek(pid, buf + len, 256, addr + len);
-		if (n <= 0)
-			break;
-		nul = memchr(buf + len, '\0', (size_t)n);
-		if (nul)
-			return buf;
-		len += (size_t)n;
-		if (len > max)
-			break;
-	}
-	free(buf);
-	return NULL;
-}
-
 struct exec_call {
+	struct callmem mem;  /* where its path and argv are in the caller */
 	char *path;
 	char **argv;
 	size_t argc;
@@ -96,62 +56,6 @@ static void call_free(struct exec_call *c)
 	free(c->argv);
 	free(c->path);
 	target_close(&c->t);
-}
-
-/* The argv pointer array, read in bulk; NULL-terminated within MAX_ARGS. */
-static uint64_t *read_pointers(pid_t pid, uint64_t at, size_t *n,
-			       const char **refusal)
-{
-	size_t cap = 1024;
-	uint64_t *v = xmalloc(cap * sizeof(*v));
-
-	for (*n = 0;;) {
-		ssize_t got = peek(pid, v + *n, 1024 * sizeof(*v), at + 8 * *n);
-
-		if (got < (ssize_t)sizeof(*v)) {
-			*refusal = "its argv cannot be read";
-			break;
-		}
-		for (size_t k = 0; k < (size_t)got / sizeof(*v); k++, (*n)++)
-			if (v[*n] == 0)
-				return v;
-		if (*n > MAX_ARGS) {
-			*refusal = "its argv has too many words to judge";
-			break;
-		}
-		if (*n + 1024 > cap)
-			v = xrealloc(v, (cap *= 2) * sizeof(*v));
-	}
-	free(v);
-	return NULL;
-}
-
-static void read_argv(pid_t pid, uint64_t at, uint64_t path,
-		      struct exec_call *c)
-{
-	size_t n, total = 0;
-	uint64_t *ptr = read_pointers(pid, at, &n, &c->refusal);
-
-	if (ptr == NULL)
-		return;
-	c->argv = xcalloc(n + 1, sizeof(*c->argv));
-	for (size_t i = 0; i < n; i++) {
-		/* execvp's argv[0] is often the path itself: read once */
-		char *s = ptr[i] == path ? xstrdup(c->path)
-					 : read_str(pid, ptr[i], MAX_ARG_LEN);
-
-		if (s == NULL) {
-			c->refusal = "an argv word is unreadable or too long";
-			break;
-		}
-		c->argv[c->argc++] = s;
-		total += strlen(s) + 1;
-		if (total > MAX_TOTAL) {
-			c->refusal = "its argv is too large to judge";
-			break;
-		}
-	}
-	free(ptr);
 }
 
 /* The sandbox's root, opened from the first caller: the same for every
@@ -186,7 +90,7 @@ static void read_call(struct judge *j, const struct seccomp_notif *req,
 		c->refusal = "the calling process cannot be inspected";
 		return;
 	}
-	c->path = read_str(pid, path, PATH_MAX);
+	c->path = callmem_path(&c->mem, pid, path, argv);
 	if (c->path == NULL) {
 		c->refusal = "its path cannot be read";
 		return;
@@ -200,7 +104,7 @@ static void read_call(struct judge *j, const struct seccomp_notif *req,
 		    at ? (int)req->data.args[4] : 0);
 	if (c->t.fd < 0 && c->t.refusal == NULL)
 		return; /* nothing there (a PATH miss): argv is not needed */
-	read_argv(pid, argv, path, c);
+	c->refusal = callmem_argv(&c->mem, c->path, &c->argv, &c->argc);
 	if (c->refusal)
 		return;
 	if (c->t.refusal)
