@@ -71,7 +71,8 @@ char *callmem_path(struct callmem *m, pid_t pid, uint64_t path_at,
 	/* a transfer stops at the first fault: the head only after a whole
 	 * chunk of the path */
 	m->head_n = n > CHUNK ? (size_t)(n - CHUNK) / sizeof(uint64_t) : 0;
-	return string_at(pid, path_at, buf, n > 0 ? (size_t)n : 0, PATH_MAX);
+	return string_at(pid, path_at, buf,
+			 n <= 0 ? 0 : n < CHUNK ? (size_t)n : CHUNK, PATH_MAX);
 }
 
 /* The argv pointer array up to its NULL (within MAX_ARGS), from the head
@@ -94,7 +95,7 @@ static uint64_t *pointers(const struct callmem *m, size_t *n,
 				break;
 			}
 		}
-		for (; got > 0; got--, (*n)++)
+		for (; got > 0 && *n <= MAX_ARGS; got--, (*n)++)
 			if (v[*n] == 0)
 				return v;
 		if (*n > MAX_ARGS) {

@@ -5,7 +5,8 @@
  * and the head of the argv pointer array come in one call, and the argv
  * words in one more, 256 bytes each. A path, pointer array or word that
  * goes on past that, or across an unmapped page, is read on from there.
- * Limits refuse, never truncate.
+ * Limits refuse, never truncate: 65536 words, 128 KiB a word (the
+ * kernel's own), 4 MiB in all, PATH_MAX for the path.
  */
 #ifndef LATCH_CALLMEM_H
 #define LATCH_CALLMEM_H

@@ -344,9 +344,10 @@ Test(exec, the_supervisor_survives_hostile_argv)
  * the first chunk of a word, past the pointers read with the path, past
  * the first batch of words, or against an unmapped page, where a chunk's
  * read stops short. Each is judged whole: refused, and a harmless twin of
- * the same shape runs. */
+ * the same shape runs. Up to 65536 words are judged, more are refused. */
 Test(exec, every_word_of_an_argv_is_judged_however_it_lies_in_memory)
 {
+	char ys[301] = { 0 };
 	struct lt_result r = python_near_victim(
 		"import ctypes, mmap, os, subprocess, sys\n"
 		"v = sys.argv[1]\n"
@@ -361,6 +362,9 @@ Test(exec, every_word_of_an_argv_is_judged_however_it_lies_in_memory)
 		"print('long twin', run(['/bin/sh', '-c', ' ' * 300 + 'echo ok']))\n"
 		"print('word 72', run(['/bin/rm', '-f'] + pad + ['-r', v]))\n"
 		"print('twin 72', run(['/bin/echo'] + pad + ['ok']))\n"
+		"print('long path', run(['/' * 300 + 'bin/echo', 'ok']))\n"
+		"print('65536 words', run(['/bin/echo'] + ['x'] * 65535)[:4])\n"
+		"print('65537 words', run(['/bin/echo'] + ['x'] * 65536)[:4])\n"
 		"libc = ctypes.CDLL(None, use_errno=True)\n"
 		"page = mmap.PAGESIZE\n"
 		"libc.mmap.restype = ctypes.c_void_p\n"
@@ -388,15 +392,22 @@ Test(exec, every_word_of_an_argv_is_judged_however_it_lies_in_memory)
 		"        os._exit(100 + ctypes.get_errno())\n"
 		"    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])\n"
 		"print('edge rm', edge(['/bin/rm', '-rf', v]))\n"
-		"print('edge echo', edge(['/bin/echo', 'edge', 'is', 'ok']))\n"
+		"print('edge py', edge(['/usr/bin/python3', '-I', '-c',"
+		" 'import shutil; shutil.rmtree(%r)' % v]))\n"
+		"print('edge echo', edge(['/bin/echo', 'edge', 'is', 'y' * 300, 'ok']))\n"
 		"print('done')\n", "done");
 
 	LT_CONTAINS(r.out, "long word -9 \n", r); /* ended, explained */
 	LT_CONTAINS(r.out, "long twin 0 ok", r);
 	LT_CONTAINS(r.out, "word 72 EPERM", r);
 	LT_CONTAINS(r.out, "twin 72 0 x0 x1", r);
+	LT_CONTAINS(r.out, "long path 0 ok", r);
+	LT_CONTAINS(r.out, "65536 words 0 x", r); /* the limit: 65536 */
+	LT_CONTAINS(r.out, "65537 words EPER", r);
 	LT_CONTAINS(r.out, "edge rm 101", r); /* 100 + EPERM */
-	LT_CONTAINS(r.out, "edge is ok", r);
+	LT_CONTAINS(r.out, "edge py -9", r);
+	memset(ys, 'y', sizeof(ys) - 1);
+	LT_CONTAINS(r.out, lt_fmt("edge is %s ok", ys), r);
 	LT_CONTAINS(r.out, "edge echo 0", r);
 }
 
