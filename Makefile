@@ -47,7 +47,7 @@ PROXY_SRC  := $(wildcard proxy/*.c)
 CLI_SRC    := launcher/main.c $(wildcard launcher/cmd_*.c) launcher/opts.c launcher/usage.c
 LAUNCH_SRC := $(filter-out $(CLI_SRC),$(wildcard launcher/*.c))
 LIB_SRC    := $(COMMON_SRC) $(POLICY_SRC) $(RULES_SRC) $(AUDIT_SRC) $(KERNEL_SRC) $(ROLLBACK_SRC) \
-              $(PROXY_SRC) $(LAUNCH_SRC) shim/session.c shim/explain.c $(wildcard lib/*.c)
+              $(PROXY_SRC) $(LAUNCH_SRC) shim/session.c shim/explain.c shim/find.c $(wildcard lib/*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIBLATCH_A := $(BUILD)/liblatch.a

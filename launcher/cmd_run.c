@@ -198,12 +198,12 @@ static int fill_shims(struct shims *sh, const struct rules *r,
 	};
 	struct err e;
 
+	shims_put_on_path(sh, env);
 	if (shims_fill(sh, r, &s, &e) < 0) {
 		die_msg(e.msg);
 		return -1;
 	}
 	sandbox_bind(sb, sh->source, sh->dir);
-	shims_put_on_path(sh, env);
 	return 0;
 }
 
@@ -488,7 +488,8 @@ static int run_argv(struct opts *o, char **argv)
 			.anonymous = pl.cs.exec_anonymous,
 			.writable = dir_writable, .writable_ctx = &pl.cs,
 			.shim_dev = shims.dev, .shim_ino = shims.ino,
-			.prefixed = shims_link, .prefixed_ctx = &shims,
+			.commands = shims_link_commands,
+			.prefixed = shims_link, .scan_ctx = &shims,
 		};
 		struct child_spec spec = { .argv = argv, .envp = env.v,
 					   .sb = &sb, .cs = &pl.cs,

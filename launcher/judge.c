@@ -599,8 +599,10 @@ static void *serve(void *arg)
 		if ((p[1].revents & POLLIN) && judge_one(j) < 0)
 			break;
 		if (!scanned) { /* the first exec is on its way: now scan */
+			if (j->set.commands)
+				j->set.commands(j->set.scan_ctx);
 			identity_scan_prefixes(j->id, &j->stop, j->set.prefixed,
-					       j->set.prefixed_ctx);
+					       j->set.scan_ctx);
 			scanned = true;
 			/* only now: a wakeup on the caller's CPU would have
 			 * had the scan compete with the command for it */

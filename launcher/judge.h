@@ -61,10 +61,12 @@ struct judge_setup {
 	void *writable_ctx;
 	dev_t shim_dev;
 	ino_t shim_ino;
-	/* told each program found by the `prefix*` scan after the first
-	 * exec (identity.h); may be NULL */
+	/* after the first exec, in the judge's thread (may be NULL): called
+	 * once, then told each program the `prefix*` scan finds
+	 * (identity.h): the shims' links (shims.h) */
+	void (*commands)(void *ctx);
 	void (*prefixed)(const char *name, void *ctx);
-	void *prefixed_ctx;
+	void *scan_ctx;
 };
 
 struct judge {

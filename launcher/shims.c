@@ -18,6 +18,7 @@
 
 #include "../common/xalloc.h"
 #include "identity.h"
+#include "../shim/find.h"
 
 #ifndef LATCH_LIBEXECDIR
 #define LATCH_LIBEXECDIR "/usr/local/libexec/latch"
@@ -237,7 +238,7 @@ static void link_command(int dir, const char *name)
 static int populate(const char *path, const struct content *c,
 		    const struct rules *r, struct err *e)
 {
-	struct strv names = { 0 }, prefixes = { 0 };
+	struct strv denied = { 0 };
 	int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
 
 	if (dir < 0)
@@ -259,14 +260,16 @@ static int populate(const char *path, const struct content *c,
 		if (w < 0)
 			goto out;
 	}
-	rules_commands(r, &names, &prefixes);
-	for (size_t i = 0; i < names.n; i++)
-		link_command(dir, names.v[i]);
+	/* what is refused whatever its argv, present or not: a program
+	 * looking for sudo learns that latch refuses it */
+	rules_always_denied(r, &denied);
+	for (size_t i = 0; i < denied.n; i++)
+		if (strpbrk(denied.v[i], "*?[") == NULL)
+			link_command(dir, denied.v[i]);
 	rc = 0;
 out:
 	close(dir);
-	strv_free(&names);
-	strv_free(&prefixes);
+	strv_free(&denied);
 	return rc;
 }
 
@@ -359,10 +362,17 @@ int shims_fill(struct shims *sh, const struct rules *r,
 	}
 out_bin:
 	free(bin);
+	if (rc == 0) {
+		struct strv prefixes = { 0 };
+
+		rules_commands(r, &sh->names, &prefixes);
+		strv_free(&prefixes);
+	}
 	if (rc == 0 && !s->judge) {
 		static const int go_on;
 		struct identity *id = identity_new(r);
 
+		shims_link_commands(sh);
 		identity_scan_prefixes(id, &go_on, shims_link, sh);
 		identity_free(id);
 	}
@@ -382,18 +392,37 @@ void shims_link(const char *name, void *ctx)
 	}
 }
 
-void shims_put_on_path(const struct shims *sh, struct strv *env)
+void shims_link_commands(void *ctx)
+{
+	const struct shims *sh = ctx;
+	const struct shim_ids ids = { .self_dev = sh->dev, .self_ino = sh->ino };
+	int dir = open(sh->source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char real[PATH_MAX];
+
+	if (dir < 0)
+		return;
+	for (size_t i = 0; i < sh->names.n; i++)
+		if (faccessat(dir, sh->names.v[i], F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    shim_find(sh->path, sh->names.v[i], &ids, real) == 0)
+			link_command(dir, sh->names.v[i]);
+	close(dir);
+}
+
+void shims_put_on_path(struct shims *sh, struct strv *env)
 {
 	for (size_t i = 0; i < env->n; i++)
 		if (strncmp(env->v[i], "PATH=", 5) == 0) {
 			char *p = xasprintf("PATH=%s:%s", sh->dir, env->v[i] + 5);
 
+			free(sh->path);
+			sh->path = xstrdup(env->v[i] + 5);
 			free(env->v[i]);
 			env->v[i] = p;
 			return;
 		}
-	strv_push_owned(env, xasprintf("PATH=%s:/usr/local/bin:/usr/bin:/bin",
-				       sh->dir));
+	free(sh->path);
+	sh->path = xstrdup("/usr/local/bin:/usr/bin:/bin");
+	strv_push_owned(env, xasprintf("PATH=%s:%s", sh->dir, sh->path));
 }
 
 void shims_free(struct shims *sh)
@@ -403,6 +432,8 @@ void shims_free(struct shims *sh)
 	free(sh->dir);
 	free(sh->cache);
 	free(sh->source);
+	free(sh->path);
+	strv_free(&sh->names);
 	memset(sh, 0, sizeof(*sh));
 	sh->keep = -1;
 }

@@ -1,10 +1,15 @@
 /* shims.h — latch's shims for one sandbox (shim/main.c is the shim).
  *
  * The shim directory holds a copy of latch-shim (.latch/shim), a hard link
- * to it for every command the rule packs control (by name, and the
- * programs in the standard directories that match a `prefix*` name: found
- * by the judge's scan after the first exec, or at once when there is no
- * judge), a copy of the packs in load order (.latch/rules/) and the
+ * to it for every command the rule packs control that the sandbox could
+ * run (by name, found along its PATH: a command the machine lacks gets no
+ * link, so that a program looking for, say, zsh finds none; and the
+ * programs in the standard directories that match a `prefix*` name),
+ * linked by the judge's thread after the first exec, off the command's
+ * start, or at once when there is no judge; a link for every command the
+ * packs refuse whatever its argv (sudo …), present or not, so that its
+ * refusal is explained; a copy of the packs in load
+ * order (.latch/rules/) and the
  * session (.latch/session, shim/session.h). It is built once per distinct
  * content in latch's state directory, which no sandbox can see or write
  * ($XDG_STATE_HOME/latch/shims/KEY, KEY a hash of the shim binary's
@@ -34,6 +39,8 @@ struct shims {
 	ino_t ino;       /* shim's to judge (judge.h) */
 	int keep;        /* an O_PATH descriptor of it, held for the session:
 			    its inode number cannot be reused meanwhile */
+	char *path;      /* the sandbox's PATH after the shims */
+	struct strv names; /* the commands the packs name */
 };
 
 /* Where the sandbox sees the shims ($XDG_RUNTIME_DIR/latch-shims, else
@@ -44,15 +51,19 @@ char *shims_mount_point(const char *runtime_dir, const char *tmpdir);
  * `state_dir`. `runtime_dir` may be NULL. */
 int shims_prepare(struct shims *sh, const char *runtime_dir,
 		  const char *tmpdir, const char *state_dir, struct err *e);
+/* Put the mount point first on the PATH of `env` (NAME=VALUE strings),
+ * and remember what follows it. */
+void shims_put_on_path(struct shims *sh, struct strv *env);
 /* Find or build the shim directory for the packs `r` holds and session
- * `s` (without a judge, s->judge false, the `prefix*` programs are looked
- * for here). */
+ * `s`, after shims_put_on_path (without a judge, s->judge false, the
+ * links are made here). */
 int shims_fill(struct shims *sh, const struct rules *r,
 	       const struct shim_session *s, struct err *e);
+/* Link the commands the packs name that are found along the PATH
+ * (`ctx`: the struct shims). */
+void shims_link_commands(void *ctx);
 /* Add a link for one more command (`ctx`: the struct shims). */
 void shims_link(const char *name, void *ctx);
-/* Put the mount point first on the PATH of `env` (NAME=VALUE strings). */
-void shims_put_on_path(const struct shims *sh, struct strv *env);
 void shims_free(struct shims *sh);
 
 #endif

@@ -96,6 +96,40 @@ Test(shims, a_command_missing_from_path_is_reported_not_looped)
 	LT_CONTAINS(r.err, "latch: rm: command not found", r);
 }
 
+/* A command the packs name that the machine lacks (zsh, say) gets no shim:
+ * a program choosing a shell by what is on PATH (Claude Code does) must
+ * not pick one that cannot run. A command the packs refuse whatever its
+ * argv gets one, present or not, to explain the refusal. The links come
+ * after the first exec (the judge's thread), so the script waits for rm's. */
+Test(shims, only_commands_the_sandbox_could_run_or_is_refused_have_shims)
+{
+	static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+					    "/usr/bin", "/sbin", "/bin" };
+	static const char *const named[] = { "rc-service", "pm-hibernate", "zsh", "ksh" };
+	const char *missing = NULL;
+	struct lt_result r;
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(*named) && !missing; i++) {
+		bool found = false;
+
+		for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs); d++)
+			found |= access(lt_fmt("%s/%s", dirs[d], named[i]), F_OK) == 0;
+		if (!found)
+			missing = named[i];
+	}
+	if (missing == NULL)
+		cr_skip_test("every candidate command is installed here");
+	r = LT_RUN("run", "--", "sh", lt_script(lt_fmt(
+		"for i in $(seq 100); do case $(command -v rm) in */latch-shims*) break;; esac; sleep 0.05; done\n"
+		"for c in rm doas; do case $(command -v $c) in */latch-shims*/$c) echo $c=shim;; esac; done\n"
+		"command -v %s || echo %s=none\n", missing, missing)));
+
+	LT_EXIT(r, 0);
+	LT_CONTAINS(r.out, "rm=shim", r);
+	LT_CONTAINS(r.out, "doas=shim", r);
+	LT_CONTAINS(r.out, lt_fmt("%s=none", missing), r);
+}
+
 static const char *const no_notify[] = { "LATCH_SECCOMP_NOTIFY=0", NULL };
 
 Test(shims, without_exec_judging_latch_refuses_to_start)
