@@ -117,6 +117,18 @@ static bool path_within(const char *inner, const char *outer)
 	       (inner[n] == '\0' || inner[n] == '/');
 }
 
+/* $LATCH_ITEST_TIME_SCALE (latchtest.h). */
+static long time_scale(void)
+{
+	const char *v = getenv("LATCH_ITEST_TIME_SCALE");
+	char *end;
+	long n = v ? strtol(v, &end, 10) : 1;
+
+	cr_assert(v == NULL || (*v && *end == '\0' && n >= 1 && n <= 20),
+		  "LATCH_ITEST_TIME_SCALE '%s' is not a whole number from 1 to 20", v);
+	return n;
+}
+
 void lt_setup(void)
 {
 	const char *root = getenv("LATCH_TEST_ROOT");
@@ -548,7 +560,7 @@ void lt_spawn(struct lt_proc *p, const struct lt_opts *o,
 	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	cr_assert(p->pidfd >= 0, "pidfd_open: %s", strerror(errno));
 	p->started_ms = lt_now_ms();
-	p->deadline_ms = p->started_ms +
+	p->deadline_ms = p->started_ms + time_scale() *
 			 (o->timeout_ms > 0 ? o->timeout_ms : LT_TIMEOUT_MS);
 	append(&p->out, &p->out_len, &p->out_cap, "", 0);
 	append(&p->err, &p->err_len, &p->err_cap, "", 0);

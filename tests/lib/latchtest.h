@@ -22,7 +22,9 @@
 
 #include <criterion/criterion.h>
 
-/* Default bound on one latch invocation. */
+/* Default bound on one latch invocation. Every bound on a run is
+ * multiplied by $LATCH_ITEST_TIME_SCALE (a whole number, 1 to 20; default
+ * 1): `make asan` sets it, its builds being several times slower. */
 #define LT_TIMEOUT_MS 8000
 
 struct lt_env {
