@@ -264,7 +264,7 @@ static int populate(const char *path, const struct content *c,
 	 * looking for sudo learns that latch refuses it */
 	rules_always_denied(r, &denied);
 	for (size_t i = 0; i < denied.n; i++)
-		if (strpbrk(denied.v[i], "*?[") == NULL)
+		if (strchr(denied.v[i], '*') == NULL) /* "prefix*": no name */
 			link_command(dir, denied.v[i]);
 	rc = 0;
 out:
