@@ -76,19 +76,23 @@ char *callmem_path(struct callmem *m, pid_t pid, uint64_t path_at,
 }
 
 /* The argv pointer array up to its NULL (within MAX_ARGS), from the head
- * read with the path on. */
+ * read with the path on: read on into the room left, which doubles when
+ * filled (most argvs fit the first, small, allocation). */
 static uint64_t *pointers(const struct callmem *m, size_t *n,
 			  const char **why)
 {
-	size_t cap = 1024, got = m->head_n; /* pointers in hand, unscanned */
+	size_t cap = 2 * CALLMEM_HEAD, got = m->head_n; /* in hand, unscanned */
 	uint64_t *v = xmalloc(cap * sizeof(*v));
 
 	memcpy(v, m->head, got * sizeof(*v));
 	for (*n = 0;;) {
 		if (got == 0) {
-			ssize_t r = peek(m->pid, v + *n, 1024 * sizeof(*v),
-					 m->argv_at + sizeof(*v) * *n);
+			ssize_t r;
 
+			if (*n == cap)
+				v = xrealloc(v, (cap *= 2) * sizeof(*v));
+			r = peek(m->pid, v + *n, (cap - *n) * sizeof(*v),
+				 m->argv_at + sizeof(*v) * *n);
 			got = r > 0 ? (size_t)r / sizeof(*v) : 0;
 			if (got == 0) {
 				*why = "its argv cannot be read";
@@ -102,8 +106,6 @@ static uint64_t *pointers(const struct callmem *m, size_t *n,
 			*why = "its argv has too many words to judge";
 			break;
 		}
-		if (*n + 1024 > cap)
-			v = xrealloc(v, (cap *= 2) * sizeof(*v));
 	}
 	free(v);
 	return NULL;

@@ -295,10 +295,12 @@ static bool swappable(const struct judge *j, const struct exec_call *c)
  * argv meanwhile and another argv could be judged otherwise, or the path
  * could name another file by the time the kernel resolves it again, watch
  * the new image and kill it if it is not what was judged (verify.h).
- * Under --monitor nothing is killed. Returns why it was refused after
- * all, or NULL. */
-static const char *allowed(struct judge *j, const struct exec_call *c,
-			   const struct caller *who, bool argv_matters)
+ * Under --monitor nothing is killed. False when the caller was gone by
+ * the answer: what was read of it may be another process's, nothing is
+ * to be logged. *refused: why it was refused after all, or NULL. */
+static bool allowed(struct judge *j, const struct exec_call *c,
+		    const struct caller *who, bool argv_matters,
+		    const char **refused)
 {
 	static const char untraceable[] = "it is traced already, so what it runs cannot be checked after the exec (its argv could change, or its file be replaced)";
 	static const char *const killed[] = {
@@ -312,33 +314,42 @@ static const char *allowed(struct judge *j, const struct exec_call *c,
 			  target_image(&c->t, j->root, &image);
 	enum verdict v;
 
-	if ((argv_watch || file_watch) &&
-	    verify_arm(&w, who->tid, who->tgid) < 0) {
-		j->resp->error = -EPERM;
-		j->denied++;
-		say_blocked(j, j->req->pid, c, untraceable, NULL);
-		seccomp_notify_respond(j->listener, j->resp);
-		return untraceable;
+	*refused = NULL;
+	if (argv_watch || file_watch) {
+		/* to trace the caller, it must be the one that was read */
+		if (seccomp_notify_id_valid(j->listener, j->req->id) != 0)
+			return false;
+		if (verify_arm(&w, who->tid, who->tgid) < 0) {
+			j->resp->error = -EPERM;
+			j->denied++;
+			say_blocked(j, j->req->pid, c, untraceable, NULL);
+			seccomp_notify_respond(j->listener, j->resp);
+			*refused = untraceable;
+			return true;
+		}
 	}
+	/* else the answer checks the id itself: it fails once the caller is
+	 * gone (killed, or interrupted and to exec again under a new id) */
 	j->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	j->allowed++;
 	if (seccomp_notify_respond(j->listener, j->resp) < 0) {
 		if (argv_watch || file_watch)
 			verify_cancel(&w);
-		return NULL;
+		return false;
 	}
+	j->allowed++;
 	if (!argv_watch && !file_watch)
-		return NULL;
+		return true;
 	v = verify_after(&w, argv_watch ? c->argv : NULL, c->argc,
 			 file_watch ? &image : NULL);
 	if (v != VERIFY_KILLED && v != VERIFY_SWAPPED)
-		return NULL;
+		return true;
 	dprintf(2, "latch: killed process %d: %s (allowed: %s …)\n",
 		(int)who->tgid,
 		v == VERIFY_KILLED ? "its argv changed after it was judged"
 				   : "the file at its path was replaced after it was judged",
 		c->argc ? c->argv[0] : c->path);
-	return killed[v];
+	*refused = killed[v];
+	return true;
 }
 
 /* The audit record of one judged exec. */
@@ -479,6 +490,34 @@ static int to_end(const struct judge *j, const struct exec_call *c,
 	return (int)syscall(SYS_pidfd_open, who->tgid, 0);
 }
 
+/* Refuse the exec (under --monitor: let it go on, saying what would have
+ * been refused): one line and one record per command, not per PATH
+ * entry; the process ended (to_end) once told why. */
+static void refuse(struct judge *j, struct exec_call *c,
+		   const struct caller *who, const struct decision *d,
+		   const char *why, const char *answer, int end)
+{
+	/* the rule that decided, unless something else did */
+	const struct decision *by = c->refusal || answer ? NULL : d;
+	const char *ignored;
+	bool told = false;
+
+	if (say_blocked(j, j->req->pid, c, why, by)) {
+		log_exec(j, c, who, d, answer, !j->set.monitor, false);
+		j->denied += !j->set.monitor;
+		if (!j->set.monitor)
+			told = tell_refused(j, why, by);
+	}
+	if (j->set.monitor) {
+		(void)allowed(j, c, who, true, &ignored);
+		return;
+	}
+	if (end >= 0 && told)
+		(void)syscall(SYS_pidfd_send_signal, end, SIGKILL, NULL, 0);
+	j->resp->error = -EPERM;
+	seccomp_notify_respond(j->listener, j->resp);
+}
+
 /* Answer one pending notification. -1 when the listener has gone away. */
 static int judge_one(struct judge *j)
 {
@@ -517,14 +556,6 @@ static int judge_one(struct judge *j)
 		why = c.refusal = snapshot_before(j, &c, &d);
 	if (why)
 		end = to_end(j, &c, &who, answer);
-	/* The caller may have died and its id been reused: only answer a
-	 * notification that is still the one that was read. */
-	if (seccomp_notify_id_valid(j->listener, j->req->id) != 0) {
-		if (end >= 0)
-			close(end);
-		call_free(&c);
-		return 0;
-	}
 	memset(j->resp, 0, sizeof(*j->resp));
 	j->resp->id = j->req->id;
 	if (c.refusal == NULL && c.t.fd < 0) {
@@ -532,36 +563,18 @@ static int judge_one(struct judge *j)
 		 * (never continue: the file could appear meanwhile) */
 		j->resp->error = -(c.t.err ? c.t.err : ENOENT);
 		seccomp_notify_respond(j->listener, j->resp);
-	} else if (why) {
-		/* the rule that decided, unless something else did */
-		const struct decision *by = c.refusal || answer ? NULL : &d;
-		bool told = false;
-
-		/* one record and one line per command, not per PATH entry */
-		if (say_blocked(j, j->req->pid, &c, why, by)) {
-			log_exec(j, &c, &who, &d, answer, !j->set.monitor,
-				 false);
-			j->denied += !j->set.monitor;
-			if (!j->set.monitor)
-				told = tell_refused(j, why, by);
-		}
-		if (j->set.monitor) {
-			allowed(j, &c, &who, true);
-		} else {
-			if (end >= 0 && told)
-				(void)syscall(SYS_pidfd_send_signal, end, SIGKILL,
-					      NULL, 0);
-			j->resp->error = -EPERM;
-			seccomp_notify_respond(j->listener, j->resp);
-		}
-		if (end >= 0)
-			close(end);
-	} else {
+	} else if (why == NULL) {
 		/* logged once the exec goes on: the caller does not wait for
 		 * the write (a refusal is logged before it is answered) */
-		c.refusal = allowed(j, &c, &who, argv_matters);
-		log_exec(j, &c, &who, &d, answer, true, false);
+		if (allowed(j, &c, &who, argv_matters, &c.refusal))
+			log_exec(j, &c, &who, &d, answer, true, false);
+	} else if (seccomp_notify_id_valid(j->listener, j->req->id) == 0) {
+		/* the caller may have died and its pid been reused: a refusal
+		 * is said, logged and told only for the caller that was read */
+		refuse(j, &c, &who, &d, why, answer, end);
 	}
+	if (end >= 0)
+		close(end);
 	call_free(&c);
 	return 0;
 }

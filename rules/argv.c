@@ -9,12 +9,20 @@
 #include "../common/xalloc.h"
 #include "impl.h"
 
+static int grammar_key_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct grammar *const *)elem)->command);
+}
+
 const struct grammar *grammar_find(const struct rules *r, const char *command)
 {
-	for (size_t i = 0; i < r->n_grammars; i++)
-		if (strcmp(r->grammars[i]->command, command) == 0)
-			return r->grammars[i];
-	return NULL;
+	struct grammar *const *g;
+
+	if (r->n_grammars == 0)
+		return NULL;
+	g = bsearch(command, r->grammars, r->n_grammars, sizeof(*r->grammars),
+		    grammar_key_cmp);
+	return g ? *g : NULL;
 }
 
 /* Does `w` (n bytes) name one of `names`: exactly, or as an abbreviation

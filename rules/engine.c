@@ -130,6 +130,12 @@ static void index_build(struct rules *r)
 	free(pairs);
 }
 
+static int grammar_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct grammar *const *)a)->command,
+		      (*(struct grammar *const *)b)->command);
+}
+
 int rules_load(struct rules *r, const char *buf, size_t len, const char *file,
 	       struct err *e)
 {
@@ -174,6 +180,8 @@ int rules_load(struct rules *r, const char *buf, size_t len, const char *file,
 			       (r->n_grammars + pp.n_grammars + 1) * sizeof(*r->grammars));
 	for (size_t i = 0; i < pp.n_grammars; i++)
 		r->grammars[r->n_grammars++] = pp.grammars[i];
+	/* by command, for grammar_find (each command has one) */
+	qsort(r->grammars, r->n_grammars, sizeof(*r->grammars), grammar_cmp);
 	r->jit_failed |= pp.jit_failed;
 	free(pp.rules);
 	free(pp.grammars);

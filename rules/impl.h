@@ -140,7 +140,7 @@ struct rules {
 	size_t n_packs;
 	struct rule **rules;
 	size_t n_rules;
-	struct grammar **grammars;
+	struct grammar **grammars; /* sorted by command */
 	size_t n_grammars;
 	struct cmd_index *index; /* sorted by name */
 	size_t n_index;
