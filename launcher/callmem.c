@@ -89,8 +89,10 @@ static uint64_t *pointers(const struct callmem *m, size_t *n,
 		if (got == 0) {
 			ssize_t r;
 
-			if (*n == cap)
-				v = xrealloc(v, (cap *= 2) * sizeof(*v));
+			if (*n == cap) {
+				cap = cap * 2 < MAX_ARGS + 1 ? cap * 2 : MAX_ARGS + 1;
+				v = xrealloc(v, cap * sizeof(*v));
+			}
 			r = peek(m->pid, v + *n, (cap - *n) * sizeof(*v),
 				 m->argv_at + sizeof(*v) * *n);
 			got = r > 0 ? (size_t)r / sizeof(*v) : 0;

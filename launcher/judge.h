@@ -1,11 +1,13 @@
 /* judge.h — the supervisor's answer to one execve/execveat in the sandbox.
  *
  * The sandbox's seccomp filter parks every exec on the listener descriptor.
- * For each, the judge reads the caller's path, argv and cwd from /proc (bounded:
- * an argv beyond the limits is refused, never truncated), asks the rule
- * engine, checks that the notification is still valid
- * (SECCOMP_IOCTL_NOTIF_ID_VALID) and answers: continue the exec, or fail it
- * with EPERM and one line on latch's stderr:
+ * For each, the judge reads the caller's path and argv from its memory
+ * (callmem.h; bounded: an argv beyond the limits is refused, never
+ * truncated) and its cwd from /proc, asks the rule engine and answers:
+ * continue the exec (logged once the answer took: it fails when the caller
+ * is gone, whose pid could be another process's by then), or, once the
+ * notification is checked still valid (SECCOMP_IOCTL_NOTIF_ID_VALID), fail
+ * it with EPERM and one line on latch's stderr:
  *   latch: blocked: rm -rf /home/u (rule rm-outside-roots: …)
  * and the explanation on the caller's stderr (tell.h). A program refused
  * for a command it would run (a shell for its script) is ended instead,

@@ -313,14 +313,33 @@ static pid_t traced(const struct watch *w, char *state)
 	return w->tgid;
 }
 
-/* Let the tracee go: it is stopped at a ptrace stop, or will be. */
-static void let_go(pid_t pid, bool stopped)
+/* The signal to pass on to a tracee at the stop `si` tells of: none at a
+ * ptrace event stop (its exec, PTRACE_INTERRUPT, a group stop under SEIZE), else
+ * the one it stopped to receive (a signal-delivery-stop: sent by kill,
+ * tgkill, the kernel …), delivered as it would have been untraced. */
+static int passed_on(const siginfo_t *si)
 {
-	if (!stopped)
-		ptrace(PTRACE_INTERRUPT, pid, NULL, NULL);
+	return si->si_code < 0 || (si->si_code >> 8) == 0 ? si->si_signo : 0;
+}
+
+/* Let the tracee go: stopped (PTRACE_INTERRUPT) unless at a stop already,
+ * then detached with the signal it stopped for. */
+static void let_go(pid_t pid)
+{
+	siginfo_t si;
+
+	ptrace(PTRACE_INTERRUPT, pid, NULL, NULL);
 	for (int i = 0; i < 1000 && state_of(pid) != 't' && state_of(pid); i++)
 		usleep(10);
-	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	ptrace(PTRACE_DETACH, pid, NULL,
+	       (void *)(long)(ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) == 0
+				      ? passed_on(&si) : 0));
+}
+
+static void watch_close(struct watch *w)
+{
+	close(w->pidfd);
+	w->pidfd = -1;
 }
 
 /* Whether the new image of `pid` runs `file`; unreadable counts as not. */
@@ -359,7 +378,7 @@ enum verdict verify_after(struct watch *w, char *const *argv, size_t argc,
 
 		pid = traced(w, &state);
 		if (state == 0) /* gone */
-			return verify_cancel(w), VERIFY_NO_EXEC;
+			return watch_close(w), VERIFY_NO_EXEC;
 		if (state != 't' ||
 		    ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) < 0) {
 			nanosleep(&step, NULL);
@@ -369,7 +388,7 @@ enum verdict verify_after(struct watch *w, char *const *argv, size_t argc,
 			/* another stop on the way: a signal (delivered as it
 			 * would have been) or a group stop */
 			ptrace(PTRACE_CONT, pid, NULL,
-			       (void *)(long)(si.si_code > 0 && (si.si_code >> 8) == 0 ? si.si_signo : 0));
+			       (void *)(long)passed_on(&si));
 			continue;
 		}
 		done = true;
@@ -380,13 +399,13 @@ enum verdict verify_after(struct watch *w, char *const *argv, size_t argc,
 			syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0);
 	}
 	if (!done) /* the exec failed: the old image goes on, untraced */
-		let_go(pid, false);
-	verify_cancel(w);
+		let_go(pid);
+	watch_close(w);
 	return v;
 }
 
 void verify_cancel(struct watch *w)
 {
-	close(w->pidfd);
-	w->pidfd = -1;
+	let_go(w->tid);
+	watch_close(w);
 }

@@ -52,7 +52,8 @@ enum verdict {
 	VERIFY_NO_EXEC,  /* no new image within the budget: the exec failed */
 };
 
-/* When the exec was not continued after all. */
+/* When the exec was not continued after all: untrace the caller (the
+ * signal it stopped for, if any, passed on). */
 void verify_cancel(struct watch *w);
 
 /* After continuing: wait (bounded) for the new image and compare its
