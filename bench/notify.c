@@ -7,32 +7,34 @@
  * (default allow; SCMP_ACT_NOTIFY for execve and execveat, as latch's
  * filter), sends the listener to the parent over a socketpair
  * (SCM_RIGHTS) and execs CMD (a path). The parent answers every
- * notification at once with SECCOMP_USER_NOTIF_FLAG_CONTINUE once
- * seccomp_notify_id_valid says the caller is still there — it reads
- * nothing of the caller — and after the first answer asks for
+ * notification at once with SECCOMP_USER_NOTIF_FLAG_CONTINUE — it reads
+ * nothing of the caller; the answer fails if the caller is gone, as
+ * latch's answer to an allowed exec — and after the first answer asks for
  * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, as latch's supervisor does
- * (launcher/judge.c). It stops when the listener reports POLLHUP (no task
- * is left under the filter) and exits with CMD's status: 128 + N if
+ * (launcher/judge.c). Like latch's supervisor, it waits for each exec in
+ * the receive itself (SECCOMP_IOCTL_NOTIF_RECV blocks). It stops when no
+ * task is left under the filter (the receive fails with ENOENT and the
+ * listener reports POLLHUP) and exits with CMD's status: 128 + N if
  * killed by signal N, 127 if CMD cannot be executed, 125 if the set-up
  * fails (a message on stderr names what failed).
  *
- * The child is reaped as soon as it exits (a pidfd in the same poll): a
- * kernel that drops a task's hold on the filter only when it is reaped
- * would otherwise never report POLLHUP (6.18 reports it at exit). Its
- * descendants may outlive it; they are served until they exit. Like
- * latch's supervisor, this polls two descriptors.
+ * The child is reaped as soon as it exits, by the SIGCHLD handler (which
+ * has no SA_RESTART: the receive is interrupted): a kernel that drops a
+ * task's hold on the filter only when it is reaped would otherwise never
+ * let the receive end (6.18 drops it at exit). Its descendants may
+ * outlive it; they are served until they exit.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -170,9 +172,10 @@ static _Noreturn void child(int sock, char **cmd)
 	_exit(EXIT_EXEC);
 }
 
-/* Answer one pending notification: continue the exec, judging nothing.
- * Returns 1 if it was answered, 0 if its caller is gone, -1 on an error
- * (message printed). */
+/* Wait for one notification and continue its exec, judging nothing.
+ * Returns 1 if it was answered, 0 if none came (no task is left, or the
+ * receive was interrupted) or its caller is gone, -1 on an error (message
+ * printed). */
 static int answer(int listener, struct seccomp_notif *req,
 		  struct seccomp_notif_resp *resp)
 {
@@ -183,8 +186,6 @@ static int answer(int listener, struct seccomp_notif *req,
 		fail("seccomp_notify_receive", errno);
 		return -1;
 	}
-	if (seccomp_notify_id_valid(listener, req->id) != 0)
-		return 0;
 	memset(resp, 0, sizeof(*resp));
 	resp->id = req->id;
 	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -209,27 +210,37 @@ static int sync_wakeups(int listener)
 	return 0;
 }
 
-/* Reap the child into *status; -1 (message printed) if it cannot be. */
-static int reap(pid_t pid, int *status)
+static pid_t child_pid;
+static volatile sig_atomic_t reaped; /* child_status is set */
+static int child_status;
+
+/* SIGCHLD: reap the child, keeping errno. */
+static void on_child(int sig)
 {
-	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR) {
-			fail("waitpid", errno);
-			return -1;
-		}
-	return 0;
+	int saved = errno, st;
+
+	(void)sig;
+	if (!reaped && child_pid > 0 && waitpid(child_pid, &st, WNOHANG) == child_pid) {
+		child_status = st;
+		reaped = 1;
+	}
+	errno = saved;
 }
 
-/* Answer notifications until the listener reports POLLHUP, reaping the
- * child into *status when it exits (`pidfd` readable; *waited then set).
- * Returns 0, or -1 on an error (message printed). */
-static int serve(int listener, pid_t pid, int pidfd, int *status,
-		 bool *waited)
+/* No task is left under the filter. */
+static bool none_left(int listener)
+{
+	struct pollfd p = { .fd = listener, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* Answer notifications until no task is left under the filter. Returns
+ * 0, or -1 on an error (message printed). */
+static int serve(int listener)
 {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
-	struct pollfd p[2] = { { .fd = listener, .events = POLLIN },
-			       { .fd = pidfd, .events = POLLIN } };
 	bool synced = false;
 	int rc = 0;
 
@@ -238,32 +249,14 @@ static int serve(int listener, pid_t pid, int pidfd, int *status,
 		return -1;
 	}
 	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			fail("poll", errno);
+		int a = answer(listener, req, resp);
+
+		if (a < 0 || (a > 0 && !synced && sync_wakeups(listener) < 0)) {
 			rc = -1;
 			break;
 		}
-		if (p[1].revents) { /* the child exited: release its hold */
-			*waited = true;
-			p[1].fd = -1;
-			if (reap(pid, status) < 0) {
-				rc = -1;
-				break;
-			}
-		}
-		if (p[0].revents & POLLIN) {
-			int a = answer(listener, req, resp);
-
-			if (a < 0 || (a > 0 && !synced && sync_wakeups(listener) < 0)) {
-				rc = -1;
-				break;
-			}
-			synced |= a > 0;
-			continue; /* answer every pending one before POLLHUP */
-		}
-		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+		synced |= a > 0;
+		if (a == 0 && none_left(listener))
 			break;
 	}
 	seccomp_notify_free(req, resp);
@@ -272,46 +265,55 @@ static int serve(int listener, pid_t pid, int pidfd, int *status,
 
 int main(int argc, char **argv)
 {
-	int sv[2], listener, pidfd, status, rc;
-	bool waited = false;
-	pid_t pid;
+	struct sigaction sa = { .sa_handler = on_child, .sa_flags = SA_NOCLDSTOP };
+	sigset_t chld, old;
+	int sv[2], listener, rc;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: notify CMD [ARG...]   (CMD a path)\n");
+		return EXIT_SETUP;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigaction(SIGCHLD, &sa, NULL) < 0) {
+		fail("sigaction(SIGCHLD)", errno);
 		return EXIT_SETUP;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		fail("socketpair", errno);
 		return EXIT_SETUP;
 	}
-	pid = fork();
-	if (pid < 0) {
+	/* child_pid is set before the handler can see the child exit */
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	child_pid = fork();
+	if (child_pid < 0) {
 		fail("fork", errno);
 		return EXIT_SETUP;
 	}
-	if (pid == 0) {
+	if (child_pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(sv[0]);
 		child(sv[1], argv + 1);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(sv[1]);
 	listener = recv_fd(sv[0]);
 	close(sv[0]);
-	pidfd = listener < 0 ? -1 : pidfd_open(pid, 0);
-	if (listener >= 0 && pidfd < 0)
-		fail("pidfd_open", errno);
-	if (listener < 0 || pidfd < 0) {
-		/* closing the listener fails the child's exec (ENOSYS) */
-		if (listener >= 0)
-			close(listener);
-		reap(pid, &status);
-		return EXIT_SETUP;
+	/* without a listener (the child said why), it exits: reaped below */
+	rc = listener < 0 ? -1 : serve(listener);
+	if (listener >= 0)
+		close(listener); /* on an error: every exec still to come fails */
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	if (!reaped) {
+		while (waitpid(child_pid, &child_status, 0) < 0)
+			if (errno != EINTR) {
+				fail("waitpid", errno);
+				return EXIT_SETUP;
+			}
 	}
-	rc = serve(listener, pid, pidfd, &status, &waited);
-	close(listener); /* on an error: every exec still to come fails */
-	close(pidfd);
-	if (!waited && reap(pid, &status) < 0)
-		rc = -1;
 	if (rc < 0)
 		return EXIT_SETUP;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return WIFEXITED(child_status) ? WEXITSTATUS(child_status)
+				       : 128 + WTERMSIG(child_status);
 }

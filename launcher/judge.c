@@ -518,7 +518,10 @@ static void refuse(struct judge *j, struct exec_call *c,
 	seccomp_notify_respond(j->listener, j->resp);
 }
 
-/* Answer one pending notification. -1 when the listener has gone away. */
+/* Receive one exec (waiting for it) and answer it: 0, or 1 when none
+ * came (ENOENT: no task is left under the filter, or the exec was
+ * withdrawn, its caller killed; EINTR: judge_stop's signal); -1 when the
+ * listener has gone away. */
 static int judge_one(struct judge *j)
 {
 	struct exec_call c;
@@ -534,7 +537,7 @@ static int judge_one(struct judge *j)
 		(void)rules_jit_now(j->set.rules);
 	memset(j->req, 0, sizeof(*j->req));
 	if (seccomp_notify_receive(j->listener, j->req) < 0)
-		return errno == ENOENT || errno == EINTR ? 0 : -1;
+		return errno == ENOENT || errno == EINTR ? 1 : -1;
 	if (j->command == 0)
 		j->command = (pid_t)j->req->pid; /* nothing else runs yet */
 	read_call(j, j->req, &c);
@@ -579,39 +582,65 @@ static int judge_one(struct judge *j)
 	return 0;
 }
 
+/* judge_stop's signal to the thread: only interrupts its wait for an exec
+ * (a handler that does nothing, no SA_RESTART). */
+#define STOP_SIGNAL (SIGRTMIN + 1)
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+}
+
+static bool stopping(struct judge *j)
+{
+	return __atomic_load_n(&j->stop, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* No task is left under the filter (the listener reports POLLHUP). */
+static bool none_left(int listener)
+{
+	struct pollfd p = { .fd = listener, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* The published listener, waited for; -1 when latch stops first. */
+static int listener_of(struct judge *j)
+{
+	struct pollfd p = { .fd = j->wake, .events = POLLIN };
+	int fd;
+	uint64_t n;
+
+	while ((fd = __atomic_load_n(&j->listener, __ATOMIC_ACQUIRE)) < 0 &&
+	       !stopping(j))
+		if (poll(&p, 1, -1) > 0 && read(j->wake, &n, sizeof(n)) < 0 &&
+		    errno != EAGAIN)
+			return -1;
+	return stopping(j) ? -1 : fd;
+}
+
 /* The thread: wait for the listener, then answer until no task is left
- * under the filter (POLLHUP) or latch stops judging. Closing the listener
- * on the way out fails every exec still to come: never unsupervised. */
+ * under the filter or latch stops judging. Each exec is waited for in the
+ * receive itself (SECCOMP_IOCTL_NOTIF_RECV blocks): one call per exec
+ * where a poll and then the receive took two. Closing the listener on the
+ * way out fails every exec still to come: never unsupervised. */
 static void *serve(void *arg)
 {
 	struct judge *j = arg;
-	struct pollfd p[2] = { { .fd = j->wake, .events = POLLIN },
-			       { .fd = -1, .events = POLLIN } };
 	bool scanned = false;
+	sigset_t stop;
+	int listener, rc;
 
 	j->id = identity_new(j->set.rules); /* while the child sets up */
-	for (;;) {
-		uint64_t n;
-
-		if (p[1].fd < 0)
-			p[1].fd = __atomic_load_n(&j->listener, __ATOMIC_ACQUIRE);
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+	sigemptyset(&stop);
+	sigaddset(&stop, STOP_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+	if ((listener = listener_of(j)) < 0)
+		return NULL;
+	while (!stopping(j) && (rc = judge_one(j)) >= 0) {
+		if (rc == 1 && none_left(listener))
 			break;
-		}
-		if (p[0].revents & POLLIN) {
-			if (read(j->wake, &n, sizeof(n)) < 0 && errno != EAGAIN)
-				break;
-			if (__atomic_load_n(&j->stop, __ATOMIC_ACQUIRE))
-				break;
-			continue;
-		}
-		if (p[1].revents & (POLLHUP | POLLERR | POLLNVAL))
-			break;
-		if ((p[1].revents & POLLIN) && judge_one(j) < 0)
-			break;
-		if (!scanned) { /* the first exec is on its way: now scan */
+		if (rc == 0 && !scanned) { /* the first exec went on: scan */
 			if (j->set.commands)
 				j->set.commands(j->set.scan_ctx);
 			identity_scan_prefixes(j->id, &j->stop, j->set.prefixed,
@@ -619,12 +648,11 @@ static void *serve(void *arg)
 			scanned = true;
 			/* only now: a wakeup on the caller's CPU would have
 			 * had the scan compete with the command for it */
-			(void)ioctl(p[1].fd, LATCH_NOTIF_SET_FLAGS,
+			(void)ioctl(listener, LATCH_NOTIF_SET_FLAGS,
 				    LATCH_NOTIF_SYNC_WAKE_UP);
 		}
 	}
-	if (p[1].fd >= 0)
-		close(p[1].fd);
+	close(listener);
 	return NULL;
 }
 
@@ -632,9 +660,14 @@ int judge_start(struct judge *j, const struct judge_setup *s)
 {
 	int er;
 
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
 	memset(j, 0, sizeof(*j));
 	j->listener = j->root = -1;
 	j->set = *s;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(STOP_SIGNAL, &sa, NULL) < 0)
+		return -1;
 	j->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (j->wake < 0)
 		return -1;
@@ -669,9 +702,21 @@ void judge_publish(struct judge *j, int listener)
 
 void judge_stop(struct judge *j)
 {
+	struct timespec at;
+
 	__atomic_store_n(&j->stop, 1, __ATOMIC_RELEASE);
 	wake(j);
-	pthread_join(j->thread, NULL);
+	/* a thread waiting in the receive is interrupted; signalled again
+	 * until it ends, in case it was about to wait when the first came */
+	do {
+		pthread_kill(j->thread, STOP_SIGNAL);
+		clock_gettime(CLOCK_REALTIME, &at);
+		at.tv_nsec += 10 * 1000 * 1000;
+		if (at.tv_nsec >= 1000000000L) {
+			at.tv_sec++;
+			at.tv_nsec -= 1000000000L;
+		}
+	} while (pthread_timedjoin_np(j->thread, NULL, &at) == ETIMEDOUT);
 	identity_free(j->id);
 	realnames_free(&j->names);
 	if (j->root >= 0)
