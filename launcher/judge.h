@@ -95,9 +95,10 @@ struct judge {
 };
 
 /* Start judging on a thread of its own (signals blocked, as the caller's
- * are), so that the command can be started vfork-style: the supervisor's
- * main thread is suspended until the command's first exec, which this
- * thread answers. -1 with errno when it cannot start. */
+ * are, but SIGRTMIN+1: judge_stop's, given a handler that does nothing),
+ * so that the command can be started vfork-style: the supervisor's main
+ * thread is suspended until the command's first exec, which this thread
+ * answers. -1 with errno when it cannot start. */
 int judge_start(struct judge *j, const struct judge_setup *s);
 /* Called by the child, which shares latch's memory and descriptor table
  * until it execs: serve `listener` (close-on-exec). Async-signal-safe. */
