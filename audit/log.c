@@ -157,6 +157,7 @@ static cJSON *record(struct audit_log *l, const char *event)
 static void emit(struct audit_log *l, cJSON *o)
 {
 	size_t n;
+	ssize_t w;
 
 	/* printed into the line's own buffer, room left for the chain member
 	 * (and cJSON's 5 bytes of margin); grown until it fits */
@@ -167,7 +168,9 @@ static void emit(struct audit_log *l, cJSON *o)
 	}
 	cJSON_Delete(o);
 	n = chain_seal(&l->chain, l->buf, strlen(l->buf), l->buf);
-	if (write(l->fd, l->buf, n) != (ssize_t)n && !l->failed) {
+	while ((w = write(l->fd, l->buf, n)) < 0 && errno == EINTR)
+		;
+	if (w != (ssize_t)n && !l->failed) {
 		dprintf(2, "latch: audit: cannot write '%s': %s; from now on every exec and request"
 			" of the session is refused\n", l->path, strerror(errno));
 		l->failed = true;

@@ -18,11 +18,13 @@
  * killed by signal N, 127 if CMD cannot be executed, 125 if the set-up
  * fails (a message on stderr names what failed).
  *
- * The child is reaped as soon as it exits, by the SIGCHLD handler (which
- * has no SA_RESTART: the receive is interrupted): a kernel that drops a
- * task's hold on the filter only when it is reaped would otherwise never
- * let the receive end (6.18 drops it at exit). Its descendants may
- * outlive it; they are served until they exit.
+ * The child is reaped as soon as it exits, by the SIGCHLD handler: a
+ * kernel that drops a task's hold on the filter only when it is reaped
+ * would otherwise never report that no task is left (6.18 drops it at
+ * exit). Its descendants may outlive it; they are served until they exit.
+ * Before Linux 6.11 the receive does not return when the last task
+ * leaves: a SIGALRM every 100 ms (no SA_RESTART) interrupts it, and the
+ * listener is asked again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +39,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -189,7 +192,9 @@ static int answer(int listener, struct seccomp_notif *req,
 	memset(resp, 0, sizeof(*resp));
 	resp->id = req->id;
 	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	if (seccomp_notify_respond(listener, resp) < 0) {
+	while (seccomp_notify_respond(listener, resp) < 0) {
+		if (errno == EINTR) /* a signal while it waited for the lock */
+			continue;
 		if (errno == ENOENT) /* died meanwhile */
 			return 0;
 		fail("seccomp_notify_respond", errno);
@@ -202,8 +207,12 @@ static int answer(int listener, struct seccomp_notif *req,
  * caller's; older kernels refuse (EINVAL), which changes nothing. */
 static int sync_wakeups(int listener)
 {
-	if (ioctl(listener, NOTIF_SET_FLAGS, NOTIF_SYNC_WAKE_UP) < 0 &&
-	    errno != EINVAL) {
+	int rc;
+
+	while ((rc = ioctl(listener, NOTIF_SET_FLAGS, NOTIF_SYNC_WAKE_UP)) < 0 &&
+	       errno == EINTR)
+		;
+	if (rc < 0 && errno != EINVAL) {
 		fail("ioctl(SECCOMP_IOCTL_NOTIF_SET_FLAGS)", errno);
 		return -1;
 	}
@@ -213,6 +222,12 @@ static int sync_wakeups(int listener)
 static pid_t child_pid;
 static volatile sig_atomic_t reaped; /* child_status is set */
 static int child_status;
+
+/* SIGALRM: nothing, but to interrupt the receive (no SA_RESTART). */
+static void on_tick(int sig)
+{
+	(void)sig;
+}
 
 /* SIGCHLD: reap the child, keeping errno. */
 static void on_child(int sig)
@@ -266,6 +281,8 @@ static int serve(int listener)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_child, .sa_flags = SA_NOCLDSTOP };
+	struct sigaction tick = { .sa_handler = on_tick };
+	struct itimerval every = { { 0, 100000 }, { 0, 100000 } };
 	sigset_t chld, old;
 	int sv[2], listener, rc;
 
@@ -274,6 +291,7 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	sigemptyset(&sa.sa_mask);
+	sigemptyset(&tick.sa_mask);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	if (sigaction(SIGCHLD, &sa, NULL) < 0) {
@@ -298,6 +316,9 @@ int main(int argc, char **argv)
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(sv[1]);
+	if (sigaction(SIGALRM, &tick, NULL) < 0 ||
+	    setitimer(ITIMER_REAL, &every, NULL) < 0)
+		fail("sigaction(SIGALRM)/setitimer", errno); /* 6.11+ needs none */
 	listener = recv_fd(sv[0]);
 	close(sv[0]);
 	/* without a listener (the child said why), it exits: reaped below */

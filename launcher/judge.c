@@ -531,13 +531,13 @@ static int judge_one(struct judge *j)
 	bool argv_matters = true;
 	int end = -1;
 
+	memset(j->req, 0, sizeof(*j->req));
+	if (seccomp_notify_receive(j->listener, j->req) < 0)
+		return errno == ENOENT || errno == EINTR ? 1 : -1;
 	/* more than the command's own exec: many decisions are to come,
 	 * compile the patterns (this thread is the only one deciding) */
 	if (j->received++ == 1)
 		(void)rules_jit_now(j->set.rules);
-	memset(j->req, 0, sizeof(*j->req));
-	if (seccomp_notify_receive(j->listener, j->req) < 0)
-		return errno == ENOENT || errno == EINTR ? 1 : -1;
 	if (j->command == 0)
 		j->command = (pid_t)j->req->pid; /* nothing else runs yet */
 	read_call(j, j->req, &c);
@@ -615,8 +615,8 @@ static int listener_of(struct judge *j)
 	       !stopping(j))
 		if (poll(&p, 1, -1) > 0 && read(j->wake, &n, sizeof(n)) < 0 &&
 		    errno != EAGAIN)
-			return -1;
-	return stopping(j) ? -1 : fd;
+			break;
+	return fd;
 }
 
 /* The thread: wait for the listener, then answer until no task is left
@@ -636,7 +636,7 @@ static void *serve(void *arg)
 	sigaddset(&stop, STOP_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 	if ((listener = listener_of(j)) < 0)
-		return NULL;
+		return NULL; /* stopped before a listener came */
 	while (!stopping(j) && (rc = judge_one(j)) >= 0) {
 		if (rc == 1 && none_left(listener))
 			break;
@@ -710,13 +710,14 @@ void judge_stop(struct judge *j)
 	 * until it ends, in case it was about to wait when the first came */
 	do {
 		pthread_kill(j->thread, STOP_SIGNAL);
-		clock_gettime(CLOCK_REALTIME, &at);
+		clock_gettime(CLOCK_MONOTONIC, &at);
 		at.tv_nsec += 10 * 1000 * 1000;
 		if (at.tv_nsec >= 1000000000L) {
 			at.tv_sec++;
 			at.tv_nsec -= 1000000000L;
 		}
-	} while (pthread_timedjoin_np(j->thread, NULL, &at) == ETIMEDOUT);
+	} while (pthread_clockjoin_np(j->thread, NULL, CLOCK_MONOTONIC, &at) ==
+		 ETIMEDOUT);
 	identity_free(j->id);
 	realnames_free(&j->names);
 	if (j->root >= 0)
