@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/fdio.h"
 #include "../common/xalloc.h"
 #include "chain.h"
 #include "ledger.h"
@@ -152,12 +153,12 @@ static cJSON *record(struct audit_log *l, const char *event)
 	return record_new(++l->seq, event);
 }
 
-/* One line, sealed (chain.h), one write: never interleaved with another
+/* One line, sealed (chain.h), one write (fd_write_all: through EINTR, on
+ * after a short one), under the log's lock: never interleaved with another
  * record. */
 static void emit(struct audit_log *l, cJSON *o)
 {
 	size_t n;
-	ssize_t w;
 
 	/* printed into the line's own buffer, room left for the chain member
 	 * (and cJSON's 5 bytes of margin); grown until it fits */
@@ -168,9 +169,7 @@ static void emit(struct audit_log *l, cJSON *o)
 	}
 	cJSON_Delete(o);
 	n = chain_seal(&l->chain, l->buf, strlen(l->buf), l->buf);
-	while ((w = write(l->fd, l->buf, n)) < 0 && errno == EINTR)
-		;
-	if (w != (ssize_t)n && !l->failed) {
+	if (fd_write_all(l->fd, l->buf, n) < 0 && !l->failed) {
 		dprintf(2, "latch: audit: cannot write '%s': %s; from now on every exec and request"
 			" of the session is refused\n", l->path, strerror(errno));
 		l->failed = true;

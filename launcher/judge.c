@@ -658,9 +658,8 @@ static void *serve(void *arg)
 
 int judge_start(struct judge *j, const struct judge_setup *s)
 {
-	int er;
-
 	struct sigaction sa = { .sa_handler = on_stop_signal };
+	int er;
 
 	memset(j, 0, sizeof(*j));
 	j->listener = j->root = -1;
