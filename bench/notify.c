@@ -1,7 +1,7 @@
 /* notify.c — the notify floor: what seccomp user notification alone costs
  * an exec, with no judging.
  *
- *   notify CMD [ARG…]
+ *   notify [-r LOG] CMD [ARG…]
  *
  * Forks; the child sets PR_SET_NO_NEW_PRIVS, installs a libseccomp filter
  * (default allow; SCMP_ACT_NOTIFY for execve and execveat, as latch's
@@ -25,9 +25,22 @@
  * Before Linux 6.11 the receive does not return when the last task
  * leaves: a SIGALRM every 100 ms (no SA_RESTART) interrupts it, and the
  * listener is asked again.
+ *
+ * With -r LOG, the reads floor: before each answer it reads what any
+ * supervisor that judges an exec and logs it must read — the caller's cwd
+ * (/proc/PID/cwd), its path and argv (process_vm_readv), the file it runs
+ * (openat2 under the caller's root, no magic links, and fstat) and its
+ * ids (a pidfd of the thread: PIDFD_GET_INFO, Linux >= 6.13) — and after
+ * the answer appends one line to LOG (one write(2), O_APPEND). It decides
+ * nothing: every exec goes on, as in the notify floor. The same calls as
+ * latch's judge makes for each exec (launcher/judge.c), written apart so
+ * that this program shares no code with latch.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -39,13 +52,28 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 /* Linux >= 6.6, missing from Debian 12's headers (as in launcher/judge.c). */
 #define NOTIF_SET_FLAGS _IOW(SECCOMP_IOC_MAGIC, 4, uint64_t)
 #define NOTIF_SYNC_WAKE_UP 1ULL
+
+/* Linux >= 6.13 / 6.9, missing from Debian 12's headers: PIDFD_GET_INFO
+ * and PIDFD_THREAD (as in launcher/verify.c). */
+struct pidfd_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid,
+		fsgid;
+	int32_t exit_code;
+};
+#define PIDFD_GET_INFO _IOWR(0xFF, 11, struct pidfd_info)
+#define PIDFD_INFO_PID 1ULL
+#define PIDFD_THREAD O_EXCL
 
 #define EXIT_SETUP 125 /* the set-up failed */
 #define EXIT_EXEC 127  /* CMD could not be executed */
@@ -175,20 +203,137 @@ static _Noreturn void child(int sock, char **cmd)
 	_exit(EXIT_EXEC);
 }
 
-/* Wait for one notification and continue its exec, judging nothing.
- * Returns 1 if it was answered, 0 if none came (no task is left, or the
- * receive was interrupted) or its caller is gone, -1 on an error (message
- * printed). */
-static int answer(int listener, struct seccomp_notif *req,
-		  struct seccomp_notif_resp *resp)
+/* The reads floor (-r): its log, and the callers' root, opened at the
+ * first exec (the same for every task under the filter). */
+struct reads {
+	int log;
+	int root;
+};
+
+#define WORDS 32 /* the argv array read: 31 words at most (the floor
+		  * runs short commands), then a NULL */
+
+/* What is read of one exec's caller. */
+struct call {
+	char cwd[PATH_MAX];
+	char path[256];
+	uint64_t argv[WORDS];      /* the words' addresses */
+	char words[WORDS][64];     /* the words not within path[] */
+	size_t argc;
+	int fd;                    /* the file it runs (O_PATH), or -1 */
+	struct stat st;
+	struct pidfd_info ids;
+};
+
+/* The argv words that are not within the path already read, in one call
+ * (a word cut at 64 bytes, or unreadable, is left as it is: this is a
+ * floor, it decides nothing). */
+static void read_words(pid_t pid, struct call *c, uint64_t path_at)
 {
-	memset(req, 0, sizeof(*req));
-	if (seccomp_notify_receive(listener, req) < 0) {
-		if (errno == ENOENT || errno == EINTR)
-			return 0;
-		fail("seccomp_notify_receive", errno);
-		return -1;
+	struct iovec local[WORDS], remote[WORDS];
+	size_t n = 0;
+
+	for (c->argc = 0; c->argc < WORDS && c->argv[c->argc]; c->argc++) {
+		uint64_t at = c->argv[c->argc];
+
+		if (at - path_at < sizeof(c->path))
+			continue;
+		local[n] = (struct iovec){ c->words[n], sizeof(c->words[n]) };
+		remote[n] = (struct iovec){ (void *)(uintptr_t)at, sizeof(c->words[n]) };
+		n++;
 	}
+	if (n > 0)
+		(void)process_vm_readv(pid, local, n, remote, n, 0);
+}
+
+/* The caller's thread group and parent, from a pidfd of its thread. */
+static void read_ids(pid_t tid, struct pidfd_info *ids)
+{
+	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+
+	ids->mask = PIDFD_INFO_PID;
+	if (fd < 0 || ioctl(fd, PIDFD_GET_INFO, ids) < 0)
+		ids->mask = 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The file the exec runs: its path resolved in the caller's root (against
+ * its cwd when relative), no magic links followed, and its status. */
+static void open_target(struct reads *r, pid_t pid, struct call *c)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	char at[PATH_MAX + sizeof(c->path) + 1];
+
+	if (r->root < 0) {
+		snprintf(at, sizeof(at), "/proc/%d/root", (int)pid);
+		r->root = open(at, O_PATH | O_CLOEXEC);
+	}
+	snprintf(at, sizeof(at), "%s%s%s", c->path[0] == '/' ? "" : c->cwd,
+		 c->path[0] == '/' ? "" : "/", c->path);
+	c->fd = (int)syscall(SYS_openat2, r->root, at, &how, sizeof(how));
+	if (c->fd >= 0 && fstat(c->fd, &c->st) < 0)
+		memset(&c->st, 0, sizeof(c->st));
+}
+
+/* Read what judging and logging the exec needs (in latch's order: argv
+ * and ids only when there is a file to run); nothing is decided. */
+static void read_call(struct reads *r, const struct seccomp_notif *req,
+		      struct call *c)
+{
+	bool at = req->data.nr == SCMP_SYS(execveat);
+	uint64_t path_at = req->data.args[at ? 1 : 0];
+	uint64_t argv_at = req->data.args[at ? 2 : 1];
+	pid_t pid = (pid_t)req->pid;
+	char proc[64];
+	ssize_t n;
+	struct iovec local[2], remote[2];
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	snprintf(proc, sizeof(proc), "/proc/%d/cwd", (int)pid);
+	n = readlink(proc, c->cwd, sizeof(c->cwd) - 1);
+	c->cwd[n > 0 ? n : 0] = '\0';
+	local[0] = (struct iovec){ c->path, sizeof(c->path) };
+	local[1] = (struct iovec){ c->argv, sizeof(c->argv) };
+	remote[0] = (struct iovec){ (void *)(uintptr_t)path_at, sizeof(c->path) };
+	remote[1] = (struct iovec){ (void *)(uintptr_t)argv_at, sizeof(c->argv) };
+	(void)process_vm_readv(pid, local, 2, remote, 2, 0);
+	c->path[sizeof(c->path) - 1] = '\0';
+	c->argv[WORDS - 1] = 0;
+	open_target(r, pid, c);
+	if (c->fd < 0)
+		return; /* nothing there (a PATH miss): not logged, as by latch */
+	read_words(pid, c, path_at);
+	read_ids(pid, &c->ids);
+}
+
+/* One line for the exec that went on, in one write. -1 (message printed)
+ * when it cannot be written. */
+static int log_call(const struct reads *r, const struct seccomp_notif *req,
+		    const struct call *c)
+{
+	char line[PATH_MAX + 512];
+	int n = snprintf(line, sizeof(line), "%u %u %u %lu:%lu %zu %s %s\n",
+			 req->pid, c->ids.tgid, c->ids.ppid,
+			 (unsigned long)c->st.st_dev, (unsigned long)c->st.st_ino,
+			 c->argc, c->cwd, c->path);
+	size_t len = n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1;
+
+	while (write(r->log, line, len) < 0)
+		if (errno != EINTR) {
+			fail("write to the -r log", errno);
+			return -1;
+		}
+	return 0;
+}
+
+/* Continue the exec received. 1 if answered, 0 if its caller is gone, -1
+ * on an error (message printed). */
+static int go_on(int listener, const struct seccomp_notif *req,
+		 struct seccomp_notif_resp *resp)
+{
 	memset(resp, 0, sizeof(*resp));
 	resp->id = req->id;
 	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -201,6 +346,34 @@ static int answer(int listener, struct seccomp_notif *req,
 		return -1;
 	}
 	return 1;
+}
+
+/* Wait for one notification and continue its exec, judging nothing (with
+ * reads: read it before, log it after). Returns 1 if it was answered, 0
+ * if none came (no task is left, or the receive was interrupted) or its
+ * caller is gone, -1 on an error (message printed). */
+static int answer(int listener, struct reads *r, struct seccomp_notif *req,
+		  struct seccomp_notif_resp *resp)
+{
+	struct call c;
+	int a;
+
+	memset(req, 0, sizeof(*req));
+	if (seccomp_notify_receive(listener, req) < 0) {
+		if (errno == ENOENT || errno == EINTR)
+			return 0;
+		fail("seccomp_notify_receive", errno);
+		return -1;
+	}
+	if (r == NULL)
+		return go_on(listener, req, resp);
+	read_call(r, req, &c);
+	a = go_on(listener, req, resp);
+	if (a > 0 && c.fd >= 0 && log_call(r, req, &c) < 0)
+		a = -1;
+	if (c.fd >= 0)
+		close(c.fd);
+	return a;
 }
 
 /* Wake the caller on the supervisor's CPU and the supervisor on the
@@ -252,7 +425,7 @@ static bool none_left(int listener)
 
 /* Answer notifications until no task is left under the filter. Returns
  * 0, or -1 on an error (message printed). */
-static int serve(int listener)
+static int serve(int listener, struct reads *r)
 {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
@@ -264,7 +437,7 @@ static int serve(int listener)
 		return -1;
 	}
 	for (;;) {
-		int a = answer(listener, req, resp);
+		int a = answer(listener, r, req, resp);
 
 		if (a < 0 || (a > 0 && !synced && sync_wakeups(listener) < 0)) {
 			rc = -1;
@@ -278,18 +451,32 @@ static int serve(int listener)
 	return rc;
 }
 
+static int usage(void)
+{
+	fprintf(stderr, "usage: notify [-r LOG] CMD [ARG...]   (CMD a path)\n");
+	return EXIT_SETUP;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_child, .sa_flags = SA_NOCLDSTOP };
 	struct sigaction tick = { .sa_handler = on_tick };
 	struct itimerval every = { { 0, 100000 }, { 0, 100000 } };
 	sigset_t chld, old;
-	int sv[2], listener, rc;
+	struct reads reads = { .log = -1, .root = -1 };
+	int sv[2], listener, rc, opt;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: notify CMD [ARG...]   (CMD a path)\n");
-		return EXIT_SETUP;
+	while ((opt = getopt(argc, argv, "+r:")) != -1) {
+		if (opt != 'r')
+			return usage();
+		reads.log = open(optarg, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (reads.log < 0) {
+			fprintf(stderr, "notify: open %s: %s\n", optarg, strerror(errno));
+			return EXIT_SETUP;
+		}
 	}
+	if (optind >= argc)
+		return usage();
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&tick.sa_mask);
 	sigemptyset(&chld);
@@ -312,7 +499,7 @@ int main(int argc, char **argv)
 	if (child_pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(sv[0]);
-		child(sv[1], argv + 1);
+		child(sv[1], argv + optind);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(sv[1]);
@@ -322,7 +509,7 @@ int main(int argc, char **argv)
 	listener = recv_fd(sv[0]);
 	close(sv[0]);
 	/* without a listener (the child said why), it exits: reaped below */
-	rc = listener < 0 ? -1 : serve(listener);
+	rc = listener < 0 ? -1 : serve(listener, reads.log >= 0 ? &reads : NULL);
 	if (listener >= 0)
 		close(listener); /* on an error: every exec still to come fails */
 	sigprocmask(SIG_BLOCK, &chld, NULL);

@@ -5,9 +5,13 @@
  * where every exec the command makes is judged by latch's supervisor;
  * with -F also under NOTIFY COMMAND… (bench/notify: seccomp user
  * notification of every exec, answered at once, nothing judged — the
- * floor of latch's exec overhead). The variants are interleaved
- * round-robin (the first variant rotates each round), so drift — CPU
- * frequency, page cache, other load — affects all of them equally. Each
+ * floor of latch's exec overhead); with -R as well under NOTIFY -r LOG
+ * COMMAND… (the reads floor: each exec's caller read as latch must read
+ * it to judge and log it, one line logged, nothing judged). The variants
+ * are interleaved round-robin (the first variant rotates each round), so
+ * drift — CPU frequency, page cache, other load — affects all of them
+ * equally; the "paired" column is the median over rounds of a variant's
+ * run divided by bare's in the same round, which cancels slower drift. Each
  * run is spawned with posix_spawn and timed up to wait4 with
  * CLOCK_MONOTONIC; wait4's rusage also gives the CPU time (user + system)
  * of the run and everything it waited for, latch's supervisor included.
@@ -18,12 +22,14 @@
  * failure is shown; that run also warms the caches. Children get
  * /dev/null as stdin, stdout and stderr; every run must exit 0.
  *
- * Usage: workload [-n RUNS] [-w WARMUP] [-l LATCH] [-F NOTIFY] [-p PREP]
- *                 [-T TARGET] [-N NAME] [-x EXECS] -- COMMAND [ARG…]
+ * Usage: workload [-n RUNS] [-w WARMUP] [-l LATCH] [-F NOTIFY [-R LOG]]
+ *                 [-p PREP] [-T TARGET] [-N NAME] [-x EXECS] -- COMMAND [ARG…]
  *   RUNS    timed runs per variant (default 5)
  *   WARMUP  more untimed runs per variant after the first (default 0)
  *   LATCH   the latch binary (default $LATCH, else ./latch)
  *   NOTIFY  bench/notify: adds the variant "notify" between bare and latch
+ *   LOG     with NOTIFY: adds the variant "reads" (NOTIFY -r LOG) before
+ *           latch; LOG is appended to
  *   PREP    shell command run untimed before each run, in the cwd
  *   TARGET  the ratio latch/bare to meet (default 1.10)
  *   NAME    what to call the workload in the output
@@ -79,16 +85,35 @@ static void run_timed(struct variant *v, bool record)
 	}
 }
 
+/* The median over rounds of v's run divided by base's run of the same
+ * round (samples in run order: call before median() sorts them). */
+static double paired_ratio(const struct variant *v, const struct variant *base)
+{
+	double *r, m;
+
+	if (v->n == 0)
+		return 0;
+	r = calloc(v->n, sizeof(double));
+	if (r == NULL)
+		die("out of memory");
+	for (size_t i = 0; i < v->n; i++)
+		r[i] = v->s[i] / base->s[i];
+	m = median(r, v->n);
+	free(r);
+	return m;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: workload [-n RUNS] [-w WARMUP] [-l LATCH] [-F NOTIFY] [-p PREP]\n"
-		"                [-T TARGET] [-N NAME] [-x EXECS] -- COMMAND [ARG...]\n"
+		"usage: workload [-n RUNS] [-w WARMUP] [-l LATCH] [-F NOTIFY [-R LOG]]\n"
+		"                [-p PREP] [-T TARGET] [-N NAME] [-x EXECS] -- COMMAND [ARG...]\n"
 		"  -n RUNS    timed runs per variant (default 5)\n"
 		"  -w WARMUP  more untimed runs per variant (default 0; each variant\n"
 		"             always runs once untimed first)\n"
 		"  -l LATCH   latch binary (default $LATCH, else ./latch)\n"
 		"  -F NOTIFY  bench/notify: also time 'NOTIFY COMMAND' (the notify floor)\n"
+		"  -R LOG     with -F: also time 'NOTIFY -r LOG COMMAND' (the reads floor)\n"
 		"  -p PREP    shell command run untimed before every run (e.g. 'make clean')\n"
 		"  -T TARGET  ratio latch/bare to meet (default 1.10)\n"
 		"  -N NAME    name of the workload in the output\n"
@@ -122,10 +147,11 @@ int main(int argc, char **argv)
 {
 	long runs = 5, warmup = 0, execs = 0;
 	const char *latch = getenv("LATCH"), *notify = NULL, *prep = NULL;
+	const char *reads = NULL;
 	const char *name = "workload";
 	double target = 1.10, load0;
-	/* bare, [notify,] latch: latch is always the last */
-	struct variant vs[3];
+	/* bare, [notify, [reads,]] latch: latch is always the last */
+	struct variant vs[4];
 	size_t nv, L;
 	char *prep_argv[] = { "/bin/sh", "-c", NULL, NULL };
 	char **cmd;
@@ -134,12 +160,13 @@ int main(int argc, char **argv)
 
 	if (latch == NULL || *latch == '\0')
 		latch = "./latch";
-	while ((opt = getopt(argc, argv, "+n:w:l:F:p:T:N:x:h")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:w:l:F:R:p:T:N:x:h")) != -1) {
 		switch (opt) {
 		case 'n': runs = parse_count(optarg, "-n RUNS", 1, 10000); break;
 		case 'w': warmup = parse_count(optarg, "-w WARMUP", 0, 10000); break;
 		case 'l': latch = optarg; break;
 		case 'F': notify = optarg; break;
+		case 'R': reads = optarg; break;
 		case 'p': prep = optarg; break;
 		case 'T': target = parse_positive(optarg, "-T TARGET"); break;
 		case 'N': name = optarg; break;
@@ -157,6 +184,8 @@ int main(int argc, char **argv)
 		die("'%s' is not executable: %s", cmd[0], strerror(errno));
 	require_exec(latch, "latch binary", "; build it with 'make' in the "
 		     "repository root, or pass -l PATH / set LATCH=PATH");
+	if (reads && !notify)
+		die("-R LOG needs -F NOTIFY (the reads floor is NOTIFY -r LOG)");
 	if (notify)
 		require_exec(notify, "-F NOTIFY", "; bench/run builds it "
 			     "from bench/notify.c");
@@ -167,6 +196,12 @@ int main(int argc, char **argv)
 		vs[nv++] = (struct variant){
 			.name = "notify",
 			.argv = prefixed((char *[]){ (char *)notify }, 1, cmd, ncmd),
+		};
+	if (reads)
+		vs[nv++] = (struct variant){
+			.name = "reads",
+			.argv = prefixed((char *[]){ (char *)notify, "-r",
+						     (char *)reads }, 3, cmd, ncmd),
 		};
 	vs[nv++] = (struct variant){
 		.name = "latch",
@@ -205,9 +240,11 @@ int main(int argc, char **argv)
 		}
 
 	/* Report. */
-	double med[3], lo[3], hi[3], cpu[3];
+	double med[4], lo[4], hi[4], cpu[4], paired[4];
 	char desc[1024];
 
+	for (size_t i = 0; i < nv; i++)
+		paired[i] = paired_ratio(&vs[i], &vs[0]);
 	for (size_t i = 0; i < nv; i++) {
 		med[i] = median(vs[i].s, vs[i].n); /* sorts */
 		lo[i] = vs[i].s[0];
@@ -223,13 +260,13 @@ int main(int argc, char **argv)
 		describe(vs[i].argv, true, desc, sizeof(desc));
 		printf("  %-6s %s\n", vs[i].name, desc);
 	}
-	printf("\n%-8s %9s %9s %9s %9s %9s\n", "variant", "median", "min", "max",
-	       "x bare", "cpu med");
-	printf("%-8s %9s %9s %9s %9s %9s\n", "--------", "---------", "---------",
-	       "---------", "---------", "---------");
+	printf("\n%-8s %9s %9s %9s %9s %9s %9s\n", "variant", "median", "min",
+	       "max", "x bare", "paired", "cpu med");
+	printf("%-8s %9s %9s %9s %9s %9s %9s\n", "--------", "---------",
+	       "---------", "---------", "---------", "---------", "---------");
 	for (size_t i = 0; i < nv; i++)
-		printf("%-8s %9.3f %9.3f %9.3f %8.3fx %9.3f\n", vs[i].name, med[i],
-		       lo[i], hi[i], med[i] / med[0], cpu[i]);
+		printf("%-8s %9.3f %9.3f %9.3f %8.3fx %8.3fx %9.3f\n", vs[i].name,
+		       med[i], lo[i], hi[i], med[i] / med[0], paired[i], cpu[i]);
 	if (execs)
 		printf("\nlatch adds %+.3f ms per exec (%ld execs per run), "
 		       "%+.3f ms of CPU time\n", (med[L] - med[0]) * 1e3 / (double)execs,
@@ -247,6 +284,11 @@ int main(int argc, char **argv)
 		printf("   notify floor/bare %.3fx: the kernel's user notification "
 		       "alone; latch's judging adds %+.3f s per run\n",
 		       med[1] / med[0], med[L] - med[1]);
+	if (reads && execs)
+		printf("   reads floor/bare %.3fx: that and reading each exec's "
+		       "caller as latch must, one line logged; latch adds %+.3f ms "
+		       "per exec to it\n", med[2] / med[0],
+		       (med[L] - med[2]) * 1e3 / (double)execs);
 	for (size_t i = 0; i < nv; i++) {
 		if (i > 0)
 			free(vs[i].argv);
