@@ -32,9 +32,14 @@
  * (openat2 under the caller's root, no magic links, and fstat) and its
  * ids (a pidfd of the thread: PIDFD_GET_INFO, Linux >= 6.13) — and after
  * the answer appends one line to LOG (one write(2), O_APPEND). It decides
- * nothing: every exec goes on, as in the notify floor. The same calls as
- * latch's judge makes for each exec (launcher/judge.c), written apart so
- * that this program shares no code with latch.
+ * nothing: every exec goes on, as in the notify floor, but for one with
+ * nothing at its path, failed with the open's error as latch fails it.
+ * For an execve of an absolute path with at most 31 argv words (the
+ * benchmark's), on Linux >= 6.13, these are the calls latch's judge makes
+ * (launcher/judge.c), written apart so that this program shares no code
+ * with latch; elsewhere it is close to them, not the same (latch also
+ * opens execveat's dirfd through /proc, reads /proc/PID/stat where
+ * PIDFD_GET_INFO is missing, reads every word).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -218,16 +223,18 @@ struct call {
 	char cwd[PATH_MAX];
 	char path[256];
 	uint64_t argv[WORDS];      /* the words' addresses */
-	char words[WORDS][64];     /* the words not within path[] */
+	char words[WORDS][64];     /* the words read */
 	size_t argc;
 	int fd;                    /* the file it runs (O_PATH), or -1 */
+	int err;                   /* why it could not be opened */
 	struct stat st;
 	struct pidfd_info ids;
 };
 
-/* The argv words that are not within the path already read, in one call
- * (a word cut at 64 bytes, or unreadable, is left as it is: this is a
- * floor, it decides nothing). */
+/* The argv words, in one call; as by latch's judge, a word at the path's
+ * own address (execvp's argv[0]) is not read again. A word cut at 64
+ * bytes, or unreadable, is left as it is: this is a floor, it decides
+ * nothing. */
 static void read_words(pid_t pid, struct call *c, uint64_t path_at)
 {
 	struct iovec local[WORDS], remote[WORDS];
@@ -236,7 +243,7 @@ static void read_words(pid_t pid, struct call *c, uint64_t path_at)
 	for (c->argc = 0; c->argc < WORDS && c->argv[c->argc]; c->argc++) {
 		uint64_t at = c->argv[c->argc];
 
-		if (at - path_at < sizeof(c->path))
+		if (at == path_at)
 			continue;
 		local[n] = (struct iovec){ c->words[n], sizeof(c->words[n]) };
 		remote[n] = (struct iovec){ (void *)(uintptr_t)at, sizeof(c->words[n]) };
@@ -273,6 +280,7 @@ static void open_target(struct reads *r, pid_t pid, struct call *c)
 	snprintf(at, sizeof(at), "%s%s%s", c->path[0] == '/' ? "" : c->cwd,
 		 c->path[0] == '/' ? "" : "/", c->path);
 	c->fd = (int)syscall(SYS_openat2, r->root, at, &how, sizeof(how));
+	c->err = c->fd < 0 ? errno : 0;
 	if (c->fd >= 0 && fstat(c->fd, &c->st) < 0)
 		memset(&c->st, 0, sizeof(c->st));
 }
@@ -321,22 +329,29 @@ static int log_call(const struct reads *r, const struct seccomp_notif *req,
 			 c->argc, c->cwd, c->path);
 	size_t len = n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1;
 
-	while (write(r->log, line, len) < 0)
-		if (errno != EINTR) {
+	for (size_t done = 0; done < len;) {
+		ssize_t w = write(r->log, line + done, len - done);
+
+		if (w < 0 && errno != EINTR) {
 			fail("write to the -r log", errno);
 			return -1;
 		}
+		done += w > 0 ? (size_t)w : 0;
+	}
 	return 0;
 }
 
-/* Continue the exec received. 1 if answered, 0 if its caller is gone, -1
- * on an error (message printed). */
+/* Continue the exec received, or with `error` (an errno) fail it. 1 if
+ * answered, 0 if its caller is gone, -1 on an error (message printed). */
 static int go_on(int listener, const struct seccomp_notif *req,
-		 struct seccomp_notif_resp *resp)
+		 struct seccomp_notif_resp *resp, int error)
 {
 	memset(resp, 0, sizeof(*resp));
 	resp->id = req->id;
-	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	if (error)
+		resp->error = -error;
+	else
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	while (seccomp_notify_respond(listener, resp) < 0) {
 		if (errno == EINTR) /* a signal while it waited for the lock */
 			continue;
@@ -349,7 +364,8 @@ static int go_on(int listener, const struct seccomp_notif *req,
 }
 
 /* Wait for one notification and continue its exec, judging nothing (with
- * reads: read it before, log it after). Returns 1 if it was answered, 0
+ * reads: read it before, log it after; with nothing at its path, fail it
+ * as the exec would, as latch does). Returns 1 if it was answered, 0
  * if none came (no task is left, or the receive was interrupted) or its
  * caller is gone, -1 on an error (message printed). */
 static int answer(int listener, struct reads *r, struct seccomp_notif *req,
@@ -366,9 +382,9 @@ static int answer(int listener, struct reads *r, struct seccomp_notif *req,
 		return -1;
 	}
 	if (r == NULL)
-		return go_on(listener, req, resp);
+		return go_on(listener, req, resp, 0);
 	read_call(r, req, &c);
-	a = go_on(listener, req, resp);
+	a = go_on(listener, req, resp, c.fd < 0 ? (c.err ? c.err : ENOENT) : 0);
 	if (a > 0 && c.fd >= 0 && log_call(r, req, &c) < 0)
 		a = -1;
 	if (c.fd >= 0)

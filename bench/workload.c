@@ -119,7 +119,8 @@ static void usage(void)
 		"  -N NAME    name of the workload in the output\n"
 		"  -x EXECS   execs per run, if known (adds the added time per exec)\n"
 		"COMMAND runs in the current directory, bare, under 'NOTIFY COMMAND'\n"
-		"with -F, and under 'LATCH run --profile default -- COMMAND'.\n");
+		"with -F, under 'NOTIFY -r LOG COMMAND' with -R, and under\n"
+		"'LATCH run --profile default -- COMMAND'.\n");
 	exit(2);
 }
 
@@ -289,6 +290,10 @@ int main(int argc, char **argv)
 		       "caller as latch must, one line logged; latch adds %+.3f ms "
 		       "per exec to it\n", med[2] / med[0],
 		       (med[L] - med[2]) * 1e3 / (double)execs);
+	else if (reads)
+		printf("   reads floor/bare %.3fx: that and reading each exec's "
+		       "caller as latch must, one line logged; latch adds %+.3f s "
+		       "per run to it\n", med[2] / med[0], med[L] - med[2]);
 	for (size_t i = 0; i < nv; i++) {
 		if (i > 0)
 			free(vs[i].argv);
